@@ -1,0 +1,36 @@
+// The header banner that says whether the live connection is up.
+import type { ConnectionStatus } from './ws-connection';
+
+const TEXT: Record<ConnectionStatus, string> = {
+  connecting: 'Connecting…',
+  connected: 'Connected',
+  reconnecting: 'Connection lost — reconnecting…',
+  offline: 'You are offline — will reconnect when the network is back',
+};
+
+export function connectionBanner(): (status: ConnectionStatus) => void {
+  const banner = document.getElementById('connection-status');
+  let hideTimer: number | undefined;
+  let everLost = false;
+  return (status) => {
+    if (!banner) return;
+    window.clearTimeout(hideTimer);
+    banner.dataset.status = status;
+    document.body.dataset.connection = status;
+    if (status === 'connected') {
+      // The first connect is silent; after an outage, confirm briefly that it is back.
+      if (!everLost) {
+        banner.hidden = true;
+        return;
+      }
+      banner.textContent = TEXT.connected;
+      banner.hidden = false;
+      hideTimer = window.setTimeout(() => (banner.hidden = true), 2500);
+      return;
+    }
+    if (status === 'connecting') return;
+    everLost = true;
+    banner.textContent = TEXT[status];
+    banner.hidden = false;
+  };
+}

@@ -1,0 +1,67 @@
+// Loads older pages of the transcript (GET /room/:id/messages?before=<oldest id>) as the reader
+// nears the top, and keeps loading while the transcript is too short to scroll.
+import type { MessageView } from '../shared/protocol';
+import { errorMessage } from './csrf';
+
+export interface HistoryPage {
+  messages: MessageView[];
+  hasMore: boolean;
+}
+
+const NEAR_TOP_PX = 120;
+
+export async function fetchPage(roomId: string, before: string | undefined, limit = 50): Promise<HistoryPage> {
+  const query = new URLSearchParams({ limit: String(limit) });
+  if (before) query.set('before', before);
+  const res = await fetch(`/room/${encodeURIComponent(roomId)}/messages?${query}`, {
+    headers: { Accept: 'application/json' },
+    credentials: 'same-origin',
+  });
+  const body: unknown = await res.json().catch(() => null);
+  if (!res.ok) throw new Error(errorMessage(body, `Could not load older messages (${res.status}).`));
+  return body as HistoryPage;
+}
+
+export class HistoryLoader {
+  private loading = false;
+
+  constructor(
+    private readonly scroller: HTMLElement,
+    private readonly status: HTMLElement,
+    private readonly roomId: string,
+    private hasMore: boolean,
+    private readonly oldestId: () => string | undefined,
+    private readonly insertOlder: (messages: MessageView[]) => void,
+  ) {
+    scroller.addEventListener('scroll', () => this.maybeLoad(), { passive: true });
+    this.showStatus();
+  }
+
+  /** Loads a page if the reader is near the top (or the transcript does not fill its box). */
+  maybeLoad(): void {
+    if (!this.hasMore || this.loading) return;
+    if (this.scroller.scrollTop > NEAR_TOP_PX) return;
+    void this.load();
+  }
+
+  private async load(): Promise<void> {
+    this.loading = true;
+    this.status.textContent = 'Loading older messages…';
+    try {
+      const page = await fetchPage(this.roomId, this.oldestId());
+      this.hasMore = page.hasMore;
+      this.insertOlder(page.messages);
+      this.loading = false;
+      this.showStatus();
+      // Still at the top (short pages, tall window)? Keep going on the next frame.
+      requestAnimationFrame(() => this.maybeLoad());
+    } catch (err) {
+      this.loading = false;
+      this.status.textContent = err instanceof Error ? err.message : 'Could not load older messages.';
+    }
+  }
+
+  private showStatus(): void {
+    this.status.textContent = this.hasMore ? 'Scroll up for older messages' : 'This is the start of the room.';
+  }
+}

@@ -1,0 +1,15 @@
+// Browser entry: each page says what it is in <body data-page>, and gets only its own code.
+import { applyColors } from './dom';
+import { startLobby } from './lobby-page';
+import { startRoom } from './room-page';
+
+function start(): void {
+  const page = document.body.dataset.page;
+  if (page === 'lobby') startLobby();
+  else if (page === 'room') startRoom();
+  else applyColors(document);
+  if (page === 'lobby') applyColors(document);
+}
+
+if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start, { once: true });
+else start();

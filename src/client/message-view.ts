@@ -1,0 +1,82 @@
+// Builds one transcript entry from a MessageView; mirrors the message macro in views/macros.njk.
+import type { MessageView } from '../shared/protocol';
+import { systemText } from '../shared/system-events';
+import { el, nick } from './dom';
+import { fullTimeOf, timeOf } from './time-format';
+
+const locale: 'en' | 'ko' = navigator.language.toLowerCase().startsWith('ko') ? 'ko' : 'en';
+
+function timeEl(iso: string): HTMLTimeElement {
+  return el('time', { class: 'msg-time', datetime: iso, title: fullTimeOf(iso) }, [timeOf(iso)]);
+}
+
+export function systemLine(m: MessageView): string {
+  return m.system ? systemText(m.system, locale) : m.text;
+}
+
+export function messageElement(m: MessageView, meId: string): HTMLDivElement {
+  if (m.kind === 'system') {
+    return el('div', { class: 'msg msg-system', 'data-message-id': m.id, 'data-created-at': m.createdAt }, [
+      el('span', { class: 'msg-text' }, [systemLine(m)]),
+      ' ',
+      timeEl(m.createdAt),
+    ]);
+  }
+  const author = m.author ?? { id: '', nickname: 'someone', color: '' };
+  const mine = author.id === meId;
+  const meta = el('div', { class: 'msg-meta' }, [nick(author, 'msg-author nick')]);
+  if (m.kind === 'whisper' && m.to) meta.append(' ', el('span', { class: 'msg-whisper' }, [`whisper to ${m.to.nickname}`]));
+  meta.append(' ', timeEl(m.createdAt));
+
+  let body: HTMLElement;
+  if (m.kind === 'gif' && m.gif) {
+    const img = el('img', {
+      src: m.gif.url,
+      width: m.gif.width,
+      height: m.gif.height,
+      alt: `GIF from ${author.nickname}`,
+      loading: 'lazy',
+      decoding: 'async',
+    });
+    body = el('a', { class: 'msg-gif', href: m.gif.url }, [img]);
+  } else {
+    body = el('p', { class: 'msg-text' }, [m.text]);
+  }
+  return el(
+    'div',
+    {
+      class: `msg msg-${m.kind}${mine ? ' is-mine' : ''}`,
+      'data-message-id': m.id,
+      'data-created-at': m.createdAt,
+      'data-author-id': author.id,
+    },
+    [meta, body],
+  );
+}
+
+/** A message of mine the server has not confirmed yet. */
+export function pendingElement(text: string, me: { nickname: string; color: string }, clientId: string): HTMLDivElement {
+  const now = new Date().toISOString();
+  const status = el('span', { class: 'msg-status' }, ['sending…']);
+  return el(
+    'div',
+    { class: 'msg msg-chat is-mine is-pending', 'data-client-id': clientId, 'data-created-at': now },
+    [el('div', { class: 'msg-meta' }, [nick(me, 'msg-author nick'), ' ', status]), el('p', { class: 'msg-text' }, [text])],
+  );
+}
+
+export function markPending(node: HTMLElement, state: 'sending' | 'failed', reason: string, onRetry: () => void): void {
+  node.classList.toggle('is-failed', state === 'failed');
+  const meta = node.querySelector('.msg-meta');
+  if (!meta) return;
+  meta.querySelector('.msg-status')?.remove();
+  meta.querySelector('.msg-retry')?.remove();
+  if (state === 'sending') {
+    meta.append(el('span', { class: 'msg-status' }, ['sending…']));
+    return;
+  }
+  meta.append(el('span', { class: 'msg-status' }, [`not sent: ${reason}`]));
+  const retry = el('button', { type: 'button', class: 'button small msg-retry' }, ['Retry']);
+  retry.addEventListener('click', onRetry);
+  meta.append(' ', retry);
+}

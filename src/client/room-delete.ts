@@ -1,0 +1,24 @@
+// The owner's "Delete room" button: DELETE /room/:id with the CSRF header, then back to the lobby.
+import { errorMessage, jsonHeaders } from './csrf';
+
+export function startRoomDelete(button: HTMLButtonElement, roomId: string, showError: (text: string) => void): void {
+  button.addEventListener('click', async () => {
+    if (!window.confirm('Delete this room and all its messages for everyone?')) return;
+    button.disabled = true;
+    try {
+      const res = await fetch(`/room/${encodeURIComponent(roomId)}`, {
+        method: 'DELETE',
+        headers: jsonHeaders(),
+        credentials: 'same-origin',
+      });
+      if (!res.ok && res.status !== 404) {
+        const body: unknown = await res.json().catch(() => null);
+        throw new Error(errorMessage(body, `The room could not be deleted (${res.status}).`));
+      }
+      window.location.assign('/');
+    } catch (err) {
+      button.disabled = false;
+      showError(err instanceof Error ? err.message : 'The room could not be deleted.');
+    }
+  });
+}

@@ -1,0 +1,198 @@
+// The room page: wires the socket, transcript, composer, uploads, history and members together.
+import type { MessageView, ServerFrame, UserView } from '../shared/protocol';
+import { startComposer } from './composer';
+import { connectionBanner } from './connection-banner';
+import { applyColors, byId, el, maybeById } from './dom';
+import { acceptGifDrops, acceptGifPaste } from './gif-drop';
+import { startGifViewer } from './gif-viewer';
+import { fetchPage, HistoryLoader } from './history-loader';
+import { renderMembers } from './member-list';
+import { Outbox } from './outbox';
+import { startRoomDelete } from './room-delete';
+import { ScrollFollow } from './scroll-follow';
+import { localizeTimes } from './time-format';
+import { Transcript } from './transcript';
+import { TypingIndicator } from './typing-indicator';
+import { UnreadTitle } from './unread-title';
+import { Uploader } from './uploader';
+import { WsConnection } from './ws-connection';
+
+const DEFAULT_UPLOAD_MAX = 5 * 1024 * 1024;
+
+export function startRoom(): void {
+  const root = byId('room', HTMLDivElement);
+  const data = root.dataset;
+  const roomId = data.roomId ?? '';
+  const meId = data.meId ?? '';
+  const me: UserView = { id: meId, nickname: data.meNickname ?? 'me', color: data.meColor ?? '' };
+  const max = Number(data.max) || 0;
+
+  const log = byId('transcript', HTMLDivElement);
+  const scroller = byId('scroller', HTMLDivElement);
+  const notice = byId('room-notice', HTMLDivElement);
+  const memberList = byId('member-list', HTMLUListElement);
+  const memberCount = maybeById('room-count', HTMLSpanElement);
+  const form = byId('composer', HTMLFormElement);
+  const input = byId('message-input', HTMLTextAreaElement);
+  const fileInput = byId('gif-input', HTMLInputElement);
+
+  applyColors(document);
+  localizeTimes(log);
+  const transcript = new Transcript(log, meId);
+  const follow = new ScrollFollow(scroller, byId('new-messages', HTMLButtonElement));
+  follow.toBottom(false);
+  const unread = new UnreadTitle();
+
+  let joined = false;
+  let gone = false;
+
+  function showNotice(text: string, withLobbyLink: boolean): void {
+    notice.replaceChildren(el('span', {}, [text]));
+    if (withLobbyLink) notice.append(' ', el('a', { href: '/' }, ['Back to the lobby']));
+    notice.hidden = false;
+  }
+
+  /** The room is gone for me (deleted, or I was removed): stop talking to it. */
+  function closeRoom(text: string): void {
+    gone = true;
+    joined = false;
+    showNotice(text, true);
+    for (const control of form.querySelectorAll<HTMLInputElement | HTMLTextAreaElement | HTMLButtonElement>('input, textarea, button')) {
+      control.disabled = true;
+    }
+    root.classList.add('is-closed');
+  }
+
+  function showMessage(m: MessageView, forceFollow = false): void {
+    if (m.roomId !== roomId) return;
+    const mine = m.author?.id === meId;
+    const replacing = mine && m.clientId ? outbox.take(m.clientId) : undefined;
+    let added = false;
+    follow.append(() => {
+      added = transcript.add(m, replacing) !== null;
+      return added ? 1 : 0;
+    }, forceFollow || (mine && replacing !== undefined));
+    if (added && !mine && m.kind !== 'system') unread.arrived();
+    if (m.author && m.kind !== 'system') typing.stopped(m.author.id);
+  }
+
+  function showMessages(messages: MessageView[]): void {
+    for (const m of messages) showMessage(m);
+  }
+
+  const connection = new WsConnection({
+    onOpen() {
+      joined = false;
+      if (gone) return;
+      const after = transcript.newestId();
+      connection.send(after ? { type: 'join', roomId, after } : { type: 'join', roomId });
+    },
+    onFrame: handleFrame,
+    onStatus: connectionBanner(),
+  });
+
+  const outbox = new Outbox(
+    me,
+    (text, clientId) => joined && connection.send({ type: 'chat', roomId, text, clientId }),
+    (node) => follow.append(() => (transcript.appendPending(node), 1), true),
+  );
+  const typing = new TypingIndicator(byId('typing', HTMLParagraphElement), () => {
+    if (joined) connection.send({ type: 'typing', roomId });
+  });
+
+  function handleFrame(frame: ServerFrame): void {
+    switch (frame.type) {
+      case 'hello':
+        me.nickname = frame.me.nickname;
+        me.color = frame.me.color;
+        return;
+      case 'joined':
+        if (frame.roomId !== roomId) return;
+        joined = true;
+        notice.hidden = true;
+        renderMembers(memberList, memberCount, max, frame.members, meId);
+        // Nothing seen yet means no `after` to catch up from: take the latest page instead.
+        if (!transcript.newestId()) void fetchPage(roomId, undefined).then((p) => showMessages(p.messages), () => undefined);
+        outbox.resendAll();
+        return;
+      case 'catchup':
+        if (frame.roomId !== roomId) return;
+        showMessages(frame.messages);
+        if (frame.more) {
+          const after = transcript.newestId();
+          if (after) connection.send({ type: 'history', roomId, after });
+        }
+        return;
+      case 'message':
+        showMessage(frame.message);
+        return;
+      case 'ack':
+        outbox.acked(frame.clientId);
+        return;
+      case 'members':
+        if (frame.roomId === roomId) renderMembers(memberList, memberCount, max, frame.members, meId);
+        return;
+      case 'typing':
+        if (frame.roomId === roomId && frame.user.id !== meId) typing.someoneTyping(frame.user);
+        return;
+      case 'kicked':
+        if (frame.roomId === roomId) closeRoom(frame.message || 'You were removed from this room.');
+        return;
+      case 'room-removed':
+        if (frame.roomId === roomId) closeRoom('This room was deleted.');
+        return;
+      case 'error':
+        if (frame.clientId && outbox.has(frame.clientId)) outbox.failed(frame.clientId, frame.message);
+        else if (!joined && ['not_found', 'forbidden', 'room_full'].includes(frame.code)) closeRoom(frame.message);
+        else showNotice(frame.message, false);
+        return;
+      default:
+        return;
+    }
+  }
+
+  startComposer(form, input, (text) => outbox.send(text), () => typing.iAmTyping());
+
+  const uploader = new Uploader(
+    roomId,
+    Number(data.uploadMaxBytes) || DEFAULT_UPLOAD_MAX,
+    {
+      box: byId('upload-status', HTMLDivElement),
+      label: byId('upload-label', HTMLLabelElement),
+      progress: byId('upload-progress', HTMLProgressElement),
+      cancel: byId('upload-cancel', HTMLButtonElement),
+      error: byId('upload-error', HTMLParagraphElement),
+    },
+    (message) => showMessage(message, true),
+  );
+  const uploadFile = (file: File) => {
+    if (!gone) void uploader.upload(file);
+  };
+  fileInput.addEventListener('change', () => {
+    const file = fileInput.files?.[0];
+    fileInput.value = '';
+    if (file) uploadFile(file);
+  });
+  acceptGifDrops(root, uploadFile);
+  acceptGifPaste(uploadFile);
+
+  const history = new HistoryLoader(
+    scroller,
+    byId('history-status', HTMLParagraphElement),
+    roomId,
+    data.hasMore === 'true',
+    () => transcript.oldestId(),
+    (messages) => follow.prepend(() => transcript.addMany(messages)),
+  );
+  history.maybeLoad();
+
+  startGifViewer(log, byId('gif-viewer', HTMLDialogElement), byId('gif-viewer-img', HTMLImageElement));
+  const deleteButton = maybeById('delete-room', HTMLButtonElement);
+  if (deleteButton) startRoomDelete(deleteButton, roomId, (text) => showNotice(text, false));
+
+  for (const link of root.querySelectorAll<HTMLAnchorElement>('.room-actions a[href="/"]')) {
+    link.addEventListener('click', () => {
+      if (joined) connection.send({ type: 'leave', roomId });
+    });
+  }
+}
