@@ -2,7 +2,7 @@
 export function startGifViewer(transcript: HTMLElement, dialog: HTMLDialogElement, img: HTMLImageElement): void {
   transcript.addEventListener('click', (e) => {
     if (!(e.target instanceof Element)) return;
-    const link = e.target.closest<HTMLAnchorElement>('a.msg-gif');
+    const link = e.target.closest<HTMLAnchorElement>('a.gif-link');
     if (!link || e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return;
     const thumb = link.querySelector('img');
     e.preventDefault();

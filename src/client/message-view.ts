@@ -1,5 +1,5 @@
 // Builds one transcript entry from a MessageView; mirrors the message macro in views/macros.njk.
-import type { MessageView } from '../shared/protocol';
+import type { MessageView, UserView } from '../shared/protocol';
 import { systemText } from '../shared/system-events';
 import { el, nick } from './dom';
 import { fullTimeOf, timeOf } from './time-format';
@@ -38,7 +38,7 @@ export function messageElement(m: MessageView, meId: string): HTMLDivElement {
       loading: 'lazy',
       decoding: 'async',
     });
-    body = el('a', { class: 'msg-gif', href: m.gif.url }, [img]);
+    body = el('a', { class: 'gif-link', href: m.gif.url }, [img]);
   } else {
     body = el('p', { class: 'msg-text' }, [m.text]);
   }
@@ -55,12 +55,12 @@ export function messageElement(m: MessageView, meId: string): HTMLDivElement {
 }
 
 /** A message of mine the server has not confirmed yet. */
-export function pendingElement(text: string, me: { nickname: string; color: string }, clientId: string): HTMLDivElement {
+export function pendingElement(text: string, me: UserView, clientId: string): HTMLDivElement {
   const now = new Date().toISOString();
   const status = el('span', { class: 'msg-status' }, ['sending…']);
   return el(
     'div',
-    { class: 'msg msg-chat is-mine is-pending', 'data-client-id': clientId, 'data-created-at': now },
+    { class: 'msg msg-chat is-mine is-pending', 'data-client-id': clientId, 'data-created-at': now, 'data-author-id': me.id },
     [el('div', { class: 'msg-meta' }, [nick(me, 'msg-author nick'), ' ', status]), el('p', { class: 'msg-text' }, [text])],
   );
 }

@@ -1,6 +1,7 @@
 // My chat messages between "sent" and "stored": each has a clientId, shows as sending, is resent
 // with the same clientId after a reconnect (the server drops duplicates), and on failure offers
 // a retry. The server's `message` frame carrying that clientId replaces the pending bubble.
+import type { UserView } from '../shared/protocol';
 import { markPending, pendingElement } from './message-view';
 
 interface Pending {
@@ -22,7 +23,7 @@ export class Outbox {
   private readonly pending = new Map<string, Pending>();
 
   constructor(
-    private readonly me: { nickname: string; color: string },
+    private readonly me: UserView,
     /** Sends the frame now if possible; returns false when the socket is not ready. */
     private readonly transmit: (text: string, clientId: string) => boolean,
     private readonly show: (node: HTMLElement) => void,

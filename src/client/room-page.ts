@@ -46,9 +46,13 @@ export function startRoom(): void {
   let joined = false;
   let gone = false;
 
-  function showNotice(text: string, withLobbyLink: boolean): void {
+  let noticeTimer: number | undefined;
+  /** A lasting notice carries a link back to the lobby; a passing one fades after a while. */
+  function showNotice(text: string, lasting: boolean): void {
+    window.clearTimeout(noticeTimer);
     notice.replaceChildren(el('span', {}, [text]));
-    if (withLobbyLink) notice.append(' ', el('a', { href: '/' }, ['Back to the lobby']));
+    if (lasting) notice.append(' ', el('a', { href: '/' }, ['Back to the lobby']));
+    else noticeTimer = window.setTimeout(() => (notice.hidden = true), 8000);
     notice.hidden = false;
   }
 
@@ -71,7 +75,7 @@ export function startRoom(): void {
     follow.append(() => {
       added = transcript.add(m, replacing) !== null;
       return added ? 1 : 0;
-    }, forceFollow || (mine && replacing !== undefined));
+    }, forceFollow || mine);
     if (added && !mine && m.kind !== 'system') unread.arrived();
     if (m.author && m.kind !== 'system') typing.stopped(m.author.id);
   }
@@ -109,7 +113,7 @@ export function startRoom(): void {
       case 'joined':
         if (frame.roomId !== roomId) return;
         joined = true;
-        notice.hidden = true;
+        if (!gone) notice.hidden = true;
         renderMembers(memberList, memberCount, max, frame.members, meId);
         // Nothing seen yet means no `after` to catch up from: take the latest page instead.
         if (!transcript.newestId()) void fetchPage(roomId, undefined).then((p) => showMessages(p.messages), () => undefined);

@@ -5,6 +5,16 @@ import { el } from './dom';
 import { messageElement } from './message-view';
 import { dayKey, dayLabel } from './time-format';
 
+const GROUP_WITHIN_MS = 5 * 60_000;
+
+function continues(previous: HTMLElement | undefined, node: HTMLElement): boolean {
+  if (!previous || node.classList.contains('msg-system') || previous.classList.contains('msg-system')) return false;
+  const author = node.dataset.authorId ?? '';
+  if (!author || author !== previous.dataset.authorId) return false;
+  const gap = Date.parse(node.dataset.createdAt ?? '') - Date.parse(previous.dataset.createdAt ?? '');
+  return gap >= 0 && gap < GROUP_WITHIN_MS;
+}
+
 export class Transcript {
   private readonly byId = new Map<string, HTMLElement>();
 
@@ -86,9 +96,13 @@ export class Transcript {
     else this.log.prepend(node);
   }
 
-  /** Puts a day separator before the first message of each local day, and nowhere else. */
+  /**
+   * Puts a day separator before the first message of each local day, and nowhere else; marks a
+   * message that follows its author's previous one within a few minutes as a continuation.
+   */
   refreshDays(): void {
     let previousDay: string | undefined;
+    let previous: HTMLElement | undefined;
     for (const child of [...this.log.children]) {
       const node = child as HTMLElement;
       if (node.classList.contains('day-sep')) {
@@ -111,7 +125,9 @@ export class Transcript {
       } else if (hasSep) {
         before?.remove();
       }
+      node.classList.toggle('is-continued', day === previousDay && continues(previous, node));
       previousDay = day;
+      previous = node;
     }
   }
 }

@@ -35,6 +35,12 @@ export class WsConnection {
     window.addEventListener('offline', () => this.setStatus('offline'));
     // Leaving the page closes the socket on purpose; do not show that as a lost connection.
     window.addEventListener('pagehide', () => this.stop());
+    // Back/forward cache: the page comes back without reloading, so come back online with it.
+    window.addEventListener('pageshow', (event) => {
+      if (!event.persisted) return;
+      this.stopped = false;
+      this.retryNow();
+    });
     this.connect();
   }
 

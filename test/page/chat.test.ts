@@ -125,18 +125,18 @@ describe('the chat in a browser', { skip: skipBrowserTests }, () => {
     assert.equal(await img.getAttribute('height'), '16');
     assert.match((await img.getAttribute('src')) ?? '', /^\/gif\//);
     await bob.page.waitForFunction(() => {
-      const el = document.querySelector('.msg-gif img');
+      const el = document.querySelector('.gif-link img');
       return el !== null && el.complete === true && (el.naturalWidth ?? 0) > 0;
     });
     // The uploader sees it once, even though it came back both as the HTTP answer and a frame.
     await alice.page.getByRole('img', { name: `GIF from ${aliceName}` }).waitFor();
-    assert.equal(await alice.page.locator('.msg-gif img').count(), 1);
+    assert.equal(await alice.page.locator('.gif-link img').count(), 1);
   });
 
   test('a file that is not a GIF is refused in the browser with a clear message', async () => {
     await bob.page.getByLabel('Upload GIF').setInputFiles({ name: 'notes.gif', mimeType: 'image/gif', buffer: Buffer.from('just text') });
     await bob.page.getByRole('alert').filter({ hasText: 'notes.gif is not a GIF' }).waitFor();
-    assert.equal(await bob.page.locator('.msg-gif img').count(), 1);
+    assert.equal(await bob.page.locator('.gif-link img').count(), 1);
   });
 
   test('drag-and-drop and paste upload GIFs too', async () => {
@@ -149,7 +149,7 @@ describe('the chat in a browser', { skip: skipBrowserTests }, () => {
       room.dispatchEvent(new DragEvent('dragenter', { dataTransfer: transfer, bubbles: true, cancelable: true }));
       room.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
     }, bytes);
-    await alice.page.locator('.msg-gif img').nth(1).waitFor();
+    await alice.page.locator('.gif-link img').nth(1).waitFor();
 
     await bob.page.getByRole('textbox', { name: 'Message' }).focus();
     await bob.page.evaluate((data) => {
@@ -157,15 +157,15 @@ describe('the chat in a browser', { skip: skipBrowserTests }, () => {
       transfer.items.add(new File([new Uint8Array(data)], 'pasted.gif', { type: 'image/gif' }));
       document.activeElement!.dispatchEvent(new ClipboardEvent('paste', { clipboardData: transfer, bubbles: true, cancelable: true }));
     }, bytes);
-    await alice.page.locator('.msg-gif img').nth(2).waitFor();
-    assert.equal(await bob.page.locator('.msg-gif img').count(), 3);
+    await alice.page.locator('.gif-link img').nth(2).waitFor();
+    assert.equal(await bob.page.locator('.gif-link img').count(), 3);
   });
 
   test('a reload shows the history', async () => {
     await bob.page.reload();
     await transcript(bob.page).getByText('Hello <i>Bob</i>').waitFor();
     await transcript(bob.page).getByText('second line').waitFor();
-    assert.equal(await bob.page.locator('.msg-gif img').count(), 3);
+    assert.equal(await bob.page.locator('.gif-link img').count(), 3);
     assert.equal(await transcript(bob.page).locator('.msg', { hasText: 'Hi Alice' }).count(), 1);
   });
 
