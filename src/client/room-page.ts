@@ -107,8 +107,7 @@ export function startRoom(): void {
   function handleFrame(frame: ServerFrame): void {
     switch (frame.type) {
       case 'hello':
-        me.nickname = frame.me.nickname;
-        me.color = frame.me.color;
+        if (frame.me?.id === meId) Object.assign(me, { nickname: frame.me.nickname, color: frame.me.color });
         return;
       case 'joined':
         if (frame.roomId !== roomId) return;

@@ -24,11 +24,17 @@ interface PageElement {
   dispatchEvent(event: object): boolean;
 }
 declare const document: {
+  title: string;
+  dispatchEvent(event: object): boolean;
   body: { dataset: Record<string, string | undefined> };
   activeElement: PageElement | null;
   getElementById(id: string): PageElement | null;
   querySelector(selector: string): PageElement | null;
 };
+declare class Event {
+  constructor(type: string);
+}
+declare function setTabHidden(hidden: boolean): void;
 
 const UPLOAD_MAX = 4096;
 
@@ -56,6 +62,17 @@ describe('the transcript in a browser', { skip: skipBrowserTests }, () => {
     roomId = await poster.createRoom('Long history');
     for (let i = 1; i <= 70; i++) await post(`seed message ${i}`);
     reader = await newVisitor(browser, server.baseUrl, { width: 900, height: 600 });
+    // Headless tabs are never hidden; let the test hide this one as switching tabs would.
+    await reader.context.addInitScript(() => {
+      let hidden = false;
+      Object.defineProperty(document, 'hidden', { get: () => hidden });
+      Object.defineProperty(globalThis, 'setTabHidden', {
+        value: (value: boolean) => {
+          hidden = value;
+          document.dispatchEvent(new Event('visibilitychange'));
+        },
+      });
+    });
   });
 
   after(async () => {
@@ -103,6 +120,16 @@ describe('the transcript in a browser', { skip: skipBrowserTests }, () => {
       return s.scrollHeight - s.scrollTop - s.clientHeight < 5;
     });
     assert.equal(await button.isVisible(), false);
+  });
+
+  test('while the tab is hidden, the title counts unread messages', async () => {
+    const title = await reader.page.title();
+    await reader.page.evaluate(() => setTabHidden(true));
+    await post('unread one');
+    await post('unread two');
+    await reader.page.waitForFunction((t) => document.title === `(2) ${t}`, title);
+    await reader.page.evaluate(() => setTabHidden(false));
+    assert.equal(await reader.page.title(), title);
   });
 
   test('a GIF over the size limit is refused before it is uploaded', async () => {
