@@ -4,11 +4,11 @@ import { startLobby } from './lobby-page';
 import { startRoom } from './room-page';
 
 function start(): void {
+  // Author colours arrive as data-color (the CSP forbids style attributes); every page has some.
+  applyColors(document);
   const page = document.body.dataset.page;
   if (page === 'lobby') startLobby();
   else if (page === 'room') startRoom();
-  else applyColors(document);
-  if (page === 'lobby') applyColors(document);
 }
 
 if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start, { once: true });

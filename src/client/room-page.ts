@@ -2,7 +2,7 @@
 import type { MessageView, ServerFrame, UserView } from '../shared/protocol';
 import { startComposer } from './composer';
 import { connectionBanner } from './connection-banner';
-import { applyColors, byId, el, maybeById } from './dom';
+import { byId, el, maybeById } from './dom';
 import { acceptGifDrops, acceptGifPaste } from './gif-drop';
 import { startGifViewer } from './gif-viewer';
 import { fetchPage, HistoryLoader } from './history-loader';
@@ -36,7 +36,6 @@ export function startRoom(): void {
   const input = byId('message-input', HTMLTextAreaElement);
   const fileInput = byId('gif-input', HTMLInputElement);
 
-  applyColors(document);
   localizeTimes(log);
   const transcript = new Transcript(log, meId);
   const follow = new ScrollFollow(scroller, byId('new-messages', HTMLButtonElement));
