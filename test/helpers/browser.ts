@@ -72,18 +72,50 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(dir, `${name}.png`) });
 }
 
-/** A valid GIF89a of the given logical size (one 1×1 black-and-white frame), from bytes. */
+/**
+ * A valid GIF89a of the given size: one full frame, a purple disc on a pale background, built
+ * from bytes. The image data uses LZW with 8-bit codes and a clear code every 120 pixels, so the
+ * code width never grows and each pixel is one byte — valid LZW without writing an encoder.
+ */
 export function gifBytes(width = 16, height = 16): Buffer {
   const screen = Buffer.alloc(7);
   screen.writeUInt16LE(width, 0);
   screen.writeUInt16LE(height, 2);
-  screen[4] = 0x80; // global colour table with 2 entries
+  screen[4] = 0x81; // global colour table with 4 entries
+  const palette = Buffer.from([0xf4, 0xf1, 0xff, 0x5b, 0x3d, 0xf5, 0xff, 0xff, 0xff, 0x1d, 0x1d, 0x27]);
+  const descriptor = Buffer.alloc(10);
+  descriptor[0] = 0x2c;
+  descriptor.writeUInt16LE(width, 5);
+  descriptor.writeUInt16LE(height, 7);
+
+  const CLEAR = 128;
+  const END = 129;
+  const codes: number[] = [];
+  const r = Math.min(width, height) / 2;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      if ((y * width + x) % 120 === 0) codes.push(CLEAR);
+      const dx = x + 0.5 - width / 2;
+      const dy = y + 0.5 - height / 2;
+      const d = Math.hypot(dx, dy) / r;
+      const eye = dy < -r * 0.15 && dy > -r * 0.45 && Math.abs(Math.abs(dx) - r * 0.35) < r * 0.12;
+      const smile = d > 0.45 && d < 0.62 && dy > r * 0.15;
+      codes.push(d > 0.92 ? 0 : eye || smile ? 2 : 1);
+    }
+  }
+  codes.push(END);
+  const blocks: Buffer[] = [];
+  for (let i = 0; i < codes.length; i += 255) {
+    const chunk = codes.slice(i, i + 255);
+    blocks.push(Buffer.from([chunk.length, ...chunk]));
+  }
   return Buffer.concat([
     Buffer.from('GIF89a', 'ascii'),
     screen,
-    Buffer.from([0x00, 0x00, 0x00, 0xff, 0xff, 0xff]), // palette: black, white
-    Buffer.from([0x2c, 0, 0, 0, 0, 1, 0, 1, 0, 0]), // image descriptor: 1×1 at 0,0
-    Buffer.from([0x02, 0x02, 0x44, 0x01, 0x00]), // LZW min code size 2, one data block
-    Buffer.from([0x3b]), // trailer
+    palette,
+    descriptor,
+    Buffer.from([7]), // LZW minimum code size: codes start 8 bits wide
+    ...blocks,
+    Buffer.from([0x00, 0x3b]), // block terminator, trailer
   ]);
 }

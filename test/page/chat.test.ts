@@ -118,11 +118,11 @@ describe('the chat in a browser', { skip: skipBrowserTests }, () => {
 
   test('a GIF uploaded by one visitor appears for the other', async () => {
     const aliceName = await nicknameOf(alice.page);
-    await alice.page.getByLabel('Upload GIF').setInputFiles({ name: 'dot.gif', mimeType: 'image/gif', buffer: gifBytes(16, 16) });
+    await alice.page.getByLabel('Upload GIF').setInputFiles({ name: 'smile.gif', mimeType: 'image/gif', buffer: gifBytes(48, 48) });
     const img = bob.page.getByRole('img', { name: `GIF from ${aliceName}` });
     await img.waitFor();
-    assert.equal(await img.getAttribute('width'), '16');
-    assert.equal(await img.getAttribute('height'), '16');
+    assert.equal(await img.getAttribute('width'), '48');
+    assert.equal(await img.getAttribute('height'), '48');
     assert.match((await img.getAttribute('src')) ?? '', /^\/gif\//);
     await bob.page.waitForFunction(() => {
       const el = document.querySelector('.gif-link img');
@@ -140,7 +140,7 @@ describe('the chat in a browser', { skip: skipBrowserTests }, () => {
   });
 
   test('drag-and-drop and paste upload GIFs too', async () => {
-    const bytes = [...gifBytes(8, 8)];
+    const bytes = [...gifBytes(32, 32)];
     await bob.page.evaluate((data) => {
       const file = new File([new Uint8Array(data)], 'dropped.gif', { type: 'image/gif' });
       const transfer = new DataTransfer();
