@@ -1,0 +1,35 @@
+// Shared shapes for command handlers.
+import type { Document } from 'bson';
+import type { Catalog } from '../catalog.js';
+import type { Storage } from '../storage.js';
+import { CommandError } from '../errors.js';
+
+export interface ServerState {
+  storage: Storage;
+  catalog: Catalog;
+  processId: import('bson').ObjectId;
+  startedAt: number;
+}
+
+export interface CommandContext extends ServerState {
+  db: string;
+  connectionId: number;
+  remote: string;
+}
+
+/** A reply is either a document or pre-encoded BSON (cursor replies built from stored bytes). */
+export type Reply = Document | Buffer;
+
+/**
+ * `cmd` is the command in query form (plain numbers); `exact` is the same command with every
+ * BSON type preserved, for handlers that store client values.
+ */
+export type Handler = (cmd: Document, exact: Document, ctx: CommandContext) => Reply | Promise<Reply>;
+
+export function collectionName(cmd: Document, key: string): string {
+  const v = cmd[key];
+  if (typeof v !== 'string' || v.length === 0) {
+    throw new CommandError(73, 'InvalidNamespace', `collection name has invalid type ${typeof v}`);
+  }
+  return v;
+}

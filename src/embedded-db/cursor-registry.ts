@@ -1,0 +1,108 @@
+// Open cursors: lazy iterators over result documents, handed out in batches by find/aggregate
+// and continued by getMore. Idle cursors expire like MongoDB's (10 minutes).
+import { randomBytes } from 'node:crypto';
+import { encodeCursorReply } from './cursor-reply.js';
+
+const MAX_BATCH_BYTES = 16 * 1024 * 1024 - 64 * 1024;
+const IDLE_MS = 10 * 60 * 1000;
+
+interface OpenCursor {
+  ns: string;
+  iterator: Iterator<Buffer>;
+  pending?: Buffer;
+  lastUsed: number;
+  connectionId: number;
+}
+
+const cursors = new Map<bigint, OpenCursor>();
+
+function newId(): bigint {
+  // Positive, non-zero 63-bit id.
+  return (randomBytes(8).readBigUInt64BE() & 0x3fffffffffffffffn) | 1n;
+}
+
+function takeBatch(c: { iterator: Iterator<Buffer>; pending?: Buffer }, max: number): { docs: Buffer[]; done: boolean } {
+  const docs: Buffer[] = [];
+  let bytes = 0;
+  while (docs.length < max) {
+    let next = c.pending;
+    c.pending = undefined;
+    if (!next) {
+      const r = c.iterator.next();
+      if (r.done) return { docs, done: true };
+      next = r.value;
+    }
+    if (docs.length > 0 && bytes + next.length > MAX_BATCH_BYTES) {
+      c.pending = next;
+      break;
+    }
+    docs.push(next);
+    bytes += next.length;
+  }
+  return { docs, done: false };
+}
+
+/** First batch of a new result set; registers a cursor when documents remain. */
+export function firstBatch(ns: string, iterator: Iterator<Buffer>, batchSize: number, singleBatch: boolean, connectionId: number): Buffer {
+  const c: OpenCursor = { ns, iterator, lastUsed: Date.now(), connectionId };
+  const { docs, done } = takeBatch(c, batchSize > 0 ? batchSize : batchSize === 0 ? 0 : 101);
+  let id = 0n;
+  if (!done && !singleBatch) {
+    // Peek so an exhausted result does not leave a dangling cursor.
+    if (!c.pending) {
+      const r = iterator.next();
+      if (!r.done) c.pending = r.value;
+    }
+    if (c.pending) {
+      id = newId();
+      cursors.set(id, c);
+    }
+  }
+  if (id === 0n) iterator.return?.();
+  return encodeCursorReply(ns, id, 'firstBatch', docs);
+}
+
+export function getMore(id: bigint, batchSize: number): Buffer | undefined {
+  const c = cursors.get(id);
+  if (!c) return undefined;
+  c.lastUsed = Date.now();
+  const { docs, done } = takeBatch(c, batchSize > 0 ? batchSize : Infinity);
+  let exhausted = done;
+  if (!done && !c.pending) {
+    const r = c.iterator.next();
+    if (r.done) exhausted = true;
+    else c.pending = r.value;
+  }
+  if (exhausted) cursors.delete(id);
+  return encodeCursorReply(c.ns, exhausted ? 0n : id, 'nextBatch', docs);
+}
+
+export function killCursor(id: bigint): boolean {
+  const c = cursors.get(id);
+  if (!c) return false;
+  c.iterator.return?.();
+  cursors.delete(id);
+  return true;
+}
+
+export function cursorNs(id: bigint): string | undefined {
+  return cursors.get(id)?.ns;
+}
+
+export function closeConnectionCursors(connectionId: number): void {
+  // Cursors outlive connections in MongoDB only with sessions; keep it simple and bounded.
+  for (const [id, c] of cursors) if (c.connectionId === connectionId && Date.now() - c.lastUsed > IDLE_MS) killCursor(id);
+}
+
+export function expireIdleCursors(): void {
+  const now = Date.now();
+  for (const [id, c] of cursors) if (now - c.lastUsed > IDLE_MS) killCursor(id);
+}
+
+export function killAllCursors(): void {
+  for (const id of [...cursors.keys()]) killCursor(id);
+}
+
+export function openCursorCount(): number {
+  return cursors.size;
+}

@@ -1,0 +1,76 @@
+// The TCP server with its storage, catalog, TTL sweeper and cursor expiry. Runs inside the worker.
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { ObjectId } from 'bson';
+import { Catalog } from './catalog.js';
+import type { ServerState } from './commands/types.js';
+import { Connection } from './connection.js';
+import { expireIdleCursors, killAllCursors } from './cursor-registry.js';
+import { acquireLock } from './lock-file.js';
+import { openStorage } from './storage.js';
+import { startTtlSweeper } from './ttl-sweeper.js';
+
+export interface ServerOptions {
+  dataDir: string;
+  port: number;
+  host: string;
+  ttlIntervalMs: number;
+  log: (msg: string) => void;
+}
+
+export interface RunningServer {
+  port: number;
+  close(): Promise<void>;
+}
+
+export async function startServer(opts: ServerOptions): Promise<RunningServer> {
+  const dir = path.join(opts.dataDir, 'embedded-db');
+  fs.mkdirSync(dir, { recursive: true });
+  const release = acquireLock(opts.dataDir, dir);
+  let storage;
+  try {
+    storage = openStorage(dir);
+  } catch (e) {
+    release();
+    throw e;
+  }
+  const state: ServerState = { storage, catalog: new Catalog(storage), processId: new ObjectId(), startedAt: Date.now() };
+  const stopTtl = startTtlSweeper(storage, state.catalog, opts.ttlIntervalMs, (e) => opts.log(`ttl sweep failed: ${String(e)}`));
+  const cursorTimer = setInterval(expireIdleCursors, 60_000);
+  const connections = new Set<Connection>();
+  let nextId = 1;
+  const server = net.createServer((socket) => {
+    const conn = new Connection(socket, state, nextId++, opts.log);
+    connections.add(conn);
+    socket.on('close', () => connections.delete(conn));
+  });
+  server.on('error', (e) => opts.log(`server error: ${String(e)}`));
+  const shutdown = async () => {
+    clearInterval(cursorTimer);
+    await stopTtl();
+    killAllCursors();
+    await storage.close();
+    release();
+  };
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(opts.port, opts.host, () => resolve());
+    });
+  } catch (e) {
+    await shutdown();
+    throw e;
+  }
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : opts.port;
+  return {
+    port,
+    async close() {
+      const closed = new Promise<void>((r) => server.close(() => r()));
+      for (const c of connections) c.close();
+      await closed;
+      await shutdown();
+    },
+  };
+}

@@ -1,0 +1,47 @@
+// The lmdb environment: one file set under <dataDir>/embedded-db holding three named databases.
+//   catalog: "<db>.<collection>" -> BSON collection metadata (indexes, options, numeric ids)
+//   docs:    u32 collectionId + encoded _id -> document BSON (the _id index *is* this keyspace)
+//   index:   u32 indexId + encoded key fields + encoded _id -> encoded _id
+import { open, type Database, type RootDatabase } from 'lmdb';
+import { afterPrefix } from './index-keys.js';
+
+export interface Storage {
+  env: RootDatabase;
+  catalog: Database<Buffer, string>;
+  docs: Database<Buffer, Buffer>;
+  index: Database<Buffer, Buffer>;
+  /** Runs `fn` in a batched write transaction; resolves once the batch is durable on disk. */
+  write<T>(fn: () => T): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface KeyRange {
+  start: Buffer;
+  end: Buffer;
+}
+
+export function prefixRange(prefix: Buffer): KeyRange {
+  return { start: prefix, end: afterPrefix(prefix) };
+}
+
+export function openStorage(dir: string): Storage {
+  // overlappingSync off: a commit promise then resolves only after fsync, so an acknowledged write
+  // is durable; concurrent writers still share one commit (lmdb batches async transactions).
+  const env = open({ path: dir, maxDbs: 8, overlappingSync: false, noMemInit: true });
+  const catalog = env.openDB<Buffer, string>({ name: 'catalog', encoding: 'binary' });
+  const docs = env.openDB<Buffer, Buffer>({ name: 'docs', keyEncoding: 'binary', encoding: 'binary' });
+  const index = env.openDB<Buffer, Buffer>({ name: 'index', keyEncoding: 'binary', encoding: 'binary' });
+  return {
+    env,
+    catalog,
+    docs,
+    index,
+    write<T>(fn: () => T): Promise<T> {
+      return env.transaction(fn) as Promise<T>;
+    },
+    async close() {
+      await env.flushed;
+      await env.close();
+    },
+  };
+}

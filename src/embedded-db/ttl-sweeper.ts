@@ -1,0 +1,45 @@
+// Periodically deletes documents whose TTL-indexed date is older than expireAfterSeconds, like
+// MongoDB's TTL monitor (which runs every 60 s; ours is configurable and defaults to 5 s).
+import type { Document } from 'bson';
+import type { Catalog } from './catalog.js';
+import { deleteDoc } from './doc-writes.js';
+import { findRows } from './query-exec.js';
+import type { Storage } from './storage.js';
+
+const BATCH = 1000;
+
+export async function sweepOnce(storage: Storage, catalog: Catalog): Promise<number> {
+  let removed = 0;
+  for (const meta of catalog.all()) {
+    for (const ix of meta.indexes) {
+      if (ix.expireAfterSeconds === undefined || ix.key.length !== 1) continue;
+      const field = ix.key[0]![0];
+      const filter: Document = { [field]: { $lt: new Date(Date.now() - ix.expireAfterSeconds * 1000) } };
+      for (;;) {
+        const n = await storage.write(() => {
+          const current = catalog.get(meta.ns);
+          if (!current) return 0;
+          const rows = [...findRows(storage, current, { filter, limit: BATCH })];
+          for (const row of rows) deleteDoc({ storage, catalog }, current, row.doc);
+          return rows.length;
+        });
+        removed += n;
+        if (n < BATCH) break;
+      }
+    }
+  }
+  return removed;
+}
+
+export function startTtlSweeper(storage: Storage, catalog: Catalog, intervalMs: number, onError: (e: unknown) => void): () => Promise<void> {
+  let running: Promise<unknown> = Promise.resolve();
+  let stopped = false;
+  const timer = setInterval(() => {
+    running = running.then(() => (stopped ? 0 : sweepOnce(storage, catalog))).catch(onError);
+  }, intervalMs);
+  return async () => {
+    stopped = true;
+    clearInterval(timer);
+    await running;
+  };
+}
