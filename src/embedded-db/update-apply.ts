@@ -27,22 +27,33 @@ export function isReplacement(u: unknown): u is Document {
 
 const RESETTING_OPS = new Set(['$set', '$setOnInsert', '$unset', '$rename', '$push', '$addToSet', '$pull', '$pop', '$pullAll', '$currentDate']);
 
-function modifierQueryForm(u: Document, types: TypeMap, upsert: boolean): Document {
+interface Modifier {
+  ops: Document;
+  /** `_id` set by $set/$setOnInsert; mingo refuses to touch _id, so it is applied here. */
+  setId?: { v: unknown };
+}
+
+function modifierQueryForm(u: Document, types: TypeMap, upsert: boolean): Modifier {
   const out: Document = {};
+  let setId: { v: unknown } | undefined;
   for (const [op, fields] of Object.entries(u)) {
     if (!isPlainObject(fields)) throw failedToParse(`Modifiers operate on fields but we found type ${typeof fields} instead`);
     if (op === '$setOnInsert' && !upsert) continue;
     const target = op === '$setOnInsert' ? '$set' : op;
     const conv: Document = (out[target] as Document | undefined) ?? {};
     for (const [path, val] of Object.entries(fields)) {
+      if (path === '_id' && target === '$set') {
+        setId = { v: toQueryForm(val) };
+        continue;
+      }
       if (RESETTING_OPS.has(op)) {
         for (const p of [...types.keys()]) if (p === path || p.startsWith(`${path}.`)) types.delete(p);
       }
       conv[path] = toQueryForm(val, op === '$set' || op === '$setOnInsert' || op === '$inc' || op === '$mul' || op === '$min' || op === '$max' ? types : undefined, path);
     }
-    out[target] = conv;
+    if (Object.keys(conv).length > 0) out[target] = conv;
   }
-  return out;
+  return { ops: out, setId };
 }
 
 /** Document an upsert starts from: the filter's equality fields. */
@@ -96,10 +107,15 @@ export function applyUpdate(st: UpdateStatement, oldRaw: Buffer | undefined): Ap
   } else if (isPlainObject(st.u)) {
     const mod = modifierQueryForm(st.u, types, upsert);
     doc = start;
-    if (Object.keys(mod).length > 0) {
-      const fields = mingoUpdate(doc, mod as never, st.arrayFilters, upsert ? undefined : st.q, { cloneMode: 'none' });
+    changed = false;
+    if (mod.setId) {
+      if (oldId !== undefined && compareValues(mod.setId.v, oldId) !== 0 && !upsert) throw immutableId();
+      doc._id = mod.setId.v;
+    }
+    if (Object.keys(mod.ops).length > 0) {
+      const fields = mingoUpdate(doc, mod.ops as never, st.arrayFilters, upsert ? undefined : st.q, { cloneMode: 'none' });
       changed = fields.length > 0;
-    } else changed = false;
+    }
   } else {
     throw failedToParse('Update argument must be either an object or an array');
   }

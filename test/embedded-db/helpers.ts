@@ -1,0 +1,53 @@
+// Test target: the embedded server on a free port with a temp data dir, or a real MongoDB when
+// TEST_MONGO_URL is set (so the same assertions hold for both).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { startEmbeddedDb, type EmbeddedDb } from '../../src/embedded-db/index.js';
+
+export interface TestTarget {
+  /** Server URL without database name, ending in '/'. */
+  url: string;
+  /** A database name unique to this target. */
+  dbName: string;
+  embedded: EmbeddedDb | undefined;
+  dataDir: string | undefined;
+  close(): Promise<void>;
+}
+
+export function tempDir(prefix = 'embedded-db-test-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+export async function startTarget(opts: { ttlIntervalMs?: number; forceEmbedded?: boolean } = {}): Promise<TestTarget> {
+  const dbName = `t_${randomBytes(4).toString('hex')}`;
+  const external = process.env.TEST_MONGO_URL;
+  if (external && !opts.forceEmbedded) {
+    const url = external.replace(/\/[^/]*$/, '/');
+    return { url, dbName, embedded: undefined, dataDir: undefined, close: async () => undefined };
+  }
+  const dataDir = tempDir();
+  const embedded = await startEmbeddedDb({ dataDir, port: 0, ttlIntervalMs: opts.ttlIntervalMs ?? 200 });
+  return {
+    url: embedded.url,
+    dbName,
+    embedded,
+    dataDir,
+    async close() {
+      await embedded.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export const usingRealMongo = (): boolean => Boolean(process.env.TEST_MONGO_URL);
+
+export async function waitFor(check: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (await check()) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return check();
+}
