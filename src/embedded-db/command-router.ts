@@ -2,6 +2,7 @@
 import type { Document } from 'bson';
 import { toQueryForm } from './bson-values.js';
 import { aggregate } from './commands/aggregate.js';
+import { explain } from './commands/explain.js';
 import * as coll from './commands/collection-commands.js';
 import { findAndModify } from './commands/find-and-modify.js';
 import * as idx from './commands/index-commands.js';
@@ -47,6 +48,7 @@ const handlers: Record<string, Handler> = {
   count: read.count,
   distinct: read.distinct,
   aggregate,
+  explain,
   findAndModify,
   findandmodify: findAndModify,
   create: coll.create,
