@@ -1,0 +1,91 @@
+// The one place that reads the environment: parsed once (dotenv, then zod) into a typed object.
+import 'dotenv/config';
+import path from 'node:path';
+import { z } from 'zod';
+
+const int = (fallback: number, min: number, max: number) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().default(''),
+  PORT: int(8005, 0, 65535),
+  MONGO_URL: z.string().url().optional().or(z.literal('').transform(() => undefined)),
+  DATA_DIR: z.string().min(1).default('./data'),
+  UPLOAD_DIR: z.string().min(1).default('./uploads'),
+  COOKIE_SECRET: z.string().optional(),
+  TRUST_PROXY: z.enum(['true', 'false', '1', '0', '']).default('false'),
+  ALLOWED_ORIGINS: z.string().default(''),
+  UPLOAD_MAX_BYTES: int(5 * 1024 * 1024, 1024, 100 * 1024 * 1024),
+  UPLOAD_MAX_PIXELS: int(4096 * 4096, 1, 100_000_000),
+  ROOM_MAX_MEMBERS: int(100, 2, 100_000),
+  ROOM_IDLE_MS: int(5 * 60_000, 0, 7 * 24 * 3_600_000),
+  PRESENCE_GRACE_MS: int(5_000, 0, 600_000),
+  WS_HEARTBEAT_MS: int(30_000, 50, 600_000),
+  WS_MAX_PAYLOAD: int(16 * 1024, 1024, 1024 * 1024),
+  WS_CHAT_PER_10S: int(20, 1, 1_000_000),
+  WS_FRAMES_PER_10S: int(120, 10, 10_000_000),
+  LOG_FORMAT: z.string().default(''),
+});
+
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  host: string;
+  port: number;
+  mongoUrl: string | undefined;
+  dataDir: string;
+  uploadDir: string;
+  cookieSecret: string | undefined;
+  trustProxy: boolean;
+  allowedOrigins: string[];
+  uploadMaxBytes: number;
+  uploadMaxPixels: number;
+  /** The largest capacity a room may be created with. */
+  roomMaxMembers: number;
+  roomIdleMs: number;
+  presenceGraceMs: number;
+  wsHeartbeatMs: number;
+  wsMaxPayload: number;
+  /** Chat frames one connection may send per 10 s before getting rate_limited errors. */
+  wsChatPer10s: number;
+  /** Frames of any kind one connection may send per 10 s before it is closed with 1008. */
+  wsFramesPer10s: number;
+  /** morgan format, or 'none' to log no requests. */
+  logFormat: string;
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+  if (production && (!e.COOKIE_SECRET || e.COOKIE_SECRET.length < 32)) {
+    throw new ConfigError('COOKIE_SECRET must be set to at least 32 random characters in production');
+  }
+  return {
+    env: e.NODE_ENV,
+    host: e.HOST,
+    port: e.PORT,
+    mongoUrl: e.MONGO_URL,
+    dataDir: path.resolve(e.DATA_DIR),
+    uploadDir: path.resolve(e.UPLOAD_DIR),
+    cookieSecret: e.COOKIE_SECRET || undefined,
+    trustProxy: e.TRUST_PROXY === 'true' || e.TRUST_PROXY === '1',
+    allowedOrigins: e.ALLOWED_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
+    uploadMaxBytes: e.UPLOAD_MAX_BYTES,
+    uploadMaxPixels: e.UPLOAD_MAX_PIXELS,
+    roomMaxMembers: e.ROOM_MAX_MEMBERS,
+    roomIdleMs: e.ROOM_IDLE_MS,
+    presenceGraceMs: e.PRESENCE_GRACE_MS,
+    wsHeartbeatMs: e.WS_HEARTBEAT_MS,
+    wsMaxPayload: e.WS_MAX_PAYLOAD,
+    wsChatPer10s: e.WS_CHAT_PER_10S,
+    wsFramesPer10s: e.WS_FRAMES_PER_10S,
+    logFormat: e.LOG_FORMAT || (production ? 'combined' : e.NODE_ENV === 'test' ? 'none' : 'dev'),
+  };
+}

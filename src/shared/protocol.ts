@@ -1,0 +1,132 @@
+// The WebSocket protocol shared by the server (src/realtime) and the browser (src/client), so the
+// two cannot drift. Every frame is a JSON text frame: an object with a string `type`.
+import { z } from 'zod';
+import type { SystemInfo } from './system-events.js';
+
+export const LIMITS = {
+  chatMaxChars: 2000,
+  titleMaxChars: 60,
+  nicknameMaxChars: 24,
+  historyPage: 50,
+  clientIdMaxChars: 64,
+} as const;
+
+const objectId = z.string().regex(/^[0-9a-f]{24}$/, 'expected a 24-hex id');
+const visitorId = z.string().regex(/^[0-9a-f]{24}$/, 'expected a visitor id');
+const clientId = z.string().min(1).max(LIMITS.clientIdMaxChars).regex(/^[A-Za-z0-9_-]+$/);
+
+/** Frames the browser sends. */
+export const clientFrameSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('lobby') }).strict(),
+  z.object({ type: z.literal('join'), roomId: objectId, after: objectId.optional() }).strict(),
+  z.object({ type: z.literal('leave'), roomId: objectId }).strict(),
+  z
+    .object({
+      type: z.literal('chat'),
+      roomId: objectId,
+      text: z.string().min(1).max(LIMITS.chatMaxChars),
+      clientId: clientId.optional(),
+    })
+    .strict(),
+  z.object({ type: z.literal('history'), roomId: objectId, after: objectId }).strict(),
+  z.object({ type: z.literal('typing'), roomId: objectId }).strict(),
+  z
+    .object({
+      type: z.literal('whisper'),
+      roomId: objectId,
+      to: visitorId,
+      text: z.string().min(1).max(LIMITS.chatMaxChars),
+      clientId: clientId.optional(),
+    })
+    .strict(),
+  z.object({ type: z.literal('kick'), roomId: objectId, userId: visitorId }).strict(),
+  z.object({ type: z.literal('transfer'), roomId: objectId, userId: visitorId }).strict(),
+]);
+export type ClientFrame = z.infer<typeof clientFrameSchema>;
+
+export interface UserView {
+  id: string;
+  nickname: string;
+  color: string;
+}
+
+export interface GifView {
+  url: string;
+  width: number;
+  height: number;
+}
+
+export interface MessageView {
+  id: string;
+  roomId: string;
+  kind: 'chat' | 'gif' | 'system' | 'whisper';
+  author: UserView | null;
+  /** What a system message says, for rendering in the reader's language; null otherwise. */
+  system: SystemInfo | null;
+  /** The one recipient of a whisper; null for everything else. */
+  to: UserView | null;
+  text: string;
+  gif: GifView | null;
+  createdAt: string;
+  clientId: string | null;
+}
+
+export interface MemberView extends UserView {
+  isOwner: boolean;
+}
+
+export interface RoomSummary {
+  id: string;
+  title: string;
+  isPrivate: boolean;
+  memberCount: number;
+  max: number;
+  owner: UserView;
+}
+
+export type ErrorCode =
+  | 'bad_json'
+  | 'bad_frame'
+  | 'not_found'
+  | 'forbidden'
+  | 'room_full'
+  | 'not_joined'
+  | 'rate_limited'
+  | 'unavailable'
+  | 'internal';
+
+/** Frames the server sends. */
+export type ServerFrame =
+  | { type: 'hello'; me: UserView }
+  | { type: 'joined'; roomId: string; members: MemberView[] }
+  | { type: 'catchup'; roomId: string; messages: MessageView[]; more: boolean }
+  | { type: 'message'; message: MessageView }
+  | { type: 'ack'; clientId: string; id: string }
+  | { type: 'members'; roomId: string; members: MemberView[] }
+  | { type: 'typing'; roomId: string; user: UserView }
+  | { type: 'kicked'; roomId: string; message: string }
+  | { type: 'room-created'; room: RoomSummary }
+  | { type: 'room-updated'; room: RoomSummary }
+  | { type: 'room-removed'; roomId: string }
+  | { type: 'error'; code: ErrorCode; message: string; clientId?: string };
+
+export type ParseResult =
+  | { ok: true; frame: ClientFrame }
+  | { ok: false; code: 'bad_json' | 'bad_frame'; message: string };
+
+/** Parses one inbound text frame exactly once and validates it against the schema. */
+export function parseClientFrame(text: string): ParseResult {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { ok: false, code: 'bad_json', message: 'frame is not valid JSON' };
+  }
+  const result = clientFrameSchema.safeParse(value);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
+    return { ok: false, code: 'bad_frame', message: `${issue?.message ?? 'invalid frame'}${where}` };
+  }
+  return { ok: true, frame: result.data };
+}
