@@ -1,0 +1,94 @@
+// Every query on messages. Pages are read newest-first on the {room, _id} index, then returned
+// oldest-first, which is the order a transcript shows them in.
+import mongoose from 'mongoose';
+import { MessageModel, type MessageDoc } from './models.js';
+import type { SystemInfo } from '../shared/system-events.js';
+import type { Person } from './room-repository.js';
+
+export interface MessageRecord {
+  id: string;
+  roomId: string;
+  kind: 'chat' | 'gif' | 'system' | 'whisper';
+  author: Person | null;
+  to: Person | null;
+  system: SystemInfo | null;
+  text: string;
+  gif: { file: string; width: number; height: number } | null;
+  clientId: string | null;
+  createdAt: Date;
+}
+
+export type NewMessage = Omit<MessageRecord, 'id' | 'createdAt'>;
+
+const oid = (hex: string) => new mongoose.Types.ObjectId(hex);
+
+const person = (p: Person): Person => ({ id: p.id, nickname: p.nickname, color: p.color });
+
+function toRecord(doc: MessageDoc): MessageRecord {
+  return {
+    id: doc._id.toHexString(),
+    roomId: doc.room.toHexString(),
+    kind: doc.kind,
+    author: doc.author ? person(doc.author) : null,
+    to: doc.to ? person(doc.to) : null,
+    system: doc.system?.event
+      ? { event: doc.system.event, name: doc.system.name, ...(doc.system.newName ? { newName: doc.system.newName } : {}) }
+      : null,
+    text: doc.text ?? '',
+    gif: doc.gif ? { file: doc.gif.file, width: doc.gif.width, height: doc.gif.height } : null,
+    clientId: doc.clientId ?? null,
+    createdAt: doc.createdAt ?? doc._id.getTimestamp(),
+  };
+}
+
+function isDuplicateKey(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 11000;
+}
+
+/**
+ * Stores a message. A message carrying a clientId that its author already used is not stored
+ * again: the first one is returned with `duplicate: true`.
+ */
+export async function insertMessage(msg: NewMessage): Promise<{ record: MessageRecord; duplicate: boolean }> {
+  const { roomId, clientId, ...rest } = msg;
+  try {
+    const doc = await MessageModel.create({ ...rest, room: oid(roomId), ...(clientId ? { clientId } : {}) });
+    return { record: toRecord(doc.toObject() as MessageDoc), duplicate: false };
+  } catch (err) {
+    if (!isDuplicateKey(err) || !clientId || !msg.author) throw err;
+    const existing = await MessageModel.findOne({ 'author.id': msg.author.id, clientId }).lean<MessageDoc>();
+    if (!existing) throw err;
+    return { record: toRecord(existing), duplicate: true };
+  }
+}
+
+/** Whispers are visible only to their author and their recipient. */
+const visibleTo = (viewerId: string) => ({
+  $or: [{ kind: { $ne: 'whisper' as const } }, { 'author.id': viewerId }, { 'to.id': viewerId }],
+});
+
+/** Up to `limit` messages of a room older than `before` (or the latest), oldest first. */
+export async function pageBefore(roomId: string, viewerId: string, before: string | undefined, limit: number): Promise<MessageRecord[]> {
+  const filter = before ? { room: oid(roomId), _id: { $lt: oid(before) } } : { room: oid(roomId) };
+  const docs = await MessageModel.find({ ...filter, ...visibleTo(viewerId) })
+    .sort({ _id: -1 })
+    .limit(limit)
+    .lean<MessageDoc[]>();
+  return docs.reverse().map(toRecord);
+}
+
+/** Up to `limit` messages of a room newer than `after`, oldest first. */
+export async function pageAfter(roomId: string, viewerId: string, after: string, limit: number): Promise<MessageRecord[]> {
+  const docs = await MessageModel.find({ room: oid(roomId), _id: { $gt: oid(after) }, ...visibleTo(viewerId) })
+    .sort({ _id: 1 })
+    .limit(limit)
+    .lean<MessageDoc[]>();
+  return docs.map(toRecord);
+}
+
+/** Deletes every message of a room and returns the GIF file names they referenced. */
+export async function deleteRoomMessages(roomId: string): Promise<string[]> {
+  const gifs = await MessageModel.find({ room: oid(roomId), kind: 'gif' }, { gif: 1 }).lean<MessageDoc[]>();
+  await MessageModel.deleteMany({ room: oid(roomId) });
+  return gifs.flatMap((m) => (m.gif ? [m.gif.file] : []));
+}

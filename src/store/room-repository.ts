@@ -1,0 +1,68 @@
+// Every query on rooms. Callers get plain objects, never Mongoose documents.
+import mongoose from 'mongoose';
+import { RoomModel, type RoomDoc } from './models.js';
+
+export interface Person {
+  id: string;
+  nickname: string;
+  color: string;
+}
+
+export interface RoomRecord {
+  id: string;
+  title: string;
+  max: number;
+  passwordHash: string | null;
+  owner: Person;
+  banned: string[];
+  createdAt: Date;
+}
+
+function toRecord(doc: RoomDoc): RoomRecord {
+  return {
+    id: doc._id.toHexString(),
+    title: doc.title,
+    max: doc.max,
+    passwordHash: doc.passwordHash ?? null,
+    owner: { id: doc.owner.id, nickname: doc.owner.nickname, color: doc.owner.color },
+    banned: doc.banned ?? [],
+    createdAt: doc.createdAt ?? new Date(0),
+  };
+}
+
+export const isObjectIdHex = (id: string): boolean => /^[0-9a-f]{24}$/.test(id);
+
+export async function insertRoom(room: Omit<RoomRecord, 'id' | 'createdAt' | 'banned'>): Promise<RoomRecord> {
+  const doc = await RoomModel.create(room);
+  return toRecord(doc.toObject() as RoomDoc);
+}
+
+export async function findRoom(id: string): Promise<RoomRecord | null> {
+  if (!isObjectIdHex(id)) return null;
+  const doc = await RoomModel.findById(id).lean<RoomDoc>();
+  return doc ? toRecord(doc) : null;
+}
+
+export async function listRooms(): Promise<RoomRecord[]> {
+  const docs = await RoomModel.find().sort({ _id: -1 }).limit(500).lean<RoomDoc[]>();
+  return docs.map(toRecord);
+}
+
+export async function deleteRoomRecord(id: string): Promise<boolean> {
+  if (!isObjectIdHex(id)) return false;
+  const res = await RoomModel.deleteOne({ _id: new mongoose.Types.ObjectId(id) });
+  return res.deletedCount === 1;
+}
+
+export async function setRoomOwner(id: string, owner: Person): Promise<void> {
+  await RoomModel.updateOne({ _id: new mongoose.Types.ObjectId(id) }, { $set: { owner } });
+}
+
+export async function banFromRoom(id: string, personId: string): Promise<void> {
+  await RoomModel.updateOne({ _id: new mongoose.Types.ObjectId(id) }, { $addToSet: { banned: personId } });
+}
+
+/** Rooms owned by this person show their current details (nickname). */
+export async function updateOwnerDetails(owner: Person): Promise<void> {
+  await RoomModel.updateMany({ 'owner.id': owner.id }, { $set: { owner } });
+}
