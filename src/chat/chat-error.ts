@@ -1,0 +1,22 @@
+// Errors the chat domain raises as values with a machine-readable code; the HTTP layer and the
+// socket layer each translate the code into their own shape (status, or error frame).
+export { isDatabaseUnavailable } from '../store/db-errors.js';
+
+export type ChatErrorCode =
+  | 'not_found'
+  | 'forbidden'
+  | 'room_full'
+  | 'invalid'
+  | 'conflict'
+  | 'wrong_password'
+  | 'unavailable';
+
+export class ChatError extends Error {
+  constructor(
+    readonly code: ChatErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ChatError';
+  }
+}

@@ -1,0 +1,38 @@
+// Builds the chat domain: one event bus, the message, room and membership services.
+import { listRooms } from '../store/room-repository.js';
+import { ChatEvents } from './chat-events.js';
+import { Membership } from './membership.js';
+import { MessageService } from './message-service.js';
+import { RoomService } from './room-service.js';
+
+export interface ChatOptions {
+  uploadDir: string;
+  roomIdleMs: number;
+  roomMaxMembers: number;
+  presenceGraceMs: number;
+  onError: (err: unknown) => void;
+}
+
+export interface Chat {
+  events: ChatEvents;
+  rooms: RoomService;
+  messages: MessageService;
+  membership: Membership;
+  close(): void;
+}
+
+export async function createChat(opts: ChatOptions): Promise<Chat> {
+  const events = new ChatEvents();
+  const messages = new MessageService(events);
+  const membership = new Membership(events, messages, {
+    graceMs: opts.presenceGraceMs,
+    idleMs: opts.roomIdleMs,
+    onError: opts.onError,
+  });
+  const rooms = new RoomService(events, membership.presence, opts.uploadDir, opts.roomMaxMembers);
+  membership.attach(rooms);
+  // A new room is empty until its creator's page joins it; if they never do, it is idle.
+  events.on('room-created', (room) => membership.scheduleIdle(room.id));
+  membership.scheduleIdleAll((await listRooms()).map((r) => r.id));
+  return { events, rooms, messages, membership, close: () => membership.close() };
+}

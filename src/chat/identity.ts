@@ -1,0 +1,26 @@
+// Visitors have no accounts: a random stable id, a colour derived from it (as the textbook does
+// with color-hash) and a nickname that starts as guest-xxxx.
+import { createHash, randomBytes } from 'node:crypto';
+import type { Person } from '../store/room-repository.js';
+
+export function newVisitor(): Person {
+  const id = randomBytes(12).toString('hex');
+  return { id, nickname: `guest-${id.slice(-4)}`, color: colorFor(id) };
+}
+
+/** A readable colour on both light and dark backgrounds, stable for an id. */
+export function colorFor(id: string): string {
+  const digest = createHash('sha256').update(id).digest();
+  const hue = digest.readUInt16BE(0) % 360;
+  const saturation = 55 + (digest[2] ?? 0) % 25;
+  return `hsl(${hue} ${saturation}% 45%)`;
+}
+
+/** Strips control and invisible formatting characters and trims; user text goes through it. */
+export function cleanText(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u200B-\u200F\u202A-\u202E\u2066-\u2069]/g, '').trim();
+}
+
+export function cleanLine(text: string): string {
+  return cleanText(text.replace(/[\r\n\t]+/g, ' '));
+}

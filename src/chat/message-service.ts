@@ -1,0 +1,89 @@
+// Posting and reading messages. Whether a chat arrives over HTTP or over the socket, it takes this
+// one path: validate → persist → publish.
+import { LIMITS, type MessageView } from '../shared/protocol.js';
+import { systemText, type SystemInfo } from '../shared/system-events.js';
+import { insertMessage, pageAfter, pageBefore, type NewMessage } from '../store/message-repository.js';
+import { isObjectIdHex, type Person, type RoomRecord } from '../store/room-repository.js';
+import { ChatError } from './chat-error.js';
+import type { ChatEvents } from './chat-events.js';
+import { cleanText } from './identity.js';
+import { toMessageView } from './views.js';
+
+export interface Posted {
+  message: MessageView;
+  /** True when this was a retry of a message already stored (same author and clientId). */
+  duplicate: boolean;
+}
+
+export interface StoredGif {
+  file: string;
+  width: number;
+  height: number;
+}
+
+export interface Page {
+  messages: MessageView[];
+  hasMore: boolean;
+}
+
+const CLIENT_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+function checkText(rawText: string, clientId: string | undefined): string {
+  const text = cleanText(rawText);
+  if (text.length === 0) throw new ChatError('invalid', 'A message cannot be empty.');
+  if (text.length > LIMITS.chatMaxChars) {
+    throw new ChatError('invalid', `A message can be at most ${LIMITS.chatMaxChars} characters.`);
+  }
+  if (clientId !== undefined && !CLIENT_ID.test(clientId)) {
+    throw new ChatError('invalid', 'clientId must be 1–64 characters of A-Z a-z 0-9 _ -.');
+  }
+  return text;
+}
+
+export class MessageService {
+  constructor(private readonly events: ChatEvents) {}
+
+  postChat(room: RoomRecord, author: Person, rawText: string, clientId?: string): Promise<Posted> {
+    const text = checkText(rawText, clientId);
+    return this.publish({ roomId: room.id, kind: 'chat', author, text, gif: null, to: null, system: null, clientId: clientId ?? null });
+  }
+
+  /** A message for one member of the room; only its author and recipient ever see it. */
+  postWhisper(room: RoomRecord, author: Person, to: Person, rawText: string, clientId?: string): Promise<Posted> {
+    const text = checkText(rawText, clientId);
+    return this.publish({ roomId: room.id, kind: 'whisper', author, text, gif: null, to, system: null, clientId: clientId ?? null });
+  }
+
+  postGif(room: RoomRecord, author: Person, gif: StoredGif): Promise<Posted> {
+    return this.publish({ roomId: room.id, kind: 'gif', author, text: '', gif, to: null, system: null, clientId: null });
+  }
+
+  postSystem(roomId: string, system: SystemInfo): Promise<Posted> {
+    const text = systemText(system);
+    return this.publish({ roomId, kind: 'system', author: null, text, gif: null, to: null, system, clientId: null });
+  }
+
+  private async publish(msg: NewMessage): Promise<Posted> {
+    const { record, duplicate } = await insertMessage(msg);
+    const message = toMessageView(record);
+    if (!duplicate) this.events.emit('message', message);
+    return { message, duplicate };
+  }
+
+  /** A page of history older than `before` (or the latest page) as `viewerId` may see it, oldest first. */
+  async before(roomId: string, viewerId: string, before: string | undefined, limit: number = LIMITS.historyPage): Promise<Page> {
+    if (before !== undefined && !isObjectIdHex(before)) throw new ChatError('invalid', '`before` must be a message id.');
+    const n = Math.min(Math.max(1, Math.trunc(limit)), 100);
+    const records = await pageBefore(roomId, viewerId, before, n + 1);
+    const hasMore = records.length > n;
+    return { messages: (hasMore ? records.slice(1) : records).map(toMessageView), hasMore };
+  }
+
+  /** What a reconnecting client missed after `after`, one page at a time, oldest first. */
+  async after(roomId: string, viewerId: string, after: string): Promise<Page> {
+    const n = LIMITS.historyPage;
+    const records = await pageAfter(roomId, viewerId, after, n + 1);
+    const hasMore = records.length > n;
+    return { messages: records.slice(0, n).map(toMessageView), hasMore };
+  }
+}
