@@ -1,0 +1,92 @@
+// Builds the Express app: security headers, logging, static files, sessions, CSRF, routes and the
+// one error handler. Views are Nunjucks templates in views/, autoescaped.
+import path from 'node:path';
+import cookieParser from 'cookie-parser';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import helmet from 'helmet';
+import morgan from 'morgan';
+import nunjucks from 'nunjucks';
+import type { Chat } from '../chat/create-chat.js';
+import { csrfProtection } from './csrf.js';
+import { errorHandler, notFound } from './error-handler.js';
+import type { GifUploadOptions } from './gif-upload.js';
+import { gifRoutes } from './routes/gif-routes.js';
+import { healthRoutes } from './routes/health-routes.js';
+import { lobbyRoutes } from './routes/lobby-routes.js';
+import { meRoutes } from './routes/me-routes.js';
+import { roomRoutes } from './routes/room-routes.js';
+import type { SessionSetup } from './session.js';
+import { ensureVisitor } from './visitor.js';
+
+export interface AppDeps {
+  rootDir: string;
+  chat: Chat;
+  sessions: SessionSetup;
+  upload: GifUploadOptions;
+  cookieSecret: string;
+  allowedOrigins: string[];
+  trustProxy: boolean;
+  logFormat: string;
+  production: boolean;
+  isReady: () => boolean;
+  logError: (err: unknown) => void;
+}
+
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  if (deps.trustProxy) app.set('trust proxy', 1);
+
+  const env = nunjucks.configure(path.join(deps.rootDir, 'views'), {
+    autoescape: true,
+    express: app,
+    noCache: !deps.production,
+  });
+  env.addGlobal('appName', 'GIF chat');
+  app.set('view engine', 'njk');
+
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:', 'blob:'],
+          connectSrc: ["'self'"],
+          objectSrc: ["'none'"],
+          frameAncestors: ["'none'"],
+          formAction: ["'self'"],
+          baseUri: ["'self'"],
+          upgradeInsecureRequests: deps.trustProxy ? [] : null,
+        },
+      },
+      crossOriginEmbedderPolicy: false,
+    }),
+  );
+  if (deps.logFormat !== 'none') app.use(morgan(deps.logFormat));
+
+  app.use(healthRoutes(deps.isReady));
+  app.use(express.static(path.join(deps.rootDir, 'public'), { index: false, maxAge: deps.production ? '1h' : 0 }));
+  app.use(gifRoutes(deps.upload.uploadDir));
+
+  app.use(cookieParser(deps.cookieSecret));
+  app.use(deps.sessions.middleware);
+  app.use(ensureVisitor);
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    res.locals.me = req.session.visitor;
+    res.locals.csrfToken = req.session.csrfToken;
+    next();
+  });
+  app.use(express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 20 }));
+  app.use(express.json({ limit: '16kb' }));
+  app.use(csrfProtection(deps.allowedOrigins, deps.trustProxy));
+
+  app.use(lobbyRoutes(deps.chat.rooms));
+  app.use(meRoutes(deps.chat.membership));
+  app.use(roomRoutes(deps.chat, deps.upload));
+
+  app.use(notFound);
+  app.use(errorHandler(deps.logError));
+  return app;
+}

@@ -1,0 +1,29 @@
+// Errors with an HTTP status and a machine-readable code; the one error middleware renders them.
+import { ChatError, type ChatErrorCode } from '../chat/chat-error.js';
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'HttpError';
+  }
+}
+
+const STATUS: Record<ChatErrorCode, number> = {
+  not_found: 404,
+  forbidden: 403,
+  room_full: 403,
+  invalid: 400,
+  conflict: 409,
+  wrong_password: 401,
+  unavailable: 503,
+};
+
+export function toHttpError(err: unknown): HttpError | undefined {
+  if (err instanceof HttpError) return err;
+  if (err instanceof ChatError) return new HttpError(STATUS[err.code], err.code, err.message);
+  return undefined;
+}

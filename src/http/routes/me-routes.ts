@@ -1,0 +1,21 @@
+// The visitor's own identity: who they are (with the CSRF token API callers need) and renaming.
+import { Router } from 'express';
+import type { Membership } from '../../chat/membership.js';
+import { wantsHtml } from '../negotiate.js';
+import { visitorOf } from '../visitor.js';
+
+export function meRoutes(membership: Membership): Router {
+  const router = Router();
+  router.get('/me', (_req, res) => {
+    res.json({ me: res.locals.me, csrfToken: res.locals.csrfToken });
+  });
+  router.post('/me/nickname', async (req, res) => {
+    const body = req.body as Record<string, unknown> | undefined;
+    const nickname = typeof body?.nickname === 'string' ? body.nickname : '';
+    const me = await membership.rename(visitorOf(req), nickname);
+    req.session.visitor = me;
+    if (wantsHtml(req)) return res.redirect(303, '/');
+    res.json({ me });
+  });
+  return router;
+}

@@ -1,0 +1,163 @@
+// The book's room paths: create form, create, enter (with password and capacity rules), delete,
+// and the HTTP API for chat, GIF upload and history pages.
+import { unlink } from 'node:fs/promises';
+import { Router, type Request } from 'express';
+import { z } from 'zod';
+import type { Chat } from '../../chat/create-chat.js';
+import { ChatError } from '../../chat/chat-error.js';
+import { LIMITS } from '../../shared/protocol.js';
+import { gifPath } from '../../store/gif-files.js';
+import { gifUpload, uploadedGif, type GifUploadOptions } from '../gif-upload.js';
+import { HttpError, toHttpError } from '../http-error.js';
+import { wantsHtml } from '../negotiate.js';
+import { PasswordLimiter } from '../password-limiter.js';
+import { grantsOf, visitorOf } from '../visitor.js';
+
+const createSchema = z.object({
+  title: z.string().max(1000).default(''),
+  max: z.union([z.string(), z.number()]).optional(),
+  password: z.string().max(1000).default(''),
+});
+const chatSchema = z.object({
+  chat: z.string().max(LIMITS.chatMaxChars * 4),
+  clientId: z.string().max(LIMITS.clientIdMaxChars).optional(),
+});
+/** Strict: an unknown key such as `before[$gt]` is a 400, never silently ignored. */
+const historySchema = z.strictObject({
+  before: z.string().optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(LIMITS.historyPage),
+});
+
+function parseMax(raw: string | number | undefined): number {
+  if (raw === undefined || raw === '') return 10;
+  const n = typeof raw === 'number' ? raw : Number(raw);
+  return Number.isFinite(n) ? n : NaN;
+}
+
+export function roomRoutes(chat: Chat, upload: GifUploadOptions): Router {
+  const router = Router();
+  const { rooms, messages, membership } = chat;
+  const guesses = new PasswordLimiter();
+
+  /** The room, if this visitor may see it (private rooms need a grant). */
+  async function accessibleRoom(req: Request) {
+    const room = await rooms.require(String(req.params.id));
+    if (!rooms.canAccess(room, visitorOf(req), grantsOf(req))) {
+      throw new ChatError('forbidden', 'This room is private; enter its password first.');
+    }
+    return room;
+  }
+
+  router.get('/room', (_req, res) => {
+    res.render('room-new', { pageTitle: 'Create room', values: { title: '', max: '10' }, errors: [] });
+  });
+
+  router.post('/room', async (req, res) => {
+    const body = createSchema.safeParse(req.body ?? {});
+    const input = body.success ? body.data : { title: '', max: undefined, password: '' };
+    try {
+      if (!body.success) throw new ChatError('invalid', 'The form was not filled in correctly.');
+      const room = await rooms.create(
+        { title: input.title, max: parseMax(input.max), password: input.password },
+        visitorOf(req),
+      );
+      if (wantsHtml(req)) return res.redirect(303, `/room/${room.id}`);
+      return res.status(201).json({ room: rooms.summary(room) });
+    } catch (err) {
+      if (!(err instanceof ChatError && err.code === 'invalid') || !wantsHtml(req)) throw err;
+      res.status(400).render('room-new', {
+        pageTitle: 'Create room',
+        values: { title: input.title, max: String(input.max ?? '10') },
+        errors: [err.message],
+      });
+    }
+  });
+
+  router.get('/room/:id', async (req, res) => {
+    const room = await rooms.require(req.params.id);
+    const me = visitorOf(req);
+    if (!rooms.canAccess(room, me, grantsOf(req))) {
+      return res.status(200).render('room-password', { pageTitle: room.title, room: { id: room.id, title: room.title } });
+    }
+    rooms.checkEntry(room, me, grantsOf(req));
+    const page = await messages.before(room.id, me.id, undefined);
+    res.render('room', {
+      pageTitle: room.title,
+      room: rooms.summary(room),
+      messages: page.messages,
+      hasMore: page.hasMore,
+      members: membership.members(room),
+      isOwner: room.owner.id === me.id,
+      uploadMaxBytes: upload.maxBytes,
+    });
+  });
+
+  router.post('/room/:id/password', async (req, res) => {
+    const room = await rooms.require(req.params.id);
+    const body = req.body as Record<string, unknown> | undefined;
+    const attempt = typeof body?.password === 'string' ? body.password : '';
+    const ip = req.ip ?? 'unknown';
+    try {
+      await guesses.check(req.sessionID, ip, room.id);
+      await rooms.unlock(room, attempt).catch(async (err: unknown) => {
+        await guesses.wrongGuess(req.sessionID, ip, room.id);
+        throw err;
+      });
+    } catch (err) {
+      const httpErr = toHttpError(err);
+      if (!httpErr || (httpErr.status !== 401 && httpErr.status !== 429) || !wantsHtml(req)) throw err;
+      return res.status(httpErr.status).render('room-password', {
+        pageTitle: room.title,
+        room: { id: room.id, title: room.title },
+        error: httpErr.message,
+      });
+    }
+    const grants = new Set(req.session.grants ?? []);
+    grants.add(room.id);
+    req.session.grants = [...grants].slice(-200);
+    if (wantsHtml(req)) return res.redirect(303, `/room/${room.id}`);
+    res.status(204).end();
+  });
+
+  router.delete('/room/:id', async (req, res) => {
+    await rooms.deleteByOwner(req.params.id, visitorOf(req));
+    res.status(204).end();
+  });
+
+  router.post('/room/:id/chat', async (req, res) => {
+    const room = await accessibleRoom(req);
+    const body = chatSchema.safeParse(req.body ?? {});
+    if (!body.success) throw new HttpError(400, 'invalid', 'Send JSON like {"chat": "hello"}.');
+    const posted = await messages.postChat(room, visitorOf(req), body.data.chat, body.data.clientId);
+    res.status(posted.duplicate ? 200 : 201).json({ message: posted.message });
+  });
+
+  router.post(
+    '/room/:id/gif',
+    async (req, _res, next) => {
+      await accessibleRoom(req);
+      next();
+    },
+    gifUpload(upload),
+    async (req, res) => {
+      const gif = uploadedGif(res);
+      try {
+        const room = await accessibleRoom(req);
+        const posted = await messages.postGif(room, visitorOf(req), gif);
+        res.status(201).json({ message: posted.message });
+      } catch (err) {
+        await unlink(gifPath(upload.uploadDir, gif.file)).catch(() => undefined);
+        throw err;
+      }
+    },
+  );
+
+  router.get('/room/:id/messages', async (req, res) => {
+    const room = await accessibleRoom(req);
+    const query = historySchema.safeParse(req.query);
+    if (!query.success) throw new HttpError(400, 'invalid', 'Use ?before=<message id>&limit=<1..100>.');
+    res.json(await messages.before(room.id, visitorOf(req).id, query.data.before, query.data.limit));
+  });
+
+  return router;
+}

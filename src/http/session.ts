@@ -1,0 +1,89 @@
+// express-session stored in MongoDB (connect-mongo), shared by the pages and the WebSocket upgrade.
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import MongoStore from 'connect-mongo';
+import type { RequestHandler } from 'express';
+import session from 'express-session';
+import type { MongoClient } from 'mongodb';
+import type { Person } from '../store/room-repository.js';
+
+declare module 'express-session' {
+  interface SessionData {
+    visitor: Person;
+    /** Ids of private rooms this visitor unlocked with the password. */
+    grants: string[];
+    csrfToken: string;
+  }
+}
+
+export const SESSION_COOKIE = 'gifchat.sid';
+const SESSION_TTL_S = 14 * 24 * 3600;
+
+/**
+ * The cookie secret: COOKIE_SECRET, or in development one generated once and kept under DATA_DIR
+ * so sessions survive restarts. (Production without COOKIE_SECRET fails in config.)
+ */
+export async function resolveCookieSecret(configured: string | undefined, dataDir: string): Promise<string> {
+  if (configured) return configured;
+  const file = path.join(dataDir, 'cookie-secret');
+  try {
+    const existing = (await readFile(file, 'utf8')).trim();
+    if (existing.length >= 32) return existing;
+  } catch {
+    // not created yet
+  }
+  await mkdir(dataDir, { recursive: true });
+  const secret = randomBytes(32).toString('hex');
+  await writeFile(file, secret, { mode: 0o600 });
+  return secret;
+}
+
+export interface SessionSetup {
+  middleware: RequestHandler;
+  store: session.Store;
+  /** Runs the session middleware on a bare request (the WebSocket upgrade). */
+  parse(req: IncomingMessage): Promise<{ sid: string; data: session.SessionData } | null>;
+  /** Reads a session afresh from the store, e.g. to see a grant given after the socket opened. */
+  load(sid: string): Promise<session.SessionData | null>;
+}
+
+export function createSessions(opts: { secret: string; client: MongoClient; secureCookies: boolean }): SessionSetup {
+  const store = MongoStore.create({
+    client: opts.client,
+    collectionName: 'sessions',
+    ttl: SESSION_TTL_S,
+    touchAfter: 3600,
+    stringify: false,
+  });
+  const middleware = session({
+    name: SESSION_COOKIE,
+    secret: opts.secret,
+    store,
+    resave: false,
+    saveUninitialized: false,
+    rolling: false,
+    cookie: {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: opts.secureCookies ? 'auto' : false,
+      maxAge: SESSION_TTL_S * 1000,
+    },
+  });
+  const load = (sid: string) =>
+    new Promise<session.SessionData | null>((resolve, reject) => {
+      store.get(sid, (err, data) => (err ? reject(err) : resolve(data ?? null)));
+    });
+  const parse = (req: IncomingMessage) =>
+    new Promise<{ sid: string; data: session.SessionData } | null>((resolve, reject) => {
+      const res = { getHeader() {}, setHeader() {}, end() {} } as unknown as ServerResponse;
+      middleware(req as never, res as never, (err?: unknown) => {
+        if (err) return reject(err);
+        const r = req as IncomingMessage & { sessionID?: string; session?: Partial<session.SessionData> };
+        const s = r.session;
+        resolve(s?.visitor && r.sessionID ? { sid: r.sessionID, data: s as session.SessionData } : null);
+      });
+    });
+  return { middleware, store, parse, load };
+}
