@@ -1,0 +1,45 @@
+// One connected socket and what the hub knows about it. Kept small: the hub may hold many.
+import type WebSocket from 'ws';
+import type { Person } from '../store/room-repository.js';
+import { corkForThisTurn } from './write-coalescer.js';
+
+/** A socket whose unsent bytes pass this is too slow to keep up and is closed. */
+export const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+export const TYPING_INTERVAL_MS = 2000;
+
+let nextId = 0;
+
+export class Client {
+  readonly id = String(++nextId);
+  readonly rooms = new Set<string>();
+  alive = true;
+  inLobby = false;
+  /** Frames of one socket are handled one after another, in the order they arrived. */
+  queue: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly ws: WebSocket,
+    public person: Person,
+    readonly sid: string,
+  ) {}
+
+  private typingAt = new Map<string, number>();
+
+  /** "X is typing" goes out at most once every few seconds per room. */
+  mayAnnounceTyping(roomId: string, now = Date.now()): boolean {
+    if (now - (this.typingAt.get(roomId) ?? 0) < TYPING_INTERVAL_MS) return false;
+    this.typingAt.set(roomId, now);
+    return true;
+  }
+
+  /** Sends an already-serialized frame; a consumer that cannot keep up is dropped (1013). */
+  send(frame: Buffer | string): void {
+    if (this.ws.readyState !== this.ws.OPEN) return;
+    if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+      this.ws.close(1013, 'too slow: falling behind');
+      return;
+    }
+    corkForThisTurn(this.ws);
+    this.ws.send(frame, { binary: false });
+  }
+}

@@ -1,0 +1,145 @@
+// Acts on one validated inbound frame. Domain errors become error frames with a code; nothing a
+// client sends can throw out of here.
+import { ChatError, isDatabaseUnavailable, type ChatErrorCode } from '../chat/chat-error.js';
+import type { Chat } from '../chat/create-chat.js';
+import type { ClientFrame, ErrorCode, ServerFrame } from '../shared/protocol.js';
+import { broadcast, encode } from './broadcast.js';
+import type { Client } from './client.js';
+import type { FrameLimits } from './frame-limits.js';
+import type { RoomRegistry } from './room-registry.js';
+import type { SessionAccess } from './session-gate.js';
+
+const CODES: Record<ChatErrorCode, ErrorCode> = {
+  not_found: 'not_found',
+  forbidden: 'forbidden',
+  room_full: 'room_full',
+  invalid: 'bad_frame',
+  conflict: 'bad_frame',
+  wrong_password: 'forbidden',
+  unavailable: 'unavailable',
+};
+
+/** A refusal that belongs to the socket layer rather than the chat domain. */
+class FrameError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export function reply(client: Client, frame: ServerFrame): void {
+  client.send(encode(frame));
+}
+
+export class FrameHandler {
+  constructor(
+    private readonly chat: Chat,
+    private readonly registry: RoomRegistry,
+    private readonly sessions: SessionAccess,
+    private readonly limits: FrameLimits,
+    private readonly logError: (err: unknown) => void,
+  ) {}
+
+  async handle(client: Client, frame: ClientFrame): Promise<void> {
+    try {
+      await this.dispatch(client, frame);
+    } catch (err) {
+      const clientId = frame.type === 'chat' || frame.type === 'whisper' ? frame.clientId : undefined;
+      reply(client, this.errorFrame(err, clientId));
+    }
+  }
+
+  private errorFrame(err: unknown, clientId: string | undefined): ServerFrame {
+    const extra = clientId ? { clientId } : {};
+    if (err instanceof ChatError) return { type: 'error', code: CODES[err.code], message: err.message, ...extra };
+    if (err instanceof FrameError) return { type: 'error', code: err.code, message: err.message, ...extra };
+    if (isDatabaseUnavailable(err)) {
+      return { type: 'error', code: 'unavailable', message: 'The database is unavailable; try again shortly.', ...extra };
+    }
+    this.logError(err);
+    return { type: 'error', code: 'internal', message: 'Something went wrong on our side.', ...extra };
+  }
+
+  private async dispatch(client: Client, frame: ClientFrame): Promise<void> {
+    switch (frame.type) {
+      case 'lobby':
+        client.inLobby = true;
+        this.registry.lobby.add(client);
+        return;
+      case 'join':
+        return this.join(client, frame.roomId, frame.after);
+      case 'leave':
+        this.leave(client, frame.roomId);
+        return;
+      case 'chat':
+      case 'whisper': {
+        const room = await this.joinedRoom(client, frame.roomId);
+        if ((await this.limits.chat(client.id, client.person.id)) !== 'ok') {
+          throw new FrameError('rate_limited', 'You are sending too fast; wait a moment.');
+        }
+        const posted =
+          frame.type === 'chat'
+            ? await this.chat.messages.postChat(room, client.person, frame.text, frame.clientId)
+            : await this.chat.messages.postWhisper(room, client.person, this.member(room.id, frame.to), frame.text, frame.clientId);
+        if (frame.clientId) reply(client, { type: 'ack', clientId: frame.clientId, id: posted.message.id });
+        return;
+      }
+      case 'typing':
+        await this.joinedRoom(client, frame.roomId);
+        if (client.mayAnnounceTyping(frame.roomId)) {
+          const others = [...this.registry.members(frame.roomId)].filter((c) => c.person.id !== client.person.id);
+          broadcast(others, { type: 'typing', roomId: frame.roomId, user: client.person });
+        }
+        return;
+      case 'kick':
+        return this.chat.membership.kick(await this.joinedRoom(client, frame.roomId), client.person, frame.userId);
+      case 'transfer':
+        return this.chat.membership.transfer(await this.joinedRoom(client, frame.roomId), client.person, frame.userId);
+      case 'history': {
+        await this.joinedRoom(client, frame.roomId);
+        const page = await this.chat.messages.after(frame.roomId, client.person.id, frame.after);
+        reply(client, { type: 'catchup', roomId: frame.roomId, messages: page.messages, more: page.hasMore });
+        return;
+      }
+    }
+  }
+
+  /** A person present in the room (whispers go only to members). */
+  private member(roomId: string, personId: string) {
+    const person = this.chat.membership.presence.members(roomId).find((p) => p.id === personId);
+    if (!person) throw new FrameError('not_found', 'That person is not in this room.');
+    return person;
+  }
+
+  private async joinedRoom(client: Client, roomId: string) {
+    if (!client.rooms.has(roomId)) throw new FrameError('not_joined', 'Join the room before sending to it.');
+    return this.chat.rooms.require(roomId);
+  }
+
+  private async join(client: Client, roomId: string, after: string | undefined): Promise<void> {
+    const room = await this.chat.rooms.require(roomId);
+    if (!client.rooms.has(roomId)) {
+      // Grants can be given after the socket opened (password entered in another tab): read afresh.
+      const session = await this.sessions.load(client.sid);
+      if (!session) throw new ChatError('forbidden', 'Your session has ended; reload the page.');
+      this.registry.add(roomId, client);
+      try {
+        await this.chat.membership.join(room, client.person, new Set(session.grants ?? []));
+      } catch (err) {
+        this.registry.remove(roomId, client);
+        throw err;
+      }
+    }
+    reply(client, { type: 'joined', roomId, members: this.chat.membership.members(room) });
+    if (after) {
+      const page = await this.chat.messages.after(roomId, client.person.id, after);
+      reply(client, { type: 'catchup', roomId, messages: page.messages, more: page.hasMore });
+    }
+  }
+
+  leave(client: Client, roomId: string): void {
+    if (this.registry.remove(roomId, client)) this.chat.membership.leave(roomId, client.person.id);
+  }
+}

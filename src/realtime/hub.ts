@@ -1,0 +1,145 @@
+// The WebSocket hub: one ws server on the app's HTTP server (upgrade on /ws), sockets
+// authenticated by the session cookie, heartbeats, and fan-out of what the chat publishes.
+import type { Server } from 'node:http';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import type { Chat } from '../chat/create-chat.js';
+import { parseClientFrame } from '../shared/protocol.js';
+import { broadcast } from './broadcast.js';
+import { Client } from './client.js';
+import { FrameHandler, reply } from './frame-handler.js';
+import { FrameLimits, type FrameLimitOptions } from './frame-limits.js';
+import { RoomRegistry } from './room-registry.js';
+import { checkUpgrade, refuseUpgrade, type SessionAccess } from './session-gate.js';
+
+export interface HubOptions {
+  chat: Chat;
+  sessions: SessionAccess;
+  allowedOrigins: string[];
+  trustProxy: boolean;
+  heartbeatMs: number;
+  maxPayload: number;
+  limits: FrameLimitOptions;
+  logError: (err: unknown) => void;
+}
+
+export interface Hub {
+  clientCount(): number;
+  /** Closes every socket with 1001 (going away) and stops the heartbeat. */
+  close(): Promise<void>;
+}
+
+export function attachHub(server: Server, opts: HubOptions): Hub {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxPayload, perMessageDeflate: false });
+  const registry = new RoomRegistry();
+  const clients = new Set<Client>();
+  const limits = new FrameLimits(opts.limits);
+  const handler = new FrameHandler(opts.chat, registry, opts.sessions, limits, opts.logError);
+  const { events } = opts.chat;
+
+  events.on('message', (message) => {
+    const inRoom = registry.members(message.roomId);
+    // A whisper goes to its author's and its recipient's sockets only: nobody else gets a frame.
+    const to = message.to;
+    const recipients = to ? [...inRoom].filter((c) => c.person.id === to.id || c.person.id === message.author?.id) : inRoom;
+    broadcast(recipients, { type: 'message', message });
+  });
+  events.on('members', (roomId, members) => broadcast(registry.members(roomId), { type: 'members', roomId, members }));
+  events.on('kicked', (roomId, personId, message) => {
+    const frame = { type: 'kicked', roomId, message } as const;
+    for (const client of [...registry.members(roomId)]) {
+      if (client.person.id !== personId) continue;
+      registry.remove(roomId, client);
+      reply(client, frame);
+    }
+  });
+  events.on('person-updated', (person) => {
+    for (const client of clients) if (client.person.id === person.id) client.person = person;
+  });
+  events.on('room-created', (room) => broadcast(registry.lobby, { type: 'room-created', room }));
+  events.on('room-updated', (room) => broadcast(registry.lobby, { type: 'room-updated', room }));
+  events.on('room-removed', (roomId) => {
+    const frame = { type: 'room-removed', roomId } as const;
+    broadcast(registry.drop(roomId), frame);
+    broadcast(registry.lobby, frame);
+  });
+
+  server.on('upgrade', (req, socket, head) => {
+    socket.on('error', () => socket.destroy());
+    checkUpgrade(req, opts.sessions, opts.allowedOrigins, opts.trustProxy).then(
+      (gate) => {
+        if (!gate.ok) return refuseUpgrade(socket, gate.status);
+        wss.handleUpgrade(req, socket, head, (ws) => connected(ws, new Client(ws, gate.person, gate.sid)));
+      },
+      (err: unknown) => {
+        opts.logError(err);
+        refuseUpgrade(socket, 503);
+      },
+    );
+  });
+
+  function connected(ws: WebSocket, client: Client): void {
+    clients.add(client);
+    ws.on('pong', () => (client.alive = true));
+    ws.on('error', () => ws.terminate());
+    ws.on('message', (data: RawData, isBinary: boolean) => onFrame(client, data, isBinary));
+    ws.on('close', () => {
+      clients.delete(client);
+      registry.lobby.delete(client);
+      for (const roomId of [...client.rooms]) handler.leave(client, roomId);
+    });
+    reply(client, { type: 'hello', me: client.person });
+  }
+
+  function onFrame(client: Client, data: RawData, isBinary: boolean): void {
+    client.queue = client.queue.then(() => handleFrame(client, data, isBinary)).catch(opts.logError);
+  }
+
+  async function handleFrame(client: Client, data: RawData, isBinary: boolean): Promise<void> {
+    if (client.ws.readyState !== client.ws.OPEN) return;
+    if ((await limits.frame(client.id)) === 'close') {
+      client.ws.close(1008, 'too many frames');
+      return;
+    }
+    if (isBinary) {
+      client.ws.close(1003, 'binary frames are not accepted');
+      return;
+    }
+    const parsed = parseClientFrame(data.toString());
+    if (!parsed.ok) {
+      reply(client, { type: 'error', code: parsed.code, message: parsed.message });
+      return;
+    }
+    await handler.handle(client, parsed.frame);
+  }
+
+  const heartbeat = setInterval(() => {
+    for (const client of clients) {
+      if (!client.alive) {
+        client.ws.terminate();
+        continue;
+      }
+      client.alive = false;
+      client.ws.ping();
+    }
+  }, opts.heartbeatMs);
+  heartbeat.unref();
+
+  return {
+    clientCount: () => clients.size,
+    async close() {
+      clearInterval(heartbeat);
+      const closed = [...clients].map(
+        (c) => new Promise<void>((resolve) => {
+          c.ws.once('close', () => resolve());
+          c.ws.close(1001, 'server shutting down');
+          setTimeout(() => {
+            c.ws.terminate();
+            resolve();
+          }, 2000).unref();
+        }),
+      );
+      await Promise.all(closed);
+      wss.close();
+    },
+  };
+}

@@ -1,0 +1,97 @@
+// The composition root: config → store → chat → HTTP app + WebSocket hub on one http.Server.
+import { mkdir } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createChat } from './chat/create-chat.js';
+import type { Config } from './config.js';
+import { createApp } from './http/app.js';
+import { createSessions, resolveCookieSecret } from './http/session.js';
+import { attachHub } from './realtime/hub.js';
+import { connectStore } from './store/connection.js';
+
+/** The project root (where views/ and public/ live), whether running from src/ or dist/src/. */
+export const ROOT_DIR = (() => {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  return path.basename(path.dirname(here)) === 'dist' ? path.resolve(here, '../..') : path.resolve(here, '..');
+})();
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  database: string;
+  http: Server;
+  close(): Promise<void>;
+}
+
+export async function startServer(config: Config, log: (line: string) => void = console.log): Promise<RunningServer> {
+  const logError = (err: unknown) => console.error('[gif-chat]', err);
+  await mkdir(config.dataDir, { recursive: true });
+  await mkdir(config.uploadDir, { recursive: true });
+
+  const store = await connectStore({ mongoUrl: config.mongoUrl, dataDir: config.dataDir });
+  try {
+    const chat = await createChat({
+      uploadDir: config.uploadDir,
+      roomIdleMs: config.roomIdleMs,
+      roomMaxMembers: config.roomMaxMembers,
+      presenceGraceMs: config.presenceGraceMs,
+      onError: logError,
+    });
+    const cookieSecret = await resolveCookieSecret(config.cookieSecret, config.dataDir);
+    const sessions = createSessions({ secret: cookieSecret, client: store.client, secureCookies: config.trustProxy });
+    const app = createApp({
+      rootDir: ROOT_DIR,
+      chat,
+      sessions,
+      upload: { uploadDir: config.uploadDir, maxBytes: config.uploadMaxBytes, maxPixels: config.uploadMaxPixels },
+      cookieSecret,
+      allowedOrigins: config.allowedOrigins,
+      trustProxy: config.trustProxy,
+      logFormat: config.logFormat,
+      production: config.env === 'production',
+      isReady: store.isReady,
+      logError,
+    });
+    const http = createServer(app);
+    const hub = attachHub(http, {
+      chat,
+      sessions,
+      allowedOrigins: config.allowedOrigins,
+      trustProxy: config.trustProxy,
+      heartbeatMs: config.wsHeartbeatMs,
+      maxPayload: config.wsMaxPayload,
+      limits: { chatPer10s: config.wsChatPer10s, framesPer10s: config.wsFramesPer10s },
+      logError,
+    });
+    await new Promise<void>((resolve, reject) => {
+      http.once('error', reject);
+      if (config.host) http.listen(config.port, config.host, resolve);
+      else http.listen(config.port, resolve);
+    });
+    const port = (http.address() as AddressInfo).port;
+    const url = `http://localhost:${port}`;
+    log(`gif-chat listening on ${url} (database: ${store.description})`);
+
+    let closing: Promise<void> | undefined;
+    return {
+      url,
+      port,
+      database: store.description,
+      http,
+      close: () =>
+        (closing ??= (async () => {
+          const stopped = new Promise<void>((resolve) => http.close(() => resolve()));
+          await hub.close();
+          http.closeAllConnections();
+          await stopped;
+          chat.close();
+          await store.close();
+        })()),
+    };
+  } catch (err) {
+    await store.close().catch(() => undefined);
+    throw err;
+  }
+}
