@@ -1,0 +1,94 @@
+// The database going away and coming back, and the server being killed: no acknowledged message
+// is lost or duplicated, and the server keeps running.
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { freePort, startProcess, stopProcess, waitFor } from '../helpers/processes.js';
+import { startTestServer } from '../helpers/server.js';
+import { Visitor } from '../helpers/visitor.js';
+
+const DB_READY = /mongodb:\/\/\S+/;
+
+describe('resilience', () => {
+  it('survives a database outage: unavailable errors and 503s, then recovers by itself', async () => {
+    const dbDir = await mkdtemp(path.join(tmpdir(), 'gifchat-outage-'));
+    const port = await freePort();
+    const dbEnv = { EMBEDDED_DB_PORT: String(port), DATA_DIR: dbDir };
+    let db = (await startProcess('embedded-db/main.js', dbEnv, DB_READY)).child;
+    const srv = await startTestServer({ MONGO_URL: `mongodb://127.0.0.1:${port}/gifchat` });
+    try {
+      const a = await Visitor.create(srv.baseUrl);
+      const roomId = await a.createRoom('outage');
+      const ws = await a.socket(srv.wsUrl);
+      ws.send({ type: 'join', roomId });
+      await ws.next('joined');
+      ws.send({ type: 'chat', roomId, text: 'before', clientId: 'before' });
+      await ws.next('ack');
+
+      await stopProcess(db);
+      ws.send({ type: 'chat', roomId, text: 'during', clientId: 'during' });
+      const err = await ws.next('error', () => true, 15_000);
+      assert.equal(err.code, 'unavailable');
+      assert.equal(err.clientId, 'during');
+      await waitFor(async () => (await fetch(`${srv.baseUrl}/readyz`)).status === 503, 20_000, '/readyz 503');
+      const page = await a.fetch(`/room/${roomId}/messages`);
+      assert.equal(page.status, 503);
+
+      db = (await startProcess('embedded-db/main.js', dbEnv, DB_READY)).child;
+      await waitFor(async () => (await fetch(`${srv.baseUrl}/readyz`)).status === 200, 30_000, '/readyz 200');
+      ws.send({ type: 'chat', roomId, text: 'during', clientId: 'during' });
+      await ws.next('ack', () => true, 10_000);
+      const after = (await (await a.fetch(`/room/${roomId}/messages`)).json()) as { messages: Array<{ text: string; kind: string }> };
+      assert.deepEqual(after.messages.filter((m) => m.kind === 'chat').map((m) => m.text), ['before', 'during']);
+      ws.close();
+    } finally {
+      await srv.close();
+      await stopProcess(db);
+      await rm(dbDir, { recursive: true, force: true });
+    }
+  });
+
+  it('kill -9 of the server loses no acknowledged message', async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'gifchat-kill9-'));
+    const env = { NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, UPLOAD_DIR: path.join(dataDir, 'up'), MONGO_URL: '', LOG_FORMAT: 'none', WS_CHAT_PER_10S: '100000', WS_FRAMES_PER_10S: '100000' };
+    const ready = /listening on (http:\/\/\S+)/;
+    let { child, match } = await startProcess('main.js', env, ready);
+    try {
+      let url = match[1]!.replace('localhost', '127.0.0.1');
+      const a = await Visitor.create(url);
+      const roomId = await a.createRoom('kill -9');
+      const ws = await a.socket(url.replace('http', 'ws') + '/ws');
+      ws.send({ type: 'join', roomId });
+      await ws.next('joined');
+      const acked = new Set<string>();
+      ws.ws.on('message', (d) => {
+        const f = JSON.parse(d.toString()) as { type: string; id?: string };
+        if (f.type === 'ack' && f.id) acked.add(f.id);
+      });
+      for (let i = 0; i < 300; i++) ws.send({ type: 'chat', roomId, text: `n${i}`, clientId: `k${i}` });
+      await waitFor(async () => acked.size >= 50, 10_000, '50 acks');
+      await stopProcess(child, 'SIGKILL');
+      assert.ok(acked.size >= 50);
+      ({ child, match } = await startProcess('main.js', env, ready));
+      url = match[1]!.replace('localhost', '127.0.0.1');
+      const b = await Visitor.create(url);
+      const stored = new Set<string>();
+      let before: string | undefined;
+      for (;;) {
+        const q = before ? `?before=${before}&limit=100` : '?limit=100';
+        const page = (await (await b.fetch(`/room/${roomId}/messages${q}`)).json()) as { messages: Array<{ id: string; kind: string }>; hasMore: boolean };
+        for (const m of page.messages) if (m.kind === 'chat') stored.add(m.id);
+        if (!page.hasMore) break;
+        before = page.messages[0]!.id;
+      }
+      const lost = [...acked].filter((id) => !stored.has(id));
+      assert.deepEqual(lost, []);
+      console.log(`# kill -9: ${acked.size} acknowledged, ${stored.size} stored, 0 lost`);
+    } finally {
+      await stopProcess(child);
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});
