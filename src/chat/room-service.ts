@@ -1,4 +1,5 @@
 // Rooms: creating, listing, entering (password and capacity rules) and deleting.
+import { createHash } from 'node:crypto';
 import { LIMITS, type RoomSummary } from '../shared/protocol.js';
 import { deleteRoomMessages } from '../store/message-repository.js';
 import { removeGifFiles } from '../store/gif-files.js';
@@ -7,6 +8,7 @@ import {
   findRoom,
   insertRoom,
   listRooms,
+  setRoomPasswordHash,
   type Person,
   type RoomRecord,
 } from '../store/room-repository.js';
@@ -23,8 +25,10 @@ export interface NewRoomInput {
   password: string;
 }
 
-/** The rooms a visitor has unlocked with a password, as remembered in their session. */
+/** The grant keys (see `RoomService.grantFor`) a visitor earned with passwords, kept in their session. */
 export type Grants = ReadonlySet<string>;
+
+const PASSWORD_MAX_CHARS = 128;
 
 export class RoomService {
   constructor(
@@ -42,8 +46,7 @@ export class RoomService {
     if (!Number.isInteger(input.max) || input.max < 2 || input.max > this.maxMembers) {
       throw new ChatError('invalid', `Max members must be a whole number from 2 to ${this.maxMembers}.`);
     }
-    if (input.password.length > 128) throw new ChatError('invalid', 'Password must be at most 128 characters.');
-    const passwordHash = input.password ? await hashPassword(input.password) : null;
+    const passwordHash = await this.hashOrNull(input.password);
     const room = await insertRoom({ title, max: input.max, passwordHash, owner });
     this.events.emit('room-created', this.summary(room));
     return room;
@@ -65,7 +68,33 @@ export class RoomService {
   }
 
   canAccess(room: RoomRecord, person: Person, grants: Grants): boolean {
-    return room.passwordHash === null || room.owner.id === person.id || grants.has(room.id);
+    return room.passwordHash === null || room.owner.id === person.id || grants.has(this.grantFor(room));
+  }
+
+  /**
+   * What a session remembers after a right password: the room and a fingerprint of its current
+   * hash (salted anew on every change), so changing the password revokes every earlier grant.
+   */
+  grantFor(room: RoomRecord): string {
+    const stamp = createHash('sha256').update(room.passwordHash ?? '').digest('base64url').slice(0, 16);
+    return `${room.id}:${stamp}`;
+  }
+
+  /** The owner sets a new password (the room becomes private) or removes it with an empty one. */
+  async changePassword(room: RoomRecord, person: Person, password: string): Promise<RoomRecord> {
+    if (room.owner.id !== person.id) throw new ChatError('forbidden', 'Only the owner can change the password.');
+    const passwordHash = await this.hashOrNull(password);
+    await setRoomPasswordHash(room.id, passwordHash);
+    const changed = { ...room, passwordHash };
+    this.events.emit('room-updated', this.summary(changed));
+    return changed;
+  }
+
+  private async hashOrNull(password: string): Promise<string | null> {
+    if (password.length > PASSWORD_MAX_CHARS) {
+      throw new ChatError('invalid', `Password must be at most ${PASSWORD_MAX_CHARS} characters.`);
+    }
+    return password ? hashPassword(password) : null;
   }
 
   /** Refuses entry when the visitor lacks access or the room is full (someone already in may stay). */
@@ -84,7 +113,7 @@ export class RoomService {
 
   async unlock(room: RoomRecord, attempt: string): Promise<void> {
     if (room.passwordHash === null) return;
-    if (attempt.length > 128 || !(await passwordMatches(room.passwordHash, attempt))) {
+    if (attempt.length > PASSWORD_MAX_CHARS || !(await passwordMatches(room.passwordHash, attempt))) {
       throw new ChatError('wrong_password', 'That password is not right.');
     }
   }

@@ -58,6 +58,10 @@ export async function setRoomOwner(id: string, owner: Person): Promise<void> {
   await RoomModel.updateOne({ _id: new mongoose.Types.ObjectId(id) }, { $set: { owner } });
 }
 
+export async function setRoomPasswordHash(id: string, passwordHash: string | null): Promise<void> {
+  await RoomModel.updateOne({ _id: new mongoose.Types.ObjectId(id) }, { $set: { passwordHash } });
+}
+
 export async function banFromRoom(id: string, personId: string): Promise<void> {
   await RoomModel.updateOne({ _id: new mongoose.Types.ObjectId(id) }, { $addToSet: { banned: personId } });
 }

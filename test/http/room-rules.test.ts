@@ -83,6 +83,42 @@ describe('room rules', () => {
     ws.close();
   });
 
+  it('the owner can change or remove the password; a change revokes earlier grants', async () => {
+    const owner = await Visitor.create(srv.baseUrl);
+    const guest = await Visitor.create(srv.baseUrl);
+    const roomId = await owner.createRoom('changing locks', { password: 'first' });
+    assert.equal(await guest.unlock(roomId, 'first'), 204);
+    assert.equal((await guest.fetch(`/room/${roomId}/messages`)).status, 200);
+    const lobby = await owner.socket(srv.wsUrl);
+    lobby.send({ type: 'lobby' });
+
+    assert.equal((await guest.postJson(`/room/${roomId}/settings`, { password: '' })).status, 403, 'not the owner');
+    assert.equal((await owner.postJson(`/room/${roomId}/settings`, { password: 7 })).status, 400);
+    assert.equal((await owner.postJson(`/room/${roomId}/settings`, { password: 'x'.repeat(129) })).status, 400);
+    assert.equal((await owner.postJson(`/room/${roomId}/settings`, { password: 'second' }, { csrf: false })).status, 403);
+
+    const changed = await owner.postJson(`/room/${roomId}/settings`, { password: 'second' });
+    assert.equal(changed.status, 200);
+    assert.equal(((await changed.json()) as { room: { isPrivate: boolean } }).room.isPrivate, true);
+    assert.equal((await guest.fetch(`/room/${roomId}/messages`)).status, 403, 'the old grant no longer opens it');
+    assert.equal(await guest.unlock(roomId, 'first'), 401);
+    assert.equal(await guest.unlock(roomId, 'second'), 204);
+    assert.equal((await guest.fetch(`/room/${roomId}/messages`)).status, 200);
+
+    const form = await owner.fetch(`/room/${roomId}/settings`, {
+      method: 'POST',
+      csrf: false,
+      headers: { accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ password: '', _csrf: owner.csrfToken }),
+    });
+    assert.equal(form.status, 303);
+    assert.equal(form.headers.get('location'), `/room/${roomId}`);
+    await lobby.next('room-updated', (f) => f.room.id === roomId && !f.room.isPrivate);
+    const stranger = await Visitor.create(srv.baseUrl);
+    assert.equal((await stranger.fetch(`/room/${roomId}/messages`)).status, 200, 'public now');
+    lobby.close();
+  });
+
   it('a full room refuses one more person, by page and by socket', async () => {
     const a = await Visitor.create(srv.baseUrl);
     const b = await Visitor.create(srv.baseUrl);

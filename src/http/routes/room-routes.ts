@@ -22,6 +22,7 @@ const chatSchema = z.object({
   chat: z.string().max(LIMITS.chatMaxChars * 4),
   clientId: z.string().max(LIMITS.clientIdMaxChars).optional(),
 });
+const settingsSchema = z.object({ password: z.string().max(1000) });
 /** Strict: an unknown key such as `before[$gt]` is a 400, never silently ignored. */
 const historySchema = z.strictObject({
   before: z.string().optional(),
@@ -113,10 +114,21 @@ export function roomRoutes(chat: Chat, upload: GifUploadOptions): Router {
       });
     }
     const grants = new Set(req.session.grants ?? []);
-    grants.add(room.id);
+    grants.add(rooms.grantFor(room));
     req.session.grants = [...grants].slice(-200);
     if (wantsHtml(req)) return res.redirect(303, `/room/${room.id}`);
     res.status(204).end();
+  });
+
+  // Owner only: a non-empty password makes the room private (revoking earlier grants), an empty one
+  // makes it public. Members already inside stay.
+  router.post('/room/:id/settings', async (req, res) => {
+    const room = await rooms.require(req.params.id);
+    const body = settingsSchema.safeParse(req.body ?? {});
+    if (!body.success) throw new HttpError(400, 'invalid', 'Send {"password": "..."}; an empty password removes it.');
+    const changed = await rooms.changePassword(room, visitorOf(req), body.data.password);
+    if (wantsHtml(req)) return res.redirect(303, `/room/${room.id}`);
+    res.json({ room: rooms.summary(changed) });
   });
 
   router.delete('/room/:id', async (req, res) => {
