@@ -4,7 +4,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import MongoStore from 'connect-mongo';
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import session from 'express-session';
 import type { MongoClient } from 'mongodb';
 import type { Person } from '../store/room-repository.js';
@@ -49,10 +49,27 @@ export interface SessionSetup {
   load(sid: string): Promise<session.SessionData | null>;
 }
 
-export function createSessions(opts: { secret: string; client: MongoClient; secureCookies: boolean }): SessionSetup {
+/**
+ * Writes the session now. express-session saves at the end of a response but sends the headers
+ * first, so a client could act on a 303 (or open a socket) before a new grant or identity is
+ * stored; routes whose next request depends on the change save it first.
+ */
+export function saveSession(req: Request): Promise<void> {
+  return new Promise((resolve, reject) => req.session.save((err: unknown) => (err ? reject(err) : resolve())));
+}
+
+export async function createSessions(opts: {
+  secret: string;
+  client: MongoClient;
+  secureCookies: boolean;
+}): Promise<SessionSetup> {
+  // Our own TTL index, awaited here, rather than connect-mongo's fire-and-forget one, which
+  // rejects unhandled if the server closes before it finishes.
+  await opts.client.db().collection('sessions').createIndex({ expires: 1 }, { expireAfterSeconds: 0 });
   const store = MongoStore.create({
     client: opts.client,
     collectionName: 'sessions',
+    autoRemove: 'disabled',
     ttl: SESSION_TTL_S,
     touchAfter: 3600,
     stringify: false,

@@ -1,13 +1,16 @@
 // Gives every visitor a stable identity and a CSRF token in their session on first contact.
 import { randomBytes } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
+import { saveSession } from './session.js';
 import { newVisitor } from '../chat/identity.js';
 import type { Person } from '../store/room-repository.js';
 
 export function ensureVisitor(req: Request, _res: Response, next: NextFunction): void {
-  if (!req.session.visitor) req.session.visitor = newVisitor();
-  if (!req.session.csrfToken) req.session.csrfToken = randomBytes(24).toString('base64url');
-  next();
+  if (req.session.visitor && req.session.csrfToken) return next();
+  req.session.visitor ??= newVisitor();
+  req.session.csrfToken ??= randomBytes(24).toString('base64url');
+  // Stored before the response, so a socket opened right after it finds the session.
+  saveSession(req).then(() => next(), next);
 }
 
 export function visitorOf(req: Request): Person {

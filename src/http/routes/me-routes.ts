@@ -2,6 +2,7 @@
 import { Router } from 'express';
 import type { Membership } from '../../chat/membership.js';
 import { wantsHtml } from '../negotiate.js';
+import { saveSession } from '../session.js';
 import { visitorOf } from '../visitor.js';
 
 export function meRoutes(membership: Membership): Router {
@@ -14,6 +15,7 @@ export function meRoutes(membership: Membership): Router {
     const nickname = typeof body?.nickname === 'string' ? body.nickname : '';
     const me = await membership.rename(visitorOf(req), nickname);
     req.session.visitor = me;
+    await saveSession(req);
     if (wantsHtml(req)) return res.redirect(303, '/');
     res.json({ me });
   });

@@ -11,6 +11,7 @@ import { gifUpload, uploadedGif, type GifUploadOptions } from '../gif-upload.js'
 import { HttpError, toHttpError } from '../http-error.js';
 import { wantsHtml } from '../negotiate.js';
 import { PasswordLimiter } from '../password-limiter.js';
+import { saveSession } from '../session.js';
 import { grantsOf, visitorOf } from '../visitor.js';
 
 const createSchema = z.object({
@@ -116,6 +117,7 @@ export function roomRoutes(chat: Chat, upload: GifUploadOptions): Router {
     const grants = new Set(req.session.grants ?? []);
     grants.add(rooms.grantFor(room));
     req.session.grants = [...grants].slice(-200);
+    await saveSession(req);
     if (wantsHtml(req)) return res.redirect(303, `/room/${room.id}`);
     res.status(204).end();
   });
