@@ -16,8 +16,12 @@ export function freePort(): Promise<number> {
 
 const dist = (rel: string) => fileURLToPath(new URL(`../../src/${rel}`, import.meta.url));
 
-/** Starts a compiled entry point and resolves once its stdout matches `ready`. */
-export function startProcess(entry: string, env: Record<string, string>, ready: RegExp): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
+/** Starts a compiled entry point and resolves once its stdout matches `ready`; `output` is all it printed. */
+export function startProcess(
+  entry: string,
+  env: Record<string, string>,
+  ready: RegExp,
+): Promise<{ child: ChildProcess; match: RegExpExecArray; output: () => string }> {
   const child = spawn(process.execPath, [dist(entry)], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -27,7 +31,7 @@ export function startProcess(entry: string, env: Record<string, string>, ready: 
     const onData = (d: Buffer) => {
       out += d.toString();
       const m = ready.exec(out);
-      if (m) resolve({ child, match: m });
+      if (m) resolve({ child, match: m, output: () => out });
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
