@@ -6,6 +6,11 @@ import { corkForThisTurn } from './write-coalescer.js';
 /** A socket whose unsent bytes pass this is too slow to keep up and is closed. */
 export const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 export const TYPING_INTERVAL_MS = 2000;
+/**
+ * A socket that is not reading cannot receive the close frame either: after this long it is cut,
+ * so its buffers are freed and its person leaves the room now, not after ws's 30 s close timeout.
+ */
+const SLOW_CLOSE_GRACE_MS = 1000;
 
 let nextId = 0;
 
@@ -37,6 +42,7 @@ export class Client {
     if (this.ws.readyState !== this.ws.OPEN) return;
     if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
       this.ws.close(1013, 'too slow: falling behind');
+      setTimeout(() => this.ws.terminate(), SLOW_CLOSE_GRACE_MS).unref();
       return;
     }
     corkForThisTurn(this.ws);
