@@ -5,6 +5,7 @@ import { systemText, type SystemInfo } from '../shared/system-events.js';
 import { insertMessage, pageAfter, pageBefore, type NewMessage } from '../store/message-repository.js';
 import { isObjectIdHex, type Person, type RoomRecord } from '../store/room-repository.js';
 import { ChatError } from './chat-error.js';
+import { MessageOrder } from './message-order.js';
 import type { ChatEvents } from './chat-events.js';
 import { cleanText } from './identity.js';
 import { toMessageView } from './views.js';
@@ -40,7 +41,11 @@ function checkText(rawText: string, clientId: string | undefined): string {
   return text;
 }
 
+type Draft = Omit<NewMessage, 'id'>;
+
 export class MessageService {
+  private readonly order = new MessageOrder();
+
   constructor(private readonly events: ChatEvents) {}
 
   postChat(room: RoomRecord, author: Person, rawText: string, clientId?: string): Promise<Posted> {
@@ -63,11 +68,23 @@ export class MessageService {
     return this.publish({ roomId, kind: 'system', author: null, text, gif: null, to: null, system, clientId: null });
   }
 
-  private async publish(msg: NewMessage): Promise<Posted> {
-    const { record, duplicate } = await insertMessage(msg);
-    const message = toMessageView(record);
-    if (!duplicate) this.events.emit('message', message);
-    return { message, duplicate };
+  /** Stores, then publishes in the room's id order; resolves once published (or found a duplicate). */
+  private publish(draft: Draft): Promise<Posted> {
+    return this.order.run(
+      draft.roomId,
+      async (id) => {
+        const { record, duplicate } = await insertMessage({ ...draft, id });
+        return { message: toMessageView(record), duplicate };
+      },
+      (posted) => {
+        if (!posted.duplicate) this.events.emit('message', posted.message);
+      },
+    );
+  }
+
+  /** Where a catch-up taken now ends and the live messages from now on begin (see MessageOrder). */
+  catchUpBoundary(roomId: string): string {
+    return this.order.boundary(roomId);
   }
 
   /** A page of history older than `before` (or the latest page) as `viewerId` may see it, oldest first. */
@@ -79,10 +96,13 @@ export class MessageService {
     return { messages: (hasMore ? records.slice(1) : records).map(toMessageView), hasMore };
   }
 
-  /** What a reconnecting client missed after `after`, one page at a time, oldest first. */
-  async after(roomId: string, viewerId: string, after: string): Promise<Page> {
+  /**
+   * What a reconnecting client missed after `after` and below `boundary` (from
+   * `catchUpBoundary`, taken when its live messages began), one page at a time, oldest first.
+   */
+  async after(roomId: string, viewerId: string, after: string, boundary: string): Promise<Page> {
     const n = LIMITS.historyPage;
-    const records = await pageAfter(roomId, viewerId, after, n + 1);
+    const records = await pageAfter(roomId, viewerId, after, boundary, n + 1);
     const hasMore = records.length > n;
     return { messages: records.slice(0, n).map(toMessageView), hasMore };
   }

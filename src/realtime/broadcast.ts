@@ -10,3 +10,9 @@ export function broadcast(clients: Iterable<Client>, frame: ServerFrame): void {
   let bytes: Buffer | undefined;
   for (const client of clients) client.send((bytes ??= encode(frame)));
 }
+
+/** A room's message: like `broadcast`, but it waits behind a member's catch-up in progress. */
+export function broadcastRoomMessage(roomId: string, clients: Iterable<Client>, frame: ServerFrame): void {
+  let bytes: Buffer | undefined;
+  for (const client of clients) client.sendRoomMessage(roomId, (bytes ??= encode(frame)));
+}

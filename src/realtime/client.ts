@@ -29,6 +29,28 @@ export class Client {
   ) {}
 
   private typingAt = new Map<string, number>();
+  /** Room messages held back while this socket's catch-up for that room is being read. */
+  private held: Map<string, Array<Buffer | string>> | undefined;
+  /** Per room, where this socket's catch-up ends (later pages of it must stop there too). */
+  catchUpBoundaries: Map<string, string> | undefined;
+
+  /** From now on, room messages for `roomId` wait until `release`: the catch-up goes first. */
+  hold(roomId: string): void {
+    (this.held ??= new Map()).set(roomId, []);
+  }
+
+  release(roomId: string): void {
+    const frames = this.held?.get(roomId);
+    this.held?.delete(roomId);
+    for (const frame of frames ?? []) this.send(frame);
+  }
+
+  /** A room message: sent now, or after the catch-up that is being read for that room. */
+  sendRoomMessage(roomId: string, frame: Buffer | string): void {
+    const held = this.held?.get(roomId);
+    if (held) held.push(frame);
+    else this.send(frame);
+  }
 
   /** "X is typing" goes out at most once every few seconds per room. */
   mayAnnounceTyping(roomId: string, now = Date.now()): boolean {

@@ -99,8 +99,8 @@ export class FrameHandler {
         return this.chat.membership.transfer(await this.joinedRoom(client, frame.roomId), client.person, frame.userId);
       case 'history': {
         await this.joinedRoom(client, frame.roomId);
-        const page = await this.chat.messages.after(frame.roomId, client.person.id, frame.after);
-        reply(client, { type: 'catchup', roomId: frame.roomId, messages: page.messages, more: page.hasMore });
+        const boundary = client.catchUpBoundaries?.get(frame.roomId) ?? this.chat.messages.catchUpBoundary(frame.roomId);
+        await this.catchUp(client, frame.roomId, frame.after, boundary);
         return;
       }
     }
@@ -118,28 +118,47 @@ export class FrameHandler {
     return this.chat.rooms.require(roomId);
   }
 
+  /**
+   * Joins, and with `after` sends what was missed: the catch-up covers ids below the boundary taken
+   * at the moment live messages start reaching this socket, and those live messages are held until
+   * the catch-up is sent. Every message arrives once, in order.
+   */
   private async join(client: Client, roomId: string, after: string | undefined): Promise<void> {
     const room = await this.chat.rooms.require(roomId);
+    let boundary: string | undefined;
     if (!client.rooms.has(roomId)) {
       // Grants can be given after the socket opened (password entered in another tab): read afresh.
       const session = await this.sessions.load(client.sid);
       if (!session) throw new ChatError('forbidden', 'Your session has ended; reload the page.');
+      if (after) client.hold(roomId);
       this.registry.add(roomId, client);
+      boundary = this.chat.messages.catchUpBoundary(roomId);
       try {
         await this.chat.membership.join(room, client.person, new Set(session.grants ?? []));
       } catch (err) {
         this.registry.remove(roomId, client);
+        client.release(roomId);
         throw err;
       }
     }
     reply(client, { type: 'joined', roomId, members: this.chat.membership.members(room) });
-    if (after) {
-      const page = await this.chat.messages.after(roomId, client.person.id, after);
-      reply(client, { type: 'catchup', roomId, messages: page.messages, more: page.hasMore });
+    if (!after) return;
+    try {
+      await this.catchUp(client, roomId, after, boundary ?? this.chat.messages.catchUpBoundary(roomId));
+    } finally {
+      client.release(roomId);
     }
   }
 
+  private async catchUp(client: Client, roomId: string, after: string, boundary: string): Promise<void> {
+    const page = await this.chat.messages.after(roomId, client.person.id, after, boundary);
+    if (page.hasMore) (client.catchUpBoundaries ??= new Map()).set(roomId, boundary);
+    else client.catchUpBoundaries?.delete(roomId);
+    reply(client, { type: 'catchup', roomId, messages: page.messages, more: page.hasMore });
+  }
+
   leave(client: Client, roomId: string): void {
+    client.catchUpBoundaries?.delete(roomId);
     if (this.registry.remove(roomId, client)) this.chat.membership.leave(roomId, client.person.id);
   }
 }

@@ -4,7 +4,7 @@ import type { Server } from 'node:http';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { Chat } from '../chat/create-chat.js';
 import { parseClientFrame } from '../shared/protocol.js';
-import { broadcast } from './broadcast.js';
+import { broadcast, broadcastRoomMessage } from './broadcast.js';
 import { Client } from './client.js';
 import { FrameHandler, reply } from './frame-handler.js';
 import { FrameLimits, type FrameLimitOptions } from './frame-limits.js';
@@ -41,7 +41,7 @@ export function attachHub(server: Server, opts: HubOptions): Hub {
     // A whisper goes to its author's and its recipient's sockets only: nobody else gets a frame.
     const to = message.to;
     const recipients = to ? [...inRoom].filter((c) => c.person.id === to.id || c.person.id === message.author?.id) : inRoom;
-    broadcast(recipients, { type: 'message', message });
+    broadcastRoomMessage(message.roomId, recipients, { type: 'message', message });
   });
   events.on('members', (roomId, members) => broadcast(registry.members(roomId), { type: 'members', roomId, members }));
   events.on('kicked', (roomId, personId, message) => {

@@ -18,9 +18,12 @@ export interface MessageRecord {
   createdAt: Date;
 }
 
-export type NewMessage = Omit<MessageRecord, 'id' | 'createdAt'>;
+export type NewMessage = Omit<MessageRecord, 'createdAt'>;
 
 const oid = (hex: string) => new mongoose.Types.ObjectId(hex);
+
+/** A new message id. Ids made by this process only grow, so they order messages as they are posted. */
+export const newMessageId = (): string => new mongoose.Types.ObjectId().toHexString();
 
 const person = (p: Person): Person => ({ id: p.id, nickname: p.nickname, color: p.color });
 
@@ -50,9 +53,9 @@ function isDuplicateKey(err: unknown): boolean {
  * again: the first one is returned with `duplicate: true`.
  */
 export async function insertMessage(msg: NewMessage): Promise<{ record: MessageRecord; duplicate: boolean }> {
-  const { roomId, clientId, ...rest } = msg;
+  const { id, roomId, clientId, ...rest } = msg;
   try {
-    const doc = await MessageModel.create({ ...rest, room: oid(roomId), ...(clientId ? { clientId } : {}) });
+    const doc = await MessageModel.create({ ...rest, _id: oid(id), room: oid(roomId), ...(clientId ? { clientId } : {}) });
     return { record: toRecord(doc.toObject() as MessageDoc), duplicate: false };
   } catch (err) {
     if (!isDuplicateKey(err) || !clientId || !msg.author) throw err;
@@ -77,9 +80,15 @@ export async function pageBefore(roomId: string, viewerId: string, before: strin
   return docs.reverse().map(toRecord);
 }
 
-/** Up to `limit` messages of a room newer than `after`, oldest first. */
-export async function pageAfter(roomId: string, viewerId: string, after: string, limit: number): Promise<MessageRecord[]> {
-  const docs = await MessageModel.find({ room: oid(roomId), _id: { $gt: oid(after) }, ...visibleTo(viewerId) })
+/** Up to `limit` messages of a room newer than `after` and older than `below`, oldest first. */
+export async function pageAfter(
+  roomId: string,
+  viewerId: string,
+  after: string,
+  below: string,
+  limit: number,
+): Promise<MessageRecord[]> {
+  const docs = await MessageModel.find({ room: oid(roomId), _id: { $gt: oid(after), $lt: oid(below) }, ...visibleTo(viewerId) })
     .sort({ _id: 1 })
     .limit(limit)
     .lean<MessageDoc[]>();
