@@ -2,6 +2,7 @@
 import { Router } from 'express';
 import type { Membership } from '../../chat/membership.js';
 import { wantsHtml } from '../negotiate.js';
+import { returnPath } from '../return-path.js';
 import { visitorOf } from '../visitor.js';
 
 export function meRoutes(membership: Membership): Router {
@@ -14,7 +15,7 @@ export function meRoutes(membership: Membership): Router {
     const nickname = typeof body?.nickname === 'string' ? body.nickname : '';
     const me = await membership.rename(visitorOf(req), nickname);
     req.session.visitor = me;
-    if (wantsHtml(req)) return res.redirect(303, '/');
+    if (wantsHtml(req)) return res.redirect(303, returnPath(body?.return));
     res.json({ me });
   });
   return router;
