@@ -19,3 +19,12 @@ export function visitorOf(req: Request): Person {
 export function grantsOf(req: Request): ReadonlySet<string> {
   return new Set(req.session.grants ?? []);
 }
+
+/**
+ * Writes the session to the store now. express-session saves at the end of the response but
+ * sends the headers first, so a client that acts on a redirect at once (a browser following it,
+ * a socket joining) could read the session before the change is stored.
+ */
+export function saveSession(req: Request): Promise<void> {
+  return new Promise((resolve, reject) => req.session.save((err: unknown) => (err ? reject(err) : resolve())));
+}

@@ -3,7 +3,7 @@ import { Router } from 'express';
 import type { Membership } from '../../chat/membership.js';
 import { wantsHtml } from '../negotiate.js';
 import { returnPath } from '../return-path.js';
-import { visitorOf } from '../visitor.js';
+import { saveSession, visitorOf } from '../visitor.js';
 
 export function meRoutes(membership: Membership): Router {
   const router = Router();
@@ -15,6 +15,7 @@ export function meRoutes(membership: Membership): Router {
     const nickname = typeof body?.nickname === 'string' ? body.nickname : '';
     const me = await membership.rename(visitorOf(req), nickname);
     req.session.visitor = me;
+    await saveSession(req);
     if (wantsHtml(req)) return res.redirect(303, returnPath(body?.return));
     res.json({ me });
   });

@@ -12,7 +12,7 @@ import { HttpError, toHttpError } from '../http-error.js';
 import { errorText } from '../locale.js';
 import { wantsHtml } from '../negotiate.js';
 import { PasswordLimiter } from '../password-limiter.js';
-import { grantsOf, visitorOf } from '../visitor.js';
+import { grantsOf, saveSession, visitorOf } from '../visitor.js';
 
 const createSchema = z.object({
   title: z.string().max(1000).default(''),
@@ -116,6 +116,7 @@ export function roomRoutes(chat: Chat, upload: GifUploadOptions): Router {
     const grants = new Set(req.session.grants ?? []);
     grants.add(room.id);
     req.session.grants = [...grants].slice(-200);
+    await saveSession(req);
     if (wantsHtml(req)) return res.redirect(303, `/room/${room.id}`);
     res.status(204).end();
   });
