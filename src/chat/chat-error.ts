@@ -5,6 +5,8 @@ export { isDatabaseUnavailable } from '../store/db-errors.js';
 export type ChatErrorCode =
   | 'not_found'
   | 'forbidden'
+  /** The owner removed this person from the room; they may not come back. */
+  | 'banned'
   | 'room_full'
   | 'invalid'
   | 'conflict'

@@ -35,7 +35,7 @@ export class RoomService {
     private readonly events: ChatEvents,
     private readonly presence: Presence,
     private readonly uploadDir: string,
-    private readonly maxMembers: number,
+    readonly maxMembers: number,
   ) {}
 
   async create(input: NewRoomInput, owner: Person): Promise<RoomRecord> {
@@ -100,7 +100,7 @@ export class RoomService {
   /** Refuses entry when the visitor lacks access or the room is full (someone already in may stay). */
   checkEntry(room: RoomRecord, person: Person, grants: Grants): void {
     if (room.banned.includes(person.id)) {
-      throw new ChatError('forbidden', 'The owner removed you from this room.');
+      throw new ChatError('banned', 'The owner removed you from this room.');
     }
     if (!this.canAccess(room, person, grants)) {
       throw new ChatError('forbidden', 'This room is private; enter its password first.');

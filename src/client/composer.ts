@@ -2,6 +2,8 @@
 // e.g. typing Korean, finishes the character instead of sending). It grows with its text.
 // The length limit comes from the textarea's maxlength (the template sets LIMITS.chatMaxChars):
 // importing LIMITS here would pull zod into the browser bundle with the schemas beside it.
+import { t } from './i18n';
+
 const MAX_HEIGHT_PX = 160;
 
 export function startComposer(
@@ -30,7 +32,7 @@ export function startComposer(
     if (!text) return;
     const limit = input.maxLength > 0 ? input.maxLength : Infinity;
     if (text.length > limit) {
-      input.setCustomValidity(`A message can be at most ${limit} characters.`);
+      input.setCustomValidity(t('msg.tooLong', { limit }));
       input.reportValidity();
       return;
     }

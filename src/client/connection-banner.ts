@@ -1,12 +1,8 @@
 // The header banner that says whether the live connection is up.
+import { t } from './i18n';
 import type { ConnectionStatus } from './ws-connection';
 
-const TEXT: Record<ConnectionStatus, string> = {
-  connecting: 'Connecting…',
-  connected: 'Connected',
-  reconnecting: 'Connection lost — reconnecting…',
-  offline: 'You are offline — will reconnect when the network is back',
-};
+const text = (status: ConnectionStatus) => t(`connection.${status}`);
 
 export function connectionBanner(): (status: ConnectionStatus) => void {
   const banner = document.getElementById('connection-status');
@@ -23,14 +19,14 @@ export function connectionBanner(): (status: ConnectionStatus) => void {
         banner.hidden = true;
         return;
       }
-      banner.textContent = TEXT.connected;
+      banner.textContent = text('connected');
       banner.hidden = false;
       hideTimer = window.setTimeout(() => (banner.hidden = true), 2500);
       return;
     }
     if (status === 'connecting') return;
     everLost = true;
-    banner.textContent = TEXT[status];
+    banner.textContent = text(status);
     banner.hidden = false;
   };
 }

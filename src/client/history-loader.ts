@@ -2,6 +2,7 @@
 // nears the top, and keeps loading while the transcript is too short to scroll.
 import type { MessageView } from '../shared/protocol';
 import { errorMessage } from './csrf';
+import { t } from './i18n';
 
 export interface HistoryPage {
   messages: MessageView[];
@@ -18,7 +19,7 @@ export async function fetchPage(roomId: string, before: string | undefined, limi
     credentials: 'same-origin',
   });
   const body: unknown = await res.json().catch(() => null);
-  if (!res.ok) throw new Error(errorMessage(body, `Could not load older messages (${res.status}).`));
+  if (!res.ok) throw new Error(errorMessage(body, t('history.failedStatus', { status: res.status })));
   return body as HistoryPage;
 }
 
@@ -46,7 +47,7 @@ export class HistoryLoader {
 
   private async load(): Promise<void> {
     this.loading = true;
-    this.status.textContent = 'Loading older messages…';
+    this.status.textContent = t('history.loading');
     try {
       const page = await fetchPage(this.roomId, this.oldestId());
       this.hasMore = page.hasMore;
@@ -57,11 +58,11 @@ export class HistoryLoader {
       requestAnimationFrame(() => this.maybeLoad());
     } catch (err) {
       this.loading = false;
-      this.status.textContent = err instanceof Error ? err.message : 'Could not load older messages.';
+      this.status.textContent = err instanceof Error ? err.message : t('history.failed');
     }
   }
 
   private showStatus(): void {
-    this.status.textContent = this.hasMore ? 'Scroll up for older messages' : 'This is the start of the room.';
+    this.status.textContent = this.hasMore ? t('room.olderHint') : t('room.start');
   }
 }

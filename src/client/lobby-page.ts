@@ -2,6 +2,7 @@
 import type { RoomSummary, ServerFrame } from '../shared/protocol';
 import { connectionBanner } from './connection-banner';
 import { byId } from './dom';
+import { startNicknameForm } from './nickname-form';
 import { roomItem } from './room-list-view';
 import { WsConnection } from './ws-connection';
 
@@ -12,6 +13,7 @@ export function startLobby(): void {
   const itemFor = (id: string) =>
     [...list.querySelectorAll<HTMLLIElement>('li[data-room-id]')].find((li) => li.dataset.roomId === id);
   const refreshEmpty = () => (empty.hidden = list.children.length > 0);
+  startNicknameForm(() => undefined);
 
   function upsert(room: RoomSummary, prepend: boolean): void {
     const next = roomItem(room);

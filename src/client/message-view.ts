@@ -2,16 +2,21 @@
 import type { MessageView, UserView } from '../shared/protocol';
 import { systemText } from '../shared/system-events';
 import { el, nick } from './dom';
+import { pageLocale, t } from './i18n';
 import { fullTimeOf, timeOf } from './time-format';
-
-const locale: 'en' | 'ko' = navigator.language.toLowerCase().startsWith('ko') ? 'ko' : 'en';
 
 function timeEl(iso: string): HTMLTimeElement {
   return el('time', { class: 'msg-time', datetime: iso, title: fullTimeOf(iso) }, [timeOf(iso)]);
 }
 
 export function systemLine(m: MessageView): string {
-  return m.system ? systemText(m.system, locale) : m.text;
+  return m.system ? systemText(m.system, pageLocale()) : m.text;
+}
+
+/** "to X (private)" on the whisper I sent, "from X (private)" on one I received. */
+function whisperLabel(mine: boolean, author: UserView, to: UserView): HTMLSpanElement {
+  const text = mine ? t('msg.whisperTo', { name: to.nickname }) : t('msg.whisperFrom', { name: author.nickname });
+  return el('span', { class: 'msg-private' }, [text]);
 }
 
 export function messageElement(m: MessageView, meId: string): HTMLDivElement {
@@ -22,10 +27,10 @@ export function messageElement(m: MessageView, meId: string): HTMLDivElement {
       timeEl(m.createdAt),
     ]);
   }
-  const author = m.author ?? { id: '', nickname: 'someone', color: '' };
+  const author = m.author ?? { id: '', nickname: t('msg.someone'), color: '' };
   const mine = author.id === meId;
   const meta = el('div', { class: 'msg-meta' }, [nick(author, 'msg-author nick')]);
-  if (m.kind === 'whisper' && m.to) meta.append(' ', el('span', { class: 'msg-whisper' }, [`whisper to ${m.to.nickname}`]));
+  if (m.kind === 'whisper' && m.to) meta.append(' ', whisperLabel(mine, author, m.to));
   meta.append(' ', timeEl(m.createdAt));
 
   let body: HTMLElement;
@@ -34,7 +39,7 @@ export function messageElement(m: MessageView, meId: string): HTMLDivElement {
       src: m.gif.url,
       width: m.gif.width,
       height: m.gif.height,
-      alt: `GIF from ${author.nickname}`,
+      alt: t('msg.gifFrom', { name: author.nickname }),
       loading: 'lazy',
       decoding: 'async',
     });
@@ -54,14 +59,22 @@ export function messageElement(m: MessageView, meId: string): HTMLDivElement {
   );
 }
 
-/** A message of mine the server has not confirmed yet. */
-export function pendingElement(text: string, me: UserView, clientId: string): HTMLDivElement {
+/** A message (or whisper, with `to`) of mine the server has not confirmed yet. */
+export function pendingElement(text: string, me: UserView, clientId: string, to?: UserView): HTMLDivElement {
   const now = new Date().toISOString();
-  const status = el('span', { class: 'msg-status' }, ['sending…']);
+  const status = el('span', { class: 'msg-status' }, [t('msg.sending')]);
+  const meta = el('div', { class: 'msg-meta' }, [nick(me, 'msg-author nick')]);
+  if (to) meta.append(' ', whisperLabel(true, me, to));
+  meta.append(' ', status);
   return el(
     'div',
-    { class: 'msg msg-chat is-mine is-pending', 'data-client-id': clientId, 'data-created-at': now, 'data-author-id': me.id },
-    [el('div', { class: 'msg-meta' }, [nick(me, 'msg-author nick'), ' ', status]), el('p', { class: 'msg-text' }, [text])],
+    {
+      class: `msg ${to ? 'msg-whisper' : 'msg-chat'} is-mine is-pending`,
+      'data-client-id': clientId,
+      'data-created-at': now,
+      'data-author-id': me.id,
+    },
+    [meta, el('p', { class: 'msg-text' }, [text])],
   );
 }
 
@@ -72,11 +85,11 @@ export function markPending(node: HTMLElement, state: 'sending' | 'failed', reas
   meta.querySelector('.msg-status')?.remove();
   meta.querySelector('.msg-retry')?.remove();
   if (state === 'sending') {
-    meta.append(el('span', { class: 'msg-status' }, ['sending…']));
+    meta.append(el('span', { class: 'msg-status' }, [t('msg.sending')]));
     return;
   }
-  meta.append(el('span', { class: 'msg-status' }, [`not sent: ${reason}`]));
-  const retry = el('button', { type: 'button', class: 'button small msg-retry' }, ['Retry']);
+  meta.append(el('span', { class: 'msg-status' }, [t('msg.notSent', { reason })]));
+  const retry = el('button', { type: 'button', class: 'button small msg-retry' }, [t('msg.retry')]);
   retry.addEventListener('click', onRetry);
   meta.append(' ', retry);
 }

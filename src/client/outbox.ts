@@ -1,11 +1,14 @@
-// My chat messages between "sent" and "stored": each has a clientId, shows as sending, is resent
+// My chat messages and whispers between "sent" and "stored": each has a clientId, shows as sending, is resent
 // with the same clientId after a reconnect (the server drops duplicates), and on failure offers
 // a retry. The server's `message` frame carrying that clientId replaces the pending bubble.
 import type { UserView } from '../shared/protocol';
+import { t } from './i18n';
 import { markPending, pendingElement } from './message-view';
 
 interface Pending {
   text: string;
+  /** The recipient, for a whisper. */
+  to: UserView | undefined;
   node: HTMLElement;
   state: 'sending' | 'acked' | 'failed';
   timer: number | undefined;
@@ -25,7 +28,7 @@ export class Outbox {
   constructor(
     private readonly me: UserView,
     /** Sends the frame now if possible; returns false when the socket is not ready. */
-    private readonly transmit: (text: string, clientId: string) => boolean,
+    private readonly transmit: (text: string, clientId: string, to: UserView | undefined) => boolean,
     private readonly show: (node: HTMLElement) => void,
   ) {}
 
@@ -33,10 +36,10 @@ export class Outbox {
     return this.pending.has(clientId);
   }
 
-  send(text: string): void {
+  send(text: string, to?: UserView): void {
     const clientId = newClientId();
-    const node = pendingElement(text, this.me, clientId);
-    const item: Pending = { text, node, state: 'sending', timer: undefined };
+    const node = pendingElement(text, this.me, clientId, to);
+    const item: Pending = { text, to, node, state: 'sending', timer: undefined };
     this.pending.set(clientId, item);
     this.show(node);
     this.attempt(clientId, item);
@@ -49,7 +52,7 @@ export class Outbox {
     window.clearTimeout(item.timer);
     item.state = 'acked';
     item.node.classList.remove('is-failed');
-    item.node.querySelector('.msg-status')?.replaceChildren('sent');
+    item.node.querySelector('.msg-status')?.replaceChildren(t('msg.sent'));
     item.node.querySelector('.msg-retry')?.remove();
   }
 
@@ -86,7 +89,7 @@ export class Outbox {
   private attempt(clientId: string, item: Pending): void {
     window.clearTimeout(item.timer);
     // Not connected: it stays "sending" and goes out on the next join.
-    if (!this.transmit(item.text, clientId)) return;
-    item.timer = window.setTimeout(() => this.failed(clientId, 'no answer from the server'), ACK_TIMEOUT_MS);
+    if (!this.transmit(item.text, clientId, item.to)) return;
+    item.timer = window.setTimeout(() => this.failed(clientId, t('msg.noAnswer')), ACK_TIMEOUT_MS);
   }
 }

@@ -1,9 +1,10 @@
 // The owner's "Delete room" button: DELETE /room/:id with the CSRF header, then back to the lobby.
 import { errorMessage, jsonHeaders } from './csrf';
+import { t } from './i18n';
 
 export function startRoomDelete(button: HTMLButtonElement, roomId: string, showError: (text: string) => void): void {
   button.addEventListener('click', async () => {
-    if (!window.confirm('Delete this room and all its messages for everyone?')) return;
+    if (!window.confirm(t('room.deleteConfirm'))) return;
     button.disabled = true;
     try {
       const res = await fetch(`/room/${encodeURIComponent(roomId)}`, {
@@ -13,12 +14,12 @@ export function startRoomDelete(button: HTMLButtonElement, roomId: string, showE
       });
       if (!res.ok && res.status !== 404) {
         const body: unknown = await res.json().catch(() => null);
-        throw new Error(errorMessage(body, `The room could not be deleted (${res.status}).`));
+        throw new Error(errorMessage(body, t('room.deleteFailed', { status: res.status })));
       }
       window.location.assign('/');
     } catch (err) {
       button.disabled = false;
-      showError(err instanceof Error ? err.message : 'The room could not be deleted.');
+      showError(err instanceof Error ? err.message : t('room.deleteFailed', { status: '?' }));
     }
   });
 }

@@ -6,15 +6,18 @@ import { byId, el, maybeById } from './dom';
 import { acceptGifDrops, acceptGifPaste } from './gif-drop';
 import { startGifViewer } from './gif-viewer';
 import { fetchPage, HistoryLoader } from './history-loader';
-import { renderMembers } from './member-list';
+import { errorText, t } from './i18n';
+import { startNicknameForm } from './nickname-form';
 import { Outbox } from './outbox';
 import { startRoomDelete } from './room-delete';
+import { RoomMembers } from './room-members';
 import { ScrollFollow } from './scroll-follow';
 import { localizeTimes } from './time-format';
 import { Transcript } from './transcript';
 import { TypingIndicator } from './typing-indicator';
 import { UnreadTitle } from './unread-title';
 import { Uploader } from './uploader';
+import { WhisperMode } from './whisper-mode';
 import { WsConnection } from './ws-connection';
 
 const DEFAULT_UPLOAD_MAX = 5 * 1024 * 1024;
@@ -30,8 +33,6 @@ export function startRoom(): void {
   const log = byId('transcript', HTMLDivElement);
   const scroller = byId('scroller', HTMLDivElement);
   const notice = byId('room-notice', HTMLDivElement);
-  const memberList = byId('member-list', HTMLUListElement);
-  const memberCount = maybeById('room-count', HTMLSpanElement);
   const form = byId('composer', HTMLFormElement);
   const input = byId('message-input', HTMLTextAreaElement);
   const fileInput = byId('gif-input', HTMLInputElement);
@@ -50,7 +51,7 @@ export function startRoom(): void {
   function showNotice(text: string, lasting: boolean): void {
     window.clearTimeout(noticeTimer);
     notice.replaceChildren(el('span', {}, [text]));
-    if (lasting) notice.append(' ', el('a', { href: '/' }, ['Back to the lobby']));
+    if (lasting) notice.append(' ', el('a', { href: '/' }, [t('room.backToLobby')]));
     else noticeTimer = window.setTimeout(() => (notice.hidden = true), 8000);
     notice.hidden = false;
   }
@@ -59,6 +60,7 @@ export function startRoom(): void {
   function closeRoom(text: string): void {
     gone = true;
     joined = false;
+    members.clear();
     showNotice(text, true);
     for (const control of form.querySelectorAll<HTMLInputElement | HTMLTextAreaElement | HTMLButtonElement>('input, textarea, button')) {
       control.disabled = true;
@@ -94,9 +96,29 @@ export function startRoom(): void {
     onStatus: connectionBanner(),
   });
 
+  const whisper = new WhisperMode({
+    chip: byId('whisper-chip', HTMLDivElement),
+    chipText: byId('whisper-chip-text', HTMLSpanElement),
+    cancel: byId('whisper-cancel', HTMLButtonElement),
+    form,
+    input,
+  });
+  const members = new RoomMembers({
+    roomId,
+    meId,
+    max,
+    list: byId('member-list', HTMLUListElement),
+    count: maybeById('room-count', HTMLSpanElement),
+    deleteButton: maybeById('delete-room', HTMLButtonElement),
+    whisper,
+    send: (frame) => joined && connection.send(frame),
+    notice: (text) => showNotice(text, false),
+  });
+
   const outbox = new Outbox(
     me,
-    (text, clientId) => joined && connection.send({ type: 'chat', roomId, text, clientId }),
+    (text, clientId, to) =>
+      joined && connection.send(to ? { type: 'whisper', roomId, to: to.id, text, clientId } : { type: 'chat', roomId, text, clientId }),
     (node) => follow.append(() => (transcript.appendPending(node), 1), true),
   );
   const typing = new TypingIndicator(byId('typing', HTMLParagraphElement), () => {
@@ -112,7 +134,7 @@ export function startRoom(): void {
         if (frame.roomId !== roomId) return;
         joined = true;
         if (!gone) notice.hidden = true;
-        renderMembers(memberList, memberCount, max, frame.members, meId);
+        members.update(frame.members);
         // Nothing seen yet means no `after` to catch up from: take the latest page instead.
         if (!transcript.newestId()) void fetchPage(roomId, undefined).then((p) => showMessages(p.messages), () => undefined);
         outbox.resendAll();
@@ -132,28 +154,29 @@ export function startRoom(): void {
         outbox.acked(frame.clientId);
         return;
       case 'members':
-        if (frame.roomId === roomId) renderMembers(memberList, memberCount, max, frame.members, meId);
+        if (frame.roomId === roomId) members.update(frame.members);
         return;
       case 'typing':
         if (frame.roomId === roomId && frame.user.id !== meId) typing.someoneTyping(frame.user);
         return;
       case 'kicked':
-        if (frame.roomId === roomId) closeRoom(frame.message || 'You were removed from this room.');
+        if (frame.roomId === roomId) closeRoom(t('room.kicked'));
         return;
       case 'room-removed':
-        if (frame.roomId === roomId) closeRoom('This room was deleted.');
+        if (frame.roomId === roomId) closeRoom(t('room.deleted'));
         return;
       case 'error':
         if (frame.clientId && outbox.has(frame.clientId)) outbox.failed(frame.clientId, frame.message);
-        else if (!joined && ['not_found', 'forbidden', 'room_full'].includes(frame.code)) closeRoom(frame.message);
-        else showNotice(frame.message, false);
+        else if (!joined && ['not_found', 'forbidden', 'room_full'].includes(frame.code)) closeRoom(errorText(frame.code, frame.message));
+        else showNotice(errorText(frame.code, frame.message), false);
         return;
       default:
         return;
     }
   }
 
-  startComposer(form, input, (text) => outbox.send(text), () => typing.iAmTyping());
+  startComposer(form, input, (text) => outbox.send(text, whisper.target), () => typing.iAmTyping());
+  startNicknameForm((renamed) => Object.assign(me, { nickname: renamed.nickname }));
 
   const uploader = new Uploader(
     roomId,

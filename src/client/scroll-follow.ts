@@ -1,5 +1,7 @@
 // Keeps the transcript pinned to the newest message while the reader is at the bottom; once they
 // have scrolled up, new messages raise a "New messages" button instead of moving the view.
+import { t } from './i18n';
+
 const NEAR_BOTTOM_PX = 48;
 
 export class ScrollFollow {
@@ -34,7 +36,7 @@ export class ScrollFollow {
     if (follow) this.toBottom(false);
     else {
       this.unseen += added;
-      this.button.textContent = this.unseen === 1 ? 'New messages (1)' : `New messages (${this.unseen})`;
+      this.button.textContent = t('room.newMessagesCount', { count: this.unseen });
       this.button.hidden = false;
     }
   }

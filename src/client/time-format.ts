@@ -1,8 +1,13 @@
-// Times and day labels in the reader's own locale.
-const timeFormat = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
-const fullFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 'short' });
-const dayFormat = new Intl.DateTimeFormat(undefined, { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric' });
-const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
+// Times and day labels in the reader's own locale, within the page's language: an English page
+// keeps the browser's English variant (en-GB, en-US…), a Korean page formats in Korean.
+import { pageLocale } from './i18n';
+
+const page = pageLocale();
+const readerLocale = navigator.languages.find((l) => l.toLowerCase().startsWith(page)) ?? page;
+const timeFormat = new Intl.DateTimeFormat(readerLocale, { hour: 'numeric', minute: '2-digit' });
+const fullFormat = new Intl.DateTimeFormat(readerLocale, { dateStyle: 'full', timeStyle: 'short' });
+const dayFormat = new Intl.DateTimeFormat(readerLocale, { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric' });
+const relative = new Intl.RelativeTimeFormat(readerLocale, { numeric: 'auto' });
 
 export function timeOf(iso: string): string {
   return timeFormat.format(new Date(iso));

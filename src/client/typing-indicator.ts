@@ -1,6 +1,7 @@
 // "guest-1a2b is typing…": shown for a few seconds after each typing frame from someone else;
 // my own typing is announced at most every few seconds.
 import type { UserView } from '../shared/protocol';
+import { t } from './i18n';
 
 const SHOW_MS = 4000;
 const SEND_EVERY_MS = 3000;
@@ -40,7 +41,14 @@ export class TypingIndicator {
 
   private render(): void {
     const names = [...this.typing.values()].map((t) => t.name);
+    const [first = '', second = ''] = names;
     this.line.textContent =
-      names.length === 0 ? '' : names.length === 1 ? `${names[0]} is typing…` : names.length === 2 ? `${names[0]} and ${names[1]} are typing…` : 'Several people are typing…';
+      names.length === 0
+        ? ''
+        : names.length === 1
+          ? t('typing.one', { name: first })
+          : names.length === 2
+            ? t('typing.two', { first, second })
+            : t('typing.many');
   }
 }

@@ -3,6 +3,7 @@
 // server checks everything again.
 import type { MessageView } from '../shared/protocol';
 import { csrfToken, errorMessage } from './csrf';
+import { pageLocale, t } from './i18n';
 
 export interface UploadUi {
   box: HTMLElement;
@@ -20,26 +21,31 @@ export function formatBytes(n: number): string {
 
 /** Why this file cannot be sent, or null if it looks like a GIF within the limit. */
 export async function checkGif(file: File, maxBytes: number): Promise<string | null> {
-  const name = file.name || 'This file';
-  if (file.size === 0) return `${name} is empty.`;
+  const name = file.name || t('upload.thisFile');
+  if (file.size === 0) return t('upload.empty', { name });
   const head = new Uint8Array(await file.slice(0, 6).arrayBuffer());
   const magic = String.fromCharCode(...head);
   if (magic !== 'GIF87a' && magic !== 'GIF89a') {
-    return `${name} is not a GIF. Only GIF images can be shared here.`;
+    return t('upload.notGif', { name });
   }
   if (file.size > maxBytes) {
-    return `${name} is ${formatBytes(file.size)}; GIFs can be at most ${formatBytes(maxBytes)}.`;
+    return t('upload.tooBig', { name, size: formatBytes(file.size), max: formatBytes(maxBytes) });
   }
   return null;
 }
 
-const STATUS_TEXT: Record<number, string> = {
-  403: 'You cannot post to this room.',
-  404: 'This room no longer exists.',
-  413: 'That GIF is too large.',
-  415: 'That file is not a GIF.',
-  429: 'You are uploading too fast; wait a moment.',
-};
+const STATUS_TEXT = {
+  403: 'upload.status403',
+  404: 'upload.status404',
+  413: 'upload.status413',
+  415: 'upload.status415',
+  429: 'upload.status429',
+} as const;
+
+function statusText(status: number): string {
+  const key = (STATUS_TEXT as Record<number, (typeof STATUS_TEXT)[keyof typeof STATUS_TEXT]>)[status];
+  return key ? t(key) : t('upload.failedStatus', { status });
+}
 
 export class Uploader {
   private xhr: XMLHttpRequest | null = null;
@@ -69,7 +75,7 @@ export class Uploader {
 
   async upload(file: File): Promise<void> {
     this.clearError();
-    if (this.busy) return this.showError('Wait for the current upload to finish, or cancel it.');
+    if (this.busy) return this.showError(t('upload.busy'));
     const problem = await checkGif(file, this.maxBytes);
     if (problem) return this.showError(problem);
     this.send(file);
@@ -84,7 +90,7 @@ export class Uploader {
     xhr.responseType = 'json';
     xhr.setRequestHeader('Accept', 'application/json');
     xhr.setRequestHeader('X-CSRF-Token', csrfToken());
-    label.textContent = `Uploading ${file.name || 'GIF'} (${formatBytes(file.size)})…`;
+    label.textContent = t('upload.progress', { name: file.name || 'GIF', size: formatBytes(file.size) });
     progress.value = 0;
     progress.removeAttribute('aria-valuetext');
     box.hidden = false;
@@ -105,15 +111,16 @@ export class Uploader {
         if (message) this.onPosted(message);
         return;
       }
-      this.showError(errorMessage(body, STATUS_TEXT[xhr.status] ?? `The upload failed (${xhr.status}).`));
+      // The server explains in English; other languages say what the status means.
+      this.showError(pageLocale() === 'en' ? errorMessage(body, statusText(xhr.status)) : statusText(xhr.status));
     });
     xhr.addEventListener('error', () => {
       finish();
-      this.showError('The upload failed: the connection was lost. Try again.');
+      this.showError(t('upload.lost'));
     });
     xhr.addEventListener('abort', () => {
       finish();
-      this.showError('Upload cancelled.');
+      this.showError(t('upload.cancelled'));
     });
     const form = new FormData();
     form.append('gif', file, file.name || 'upload.gif');

@@ -10,8 +10,10 @@ import type { Chat } from '../chat/create-chat.js';
 import { csrfProtection } from './csrf.js';
 import { errorHandler, notFound } from './error-handler.js';
 import type { GifUploadOptions } from './gif-upload.js';
+import { localeMiddleware } from './locale.js';
 import { gifRoutes } from './routes/gif-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
+import { langRoutes } from './routes/lang-routes.js';
 import { lobbyRoutes } from './routes/lobby-routes.js';
 import { meRoutes } from './routes/me-routes.js';
 import { roomRoutes } from './routes/room-routes.js';
@@ -42,7 +44,6 @@ export function createApp(deps: AppDeps): Express {
     express: app,
     noCache: !deps.production,
   });
-  env.addGlobal('appName', 'GIF chat');
   app.set('view engine', 'njk');
 
   app.use(
@@ -65,12 +66,14 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   if (deps.logFormat !== 'none') app.use(morgan(deps.logFormat));
+  // Before anything that can fail, so even a 404 for a static file gets a page in the right language.
+  app.use(cookieParser(deps.cookieSecret));
+  app.use(localeMiddleware);
 
   app.use(healthRoutes(deps.isReady));
   app.use(express.static(path.join(deps.rootDir, 'public'), { index: false, maxAge: deps.production ? '1h' : 0 }));
   app.use(gifRoutes(deps.upload.uploadDir));
 
-  app.use(cookieParser(deps.cookieSecret));
   app.use(deps.sessions.middleware);
   app.use(ensureVisitor);
   app.use((req: Request, res: Response, next: NextFunction) => {
@@ -84,6 +87,7 @@ export function createApp(deps: AppDeps): Express {
 
   app.use(lobbyRoutes(deps.chat.rooms));
   app.use(meRoutes(deps.chat.membership));
+  app.use(langRoutes());
   app.use(roomRoutes(deps.chat, deps.upload));
 
   app.use(notFound);

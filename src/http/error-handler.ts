@@ -3,6 +3,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { isDatabaseUnavailable } from '../chat/chat-error.js';
 import { HttpError, toHttpError } from './http-error.js';
+import { errorText } from './locale.js';
 import { wantsHtml } from './negotiate.js';
 
 export function notFound(_req: Request, _res: Response, next: NextFunction): void {
@@ -33,7 +34,7 @@ export function errorHandler(log: (err: unknown) => void) {
     }
     res.status(httpErr.status);
     if (wantsHtml(req)) {
-      res.render('error', { pageTitle: `Error ${httpErr.status}`, status: httpErr.status, message: httpErr.message });
+      res.render('error', { status: httpErr.status, message: errorText(res, httpErr.code, httpErr.message) });
     } else {
       res.json({ error: { code: httpErr.code, message: httpErr.message } });
     }

@@ -15,6 +15,7 @@ export class HttpError extends Error {
 const STATUS: Record<ChatErrorCode, number> = {
   not_found: 404,
   forbidden: 403,
+  banned: 403,
   room_full: 403,
   invalid: 400,
   conflict: 409,

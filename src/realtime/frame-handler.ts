@@ -12,6 +12,7 @@ import type { SessionAccess } from './session-gate.js';
 const CODES: Record<ChatErrorCode, ErrorCode> = {
   not_found: 'not_found',
   forbidden: 'forbidden',
+  banned: 'forbidden',
   room_full: 'room_full',
   invalid: 'bad_frame',
   conflict: 'bad_frame',

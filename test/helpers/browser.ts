@@ -38,13 +38,17 @@ export interface Visit {
   errors: string[];
 }
 
-/** A new visitor: a fresh context (its own cookies, so its own session) with one page. */
+/**
+ * A new visitor: a fresh context (its own cookies, so its own session) with one page. The locale
+ * sets the browser's language and so its Accept-Language header ('ko-KR' for a Korean reader).
+ */
 export async function newVisitor(
   browser: Browser,
   baseURL: string,
   viewport = { width: 1280, height: 800 },
+  locale = 'en-US',
 ): Promise<Visit> {
-  const context = await browser.newContext({ baseURL, viewport, locale: 'en-US' });
+  const context = await browser.newContext({ baseURL, viewport, locale });
   context.setDefaultTimeout(10_000);
   const page = await context.newPage();
   const errors: string[] = [];

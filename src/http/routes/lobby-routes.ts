@@ -4,7 +4,7 @@ import type { RoomService } from '../../chat/room-service.js';
 export function lobbyRoutes(rooms: RoomService): Router {
   const router = Router();
   router.get('/', async (_req, res) => {
-    res.render('lobby', { pageTitle: 'GIF chat', rooms: await rooms.list() });
+    res.render('lobby', { rooms: await rooms.list() });
   });
   router.get('/rooms', async (_req, res) => {
     res.json({ rooms: await rooms.list() });

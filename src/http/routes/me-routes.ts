@@ -2,6 +2,7 @@
 import { Router } from 'express';
 import type { Membership } from '../../chat/membership.js';
 import { wantsHtml } from '../negotiate.js';
+import { returnPath } from '../return-path.js';
 import { saveSession } from '../session.js';
 import { visitorOf } from '../visitor.js';
 
@@ -16,7 +17,7 @@ export function meRoutes(membership: Membership): Router {
     const me = await membership.rename(visitorOf(req), nickname);
     req.session.visitor = me;
     await saveSession(req);
-    if (wantsHtml(req)) return res.redirect(303, '/');
+    if (wantsHtml(req)) return res.redirect(303, returnPath(body?.return));
     res.json({ me });
   });
   return router;

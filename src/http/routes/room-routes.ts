@@ -9,6 +9,7 @@ import { LIMITS } from '../../shared/protocol.js';
 import { gifPath } from '../../store/gif-files.js';
 import { gifUpload, uploadedGif, type GifUploadOptions } from '../gif-upload.js';
 import { HttpError, toHttpError } from '../http-error.js';
+import { errorText } from '../locale.js';
 import { wantsHtml } from '../negotiate.js';
 import { PasswordLimiter } from '../password-limiter.js';
 import { saveSession } from '../session.js';
@@ -51,7 +52,7 @@ export function roomRoutes(chat: Chat, upload: GifUploadOptions): Router {
   }
 
   router.get('/room', (_req, res) => {
-    res.render('room-new', { pageTitle: 'Create room', values: { title: '', max: '10' }, errors: [] });
+    res.render('room-new', { pageTitle: res.locals.t('create.title'), values: { title: '', max: '10' }, errors: [] });
   });
 
   router.post('/room', async (req, res) => {
@@ -68,9 +69,9 @@ export function roomRoutes(chat: Chat, upload: GifUploadOptions): Router {
     } catch (err) {
       if (!(err instanceof ChatError && err.code === 'invalid') || !wantsHtml(req)) throw err;
       res.status(400).render('room-new', {
-        pageTitle: 'Create room',
+        pageTitle: res.locals.t('create.title'),
         values: { title: input.title, max: String(input.max ?? '10') },
-        errors: [err.message],
+        errors: [res.locals.lang === 'en' ? err.message : res.locals.t('create.invalid', { max: rooms.maxMembers })],
       });
     }
   });
@@ -111,7 +112,7 @@ export function roomRoutes(chat: Chat, upload: GifUploadOptions): Router {
       return res.status(httpErr.status).render('room-password', {
         pageTitle: room.title,
         room: { id: room.id, title: room.title },
-        error: httpErr.message,
+        error: errorText(res, httpErr.code, httpErr.message),
       });
     }
     const grants = new Set(req.session.grants ?? []);
