@@ -12,7 +12,8 @@ export interface RoomMembersDeps {
   max: number;
   list: HTMLUListElement;
   count: HTMLElement | null;
-  deleteButton: HTMLButtonElement | null;
+  /** Controls only the owner sees (Delete room, the password form). */
+  ownerControls: HTMLElement[];
   whisper: WhisperMode;
   /** Sends a frame if connected and joined; false otherwise. */
   send(frame: ClientFrame): boolean;
@@ -41,7 +42,8 @@ export class RoomMembers {
   update(members: MemberView[]): void {
     const { d } = this;
     renderMembers(d.list, d.count, d.max, members, d.meId, this.actions);
-    if (d.deleteButton) d.deleteButton.hidden = !isOwner(members, d.meId);
+    const owner = isOwner(members, d.meId);
+    for (const control of d.ownerControls) control.hidden = !owner;
     const gone = d.whisper.membersChanged(members);
     if (gone) d.notice(gone);
   }
@@ -50,6 +52,6 @@ export class RoomMembers {
   clear(): void {
     this.d.list.replaceChildren();
     this.d.whisper.stop();
-    if (this.d.deleteButton) this.d.deleteButton.hidden = true;
+    for (const control of this.d.ownerControls) control.hidden = true;
   }
 }

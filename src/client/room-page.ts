@@ -109,7 +109,9 @@ export function startRoom(): void {
     max,
     list: byId('member-list', HTMLUListElement),
     count: maybeById('room-count', HTMLSpanElement),
-    deleteButton: maybeById('delete-room', HTMLButtonElement),
+    ownerControls: [maybeById('delete-room', HTMLButtonElement), maybeById('password-panel', HTMLDetailsElement)].filter(
+      (c): c is HTMLButtonElement | HTMLDetailsElement => c !== null,
+    ),
     whisper,
     send: (frame) => joined && connection.send(frame),
     notice: (text) => showNotice(text, false),

@@ -210,6 +210,33 @@ describe('the chat in a browser', { skip: skipBrowserTests }, () => {
     await bob.page.getByRole('list', { name: 'Members' }).getByText(await nicknameOf(alice.page)).waitFor();
   });
 
+  test('the owner changes the password from the room; the old one stops working', async () => {
+    // Alice owns "Secret club" (previous test) and is on its page.
+    await bob.page.getByRole('link', { name: 'Leave room' }).click();
+    const panel = alice.page.locator('#password-panel');
+    await panel.getByText('Room password').click();
+    await alice.page.getByLabel('New password').fill('new sesame');
+    await alice.page.getByRole('button', { name: 'Set password' }).click();
+    await transcript(alice.page).waitFor();
+    const secretUrl = new URL(alice.page.url()).pathname;
+
+    const carol = await newVisitor(browser, server.baseUrl);
+    try {
+      await carol.page.goto(secretUrl);
+      await carol.page.getByLabel('Password').fill('open sesame');
+      await carol.page.getByRole('button', { name: 'Enter' }).click();
+      await carol.page.getByRole('alert').waitFor();
+      await carol.page.getByLabel('Password').fill('new sesame');
+      await carol.page.getByRole('button', { name: 'Enter' }).click();
+      await carol.page.waitForURL(`**${secretUrl}`);
+      await transcript(carol.page).waitFor();
+      // Nobody but the owner is offered the form.
+      assert.equal(await carol.page.locator('#password-panel').isHidden(), true);
+    } finally {
+      await carol.context.close();
+    }
+  });
+
   test('no console errors on any page the visitors used', () => {
     assert.deepEqual(alice.errors, []);
     assert.deepEqual(bob.errors, []);

@@ -107,6 +107,11 @@ export const en = {
   'nickname.taken': 'Someone in your room is already called {name}.',
   'nickname.failed': 'The nickname could not be changed ({status}).',
 
+  'password.heading': 'Room password',
+  'password.label': 'New password',
+  'password.save': 'Set password',
+  'password.hint': 'Empty makes the room public. People inside stay; anyone else needs the new password.',
+
   'create.title': 'Create room',
   'create.heading': 'Create a room',
   'create.notCreated': 'The room was not created:',

@@ -107,6 +107,11 @@ export const ko: Catalog = {
   'nickname.taken': '내가 있는 방에 이미 {name}님이 있습니다.',
   'nickname.failed': '닉네임을 바꾸지 못했습니다 ({status}).',
 
+  'password.heading': '방 비밀번호',
+  'password.label': '새 비밀번호',
+  'password.save': '비밀번호 설정',
+  'password.hint': '비워 두면 공개 방이 됩니다. 지금 방에 있는 사람은 그대로 있고, 다른 사람은 새 비밀번호가 필요합니다.',
+
   'create.title': '방 만들기',
   'create.heading': '새 방 만들기',
   'create.notCreated': '방을 만들지 못했습니다:',
