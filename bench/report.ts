@@ -80,7 +80,7 @@ export function markdown(r: Results, m: ReturnType<typeof machine>): string {
     `| Send→receive latency at half saturation, p50 / p99 (ms) | ${f.us.p50Ms} / ${f.us.p99Ms} | ${f.socketio.p50Ms} / ${f.socketio.p99Ms} | ${f.ws.p50Ms} / ${f.ws.p99Ms} | | | p99 ≤ 50 ms |`,
     `| Idle, ${n(i.us.sockets)} authenticated sockets: heap KB per connection | ${i.us.heapKbPerConn} | ${i.socketio.heapKbPerConn} | ${i.ws.heapKbPerConn} | ${ratio(i.us.heapKbPerConn, i.socketio.heapKbPerConn)} | ${ratio(i.us.heapKbPerConn, i.ws.heapKbPerConn)} | ≤ 4 KB |`,
     `| Idle: RSS KB per connection | ${i.us.rssKbPerConn} | ${i.socketio.rssKbPerConn} | ${i.ws.rssKbPerConn} | | | |`,
-    `| Persisted chat msgs/s (stored, acked, broadcast to ${r.persist.sockets} sockets) | ${n(r.persist.msgsPerS)} | — | — | | | ≥ 5,000 |`,
+    `| Persisted chat msgs/s (stored, acked, broadcast; ${r.persist.sockets} sockets in ${r.persist.rooms} rooms) | ${n(r.persist.msgsPerS)} | — | — | | | ≥ 5,000 |`,
     `| History: latest-50 page on ${n(r.history.messages)} messages, p50 / p99 (ms) | ${r.history.latest.p50} / ${r.history.latest.p99} | — | — | | | p99 ≤ 5 ms |`,
     `| Upload ${(r.upload.bytes / 1024 / 1024).toFixed(1)} MB GIF: ms until all ${r.upload.members} sockets have it / server peak RSS delta (MB) | ${r.upload.msToEveryone} / ${r.upload.peakRssMbDelta} | — | — | | | memory flat |`,
   ];
@@ -101,7 +101,7 @@ export function writeResults(dir: string, r: Results, m: ReturnType<typeof machi
     ...(['us', 'socketio', 'ws'] as const).map(
       (k) => `- ${k}: ${r.fanout[k].steps.map((s) => `${n(s.offered)} → ${n(s.delivered)} (${s.cpuUsPerDelivery})`).join(', ')}; latency measured at ${r.fanout[k].halfRate} msgs/s into the room (${r.fanout[k].latencySamples} samples)`,
     ),
-    `- persistence: ${r.persist.sockets} sockets × ${r.persist.window} chats in flight; ${n(r.persist.deliveredPerS)} deliveries/s to the room`,
+    `- persistence: ${r.persist.sockets} sockets in ${r.persist.rooms} rooms × ${r.persist.window} chats in flight; ${n(r.persist.deliveredPerS)} deliveries/s to the room`,
     `- history: filled at ${n(r.history.insertsPerS)} inserts/s; 50 before a mid-room id: p50 ${r.history.beforeMid.p50} ms, p99 ${r.history.beforeMid.p99} ms`,
     '',
   ].join('\n');

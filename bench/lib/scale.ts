@@ -42,7 +42,7 @@ export function scaleFrom(env: NodeJS.ProcessEnv = process.env): Scale {
     fanoutSteps: small ? steps.slice(0, 6) : steps,
     stepMs: small ? 1000 : 2000,
     idleSockets: small ? 1000 : 10_000,
-    persistSockets: small ? 10 : 20,
+    persistSockets: small ? 40 : 200,
     persistMs: small ? 2000 : 5000,
     historyMessages: small ? 100_000 : 1_000_000,
     historyRuns: small ? 200 : 500,

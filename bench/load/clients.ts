@@ -14,6 +14,8 @@ export interface OpenArgs {
   count: number;
   tabsPerVisitor: number;
   roomId: string | null;
+  /** When set, socket i joins roomIds[i % length] instead of roomId (many small rooms). */
+  roomIds?: string[];
   /** Measure latency on every Nth socket (0: none). */
   sampleEvery: number;
   procId: number;
@@ -27,11 +29,11 @@ interface Sock {
   ws: WebSocket;
   index: number;
   inFlight: number;
+  roomId: string;
 }
 
 let dialect: Dialect;
 let sockets: Sock[] = [];
-let roomId = '';
 let procId = 0;
 let received = 0;
 let acked = 0;
@@ -87,7 +89,6 @@ async function prepare(args: OpenArgs): Promise<Session[]> {
 async function open(args: OpenArgs): Promise<number> {
   dialect = DIALECTS[args.kind];
   procId = args.procId;
-  roomId = args.roomId ?? '';
   const origin = `http://127.0.0.1:${args.port}`;
   const sessions = args.kind === 'us' ? await prepare(args) : [];
   const waiting = new Map<number, (text: string) => boolean>();
@@ -95,7 +96,8 @@ async function open(args: OpenArgs): Promise<number> {
     const session = sessions[Math.floor(index / args.tabsPerVisitor)];
     const headers = session ? { cookie: session.cookie, origin } : {};
     const ws = new WebSocket(dialect.url(args.port), { headers, perMessageDeflate: false });
-    const sock: Sock = { ws, index, inFlight: 0 };
+    const room = args.roomIds?.[index % args.roomIds.length] ?? args.roomId;
+    const sock: Sock = { ws, index, inFlight: 0, roomId: room ?? '' };
     const sampled = args.sampleEvery > 0 && index % args.sampleEvery === 0;
     ws.on('message', (data: Buffer) => onMessage(sock, sampled, data, (text) => void waiting.get(index)?.(text)));
     ws.on('error', () => undefined);
@@ -108,9 +110,9 @@ async function open(args: OpenArgs): Promise<number> {
     dialect.onOpen(ws);
     if (dialect.isReady('')) waiting.delete(index);
     else await ready;
-    if (args.roomId) {
+    if (room) {
       const joined = waitFor(waiting, index, (t) => dialect.isJoined(t), 'joined frame');
-      ws.send(dialect.join(args.roomId));
+      ws.send(dialect.join(room));
       await joined;
     }
     return sock;
@@ -139,7 +141,7 @@ async function send(args: { rate: number; senders: number; ms: number; pad: numb
       const due = Math.min(args.rate * (args.ms / 1000), Math.floor((args.rate * elapsed) / 1000));
       for (; sent < due; sent++) {
         const s = senders[turn++ % senders.length]!;
-        s.ws.send(dialect.chat(roomId, `${marker()}${nowMs().toFixed(3)}:${pad}`, `b${procId}-${s.index}-${++seq}`));
+        s.ws.send(dialect.chat(s.roomId, `${marker()}${nowMs().toFixed(3)}:${pad}`, `b${procId}-${s.index}-${++seq}`));
       }
       if (elapsed >= args.ms) {
         clearInterval(tick);
@@ -155,7 +157,7 @@ let persistPad = '';
 
 function persistOne(s: Sock): void {
   s.inFlight++;
-  s.ws.send(dialect.chat(roomId, `${marker()}${nowMs().toFixed(3)}:${persistPad}`, `p${procId}-${s.index}-${++seq}`));
+  s.ws.send(dialect.chat(s.roomId, `${marker()}${nowMs().toFixed(3)}:${persistPad}`, `p${procId}-${s.index}-${++seq}`));
 }
 
 /** Every socket keeps `window` chats in flight (one more goes out as each is acked) for `ms`. */

@@ -17,18 +17,27 @@ export interface FilledRoom {
  * room is created over HTTP like a visitor would (capacity counts people, and each person here
  * has `tabsPerVisitor` sockets); the peers have no rooms to create.
  */
-export async function fillRoom(server: BenchServer, members: number, processes: number, tabsPerVisitor: number, sampleEvery: number): Promise<FilledRoom> {
+export async function fillRoom(
+  server: BenchServer,
+  members: number,
+  processes: number,
+  tabsPerVisitor: number,
+  sampleEvery: number,
+  rooms = 1,
+): Promise<FilledRoom> {
   let owner: Session | null = null;
-  let roomId = 'bench-room';
+  let roomIds = Array.from({ length: rooms }, (_, i) => `bench-room-${i}`);
   if (server.kind === 'us') {
-    owner = await newSession(server.origin);
-    roomId = await createRoom(owner, 'bench', Math.max(2, Math.min(100, Math.ceil(members / tabsPerVisitor))));
+    const o = (owner = await newSession(server.origin));
+    const people = Math.max(2, Math.min(100, Math.ceil(members / rooms / tabsPerVisitor)));
+    roomIds = await Promise.all(roomIds.map((title) => createRoom(o, title, people)));
   }
+  const roomId = roomIds[0]!;
   const loads = startLoad(processes);
   await Promise.all(
     split(members, processes).map((count, i) =>
       loads[i]!.call<number>('open', {
-        kind: server.kind, port: server.port, count, tabsPerVisitor, roomId, sampleEvery: i === 0 ? sampleEvery : 0, procId: i,
+        kind: server.kind, port: server.port, count, tabsPerVisitor, roomId, roomIds, sampleEvery: i === 0 ? sampleEvery : 0, procId: i,
       } satisfies OpenArgs),
     ),
   );
