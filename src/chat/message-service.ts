@@ -2,7 +2,7 @@
 // one path: validate → persist → publish.
 import { LIMITS, type MessageView } from '../shared/protocol.js';
 import { systemText, type SystemInfo } from '../shared/system-events.js';
-import { insertMessage, pageAfter, pageBefore, type NewMessage } from '../store/message-repository.js';
+import { insertMessages, pageAfter, pageBefore, type NewMessage } from '../store/message-repository.js';
 import { isObjectIdHex, type Person, type RoomRecord } from '../store/room-repository.js';
 import { ChatError } from './chat-error.js';
 import type { ChatEvents } from './chat-events.js';
@@ -40,7 +40,19 @@ function checkText(rawText: string, clientId: string | undefined): string {
   return text;
 }
 
+/** The most messages one insert carries; more wait for the next. */
+const MAX_BATCH = 512;
+
+interface Pending {
+  msg: NewMessage;
+  resolve: (posted: Posted) => void;
+  reject: (err: unknown) => void;
+}
+
 export class MessageService {
+  private queue: Pending[] = [];
+  private writing = false;
+
   constructor(private readonly events: ChatEvents) {}
 
   postChat(room: RoomRecord, author: Person, rawText: string, clientId?: string): Promise<Posted> {
@@ -63,11 +75,46 @@ export class MessageService {
     return this.publish({ roomId, kind: 'system', author: null, text, gif: null, to: null, system, clientId: null });
   }
 
-  private async publish(msg: NewMessage): Promise<Posted> {
-    const { record, duplicate } = await insertMessage(msg);
-    const message = toMessageView(record);
-    if (!duplicate) this.events.emit('message', message);
-    return { message, duplicate };
+  /**
+   * Group commit: while one insert is in flight, messages queue, and the next insert stores them
+   * all at once. An idle server writes a lone message at once; a busy one writes fewer, larger
+   * batches, and publishes each batch in one turn, so the hub's per-turn write coalescing sends a
+   * socket the whole batch in one write. Order is kept: messages are stored and published in the
+   * order they were posted.
+   */
+  private publish(msg: NewMessage): Promise<Posted> {
+    return new Promise<Posted>((resolve, reject) => {
+      this.queue.push({ msg, resolve, reject });
+      if (!this.writing) {
+        this.writing = true;
+        queueMicrotask(() => void this.drain());
+      }
+    });
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0, MAX_BATCH);
+      let results;
+      try {
+        results = await insertMessages(batch.map((p) => p.msg));
+      } catch (err) {
+        for (const p of batch) p.reject(err);
+        continue;
+      }
+      batch.forEach((p, i) => {
+        const r = results[i]!;
+        if ('error' in r) return p.reject(r.error);
+        try {
+          const message = toMessageView(r.record);
+          if (!r.duplicate) this.events.emit('message', message);
+          p.resolve({ message, duplicate: r.duplicate });
+        } catch (err) {
+          p.reject(err);
+        }
+      });
+    }
+    this.writing = false;
   }
 
   /** A page of history older than `before` (or the latest page) as `viewerId` may see it, oldest first. */
