@@ -47,11 +47,17 @@ function isDuplicateKey(err: unknown): boolean {
 
 export type Inserted = { record: MessageRecord; duplicate: boolean } | { error: unknown };
 
-/** The per-document errors of an unordered insertMany (the driver gives one or an array). */
-function writeErrorsOf(err: unknown): Array<{ index: number; code?: unknown }> | undefined {
-  const list = (err as { writeErrors?: unknown } | null)?.writeErrors;
-  if (list === undefined) return undefined;
-  return (Array.isArray(list) ? list : [list]) as Array<{ index: number; code?: unknown }>;
+/**
+ * The per-document errors of an unordered insertMany, or undefined when the insert failed as a
+ * whole. The driver reports a lost connection as a bulk error with no write errors at all, so
+ * only a report that accounts for every document (inserted + refused) is trusted per document.
+ */
+function writeErrorsOf(err: unknown, attempted: number): Array<{ index: number; code?: unknown }> | undefined {
+  const e = err as { writeErrors?: unknown; insertedCount?: unknown } | null;
+  if (e?.writeErrors === undefined) return undefined;
+  const list = (Array.isArray(e.writeErrors) ? e.writeErrors : [e.writeErrors]) as Array<{ index: number; code?: unknown }>;
+  if (list.length === 0 || typeof e.insertedCount !== 'number' || e.insertedCount + list.length !== attempted) return undefined;
+  return list;
 }
 
 /**
@@ -68,7 +74,7 @@ export async function insertMessages(msgs: NewMessage[]): Promise<Inserted[]> {
     try {
       await MessageModel.collection.insertMany(valid.map((i) => docs[i]!.toObject()), { ordered: false });
     } catch (err) {
-      const perDoc = writeErrorsOf(err);
+      const perDoc = writeErrorsOf(err, valid.length);
       if (!perDoc) for (const i of valid) failed.set(i, err);
       else for (const e of perDoc) failed.set(valid[e.index]!, e);
     }
