@@ -55,7 +55,8 @@ export class MessageService {
 
   constructor(private readonly events: ChatEvents) {}
 
-  postChat(room: RoomRecord, author: Person, rawText: string, clientId?: string): Promise<Posted> {
+  /** Only the room's id is needed: the caller has already checked the author may post there. */
+  postChat(room: Pick<RoomRecord, 'id'>, author: Person, rawText: string, clientId?: string): Promise<Posted> {
     const text = checkText(rawText, clientId);
     return this.publish({ roomId: room.id, kind: 'chat', author, text, gif: null, to: null, system: null, clientId: clientId ?? null });
   }
