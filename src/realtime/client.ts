@@ -32,14 +32,18 @@ export class Client {
     return true;
   }
 
-  /** Sends an already-serialized frame; a consumer that cannot keep up is dropped (1013). */
-  send(frame: Buffer | string): void {
+  /**
+   * Sends a frame already encoded as WebSocket bytes (see encode() in broadcast.ts) straight to
+   * the socket, inside this turn's cork. Order with ws's own writes (pings, close) is kept: with
+   * compression off ws writes every frame synchronously, never queueing one. A consumer that
+   * cannot keep up is dropped (1013).
+   */
+  send(framed: Buffer): void {
     if (this.ws.readyState !== this.ws.OPEN) return;
     if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
       this.ws.close(1013, 'too slow: falling behind');
       return;
     }
-    corkForThisTurn(this.ws);
-    this.ws.send(frame, { binary: false });
+    corkForThisTurn(this.ws)?.write(framed);
   }
 }
