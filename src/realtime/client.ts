@@ -23,12 +23,14 @@ export class Client {
     readonly sid: string,
   ) {}
 
-  private typingAt = new Map<string, number>();
+  /** Made on first use: most sockets never type, and the hub may hold many idle ones. */
+  private typingAt: Map<string, number> | undefined;
 
   /** "X is typing" goes out at most once every few seconds per room. */
   mayAnnounceTyping(roomId: string, now = Date.now()): boolean {
-    if (now - (this.typingAt.get(roomId) ?? 0) < TYPING_INTERVAL_MS) return false;
-    this.typingAt.set(roomId, now);
+    const typingAt = (this.typingAt ??= new Map());
+    if (now - (typingAt.get(roomId) ?? 0) < TYPING_INTERVAL_MS) return false;
+    typingAt.set(roomId, now);
     return true;
   }
 
