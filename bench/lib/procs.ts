@@ -1,7 +1,7 @@
 // Forks the server under test (ours or a peer) and the load processes, each in its own process.
 import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -46,15 +46,20 @@ export async function startBenchServer(kind: ServerKind, extraEnv: Record<string
   const child = fork(path.join(BENCH_DIR, SERVER_FILES[kind]), [], {
     env,
     execArgv: ['--expose-gc', ...(process.env.BENCH_PROF === kind ? ['--cpu-prof', `--cpu-prof-dir=${process.cwd()}/prof`] : [])],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
   });
+  // What the server logs (mostly chats still queued when the bench stops it) goes to a file, so the
+  // table stays readable; it is printed only if the server dies before listening.
+  const logFile = path.join(os.tmpdir(), `gifchat-bench-${kind}-${process.pid}.log`);
+  const log = createWriteStream(logFile);
+  child.stderr?.pipe(log);
   const remote = new Remote(kind, child);
   const port = await new Promise<number>((resolve, reject) => {
     child.on('message', (m: unknown) => {
       const msg = m as { ready?: boolean; port?: number };
       if (msg?.ready && msg.port) resolve(msg.port);
     });
-    child.once('exit', (code) => reject(new Error(`${kind} server exited before listening (${code})`)));
+    child.once('exit', (code) => reject(new Error(`${kind} server exited before listening (${code}); see ${logFile}`)));
   });
   return {
     kind,
