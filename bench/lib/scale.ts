@@ -30,7 +30,8 @@ export interface Scale {
 
 export function scaleFrom(env: NodeJS.ProcessEnv = process.env): Scale {
   const name = (env.BENCH_SCALE ?? 'full') as ScaleName;
-  const steps = [25_000, 50_000, 100_000, 200_000, 400_000, 800_000, 1_600_000, 3_200_000];
+  // Doubling up to 400k, then by about √2, so the peak is not missed between two coarse steps.
+  const steps = [25_000, 50_000, 100_000, 200_000, 400_000, 560_000, 800_000, 1_100_000, 1_600_000, 2_200_000, 3_200_000];
   if (name === 'tiny') {
     return {
       name, members: 20, tabsPerVisitor: 10, senders: 2, fanoutSteps: [2_000, 20_000], stepMs: 500,
@@ -44,7 +45,7 @@ export function scaleFrom(env: NodeJS.ProcessEnv = process.env): Scale {
     members: small ? 100 : 1000,
     tabsPerVisitor: 10,
     senders: small ? 10 : 100,
-    fanoutSteps: small ? steps.slice(0, 6) : steps,
+    fanoutSteps: small ? steps.slice(0, 8) : steps,
     stepMs: small ? 1000 : 2000,
     idleSockets: small ? 1000 : 10_000,
     persistSockets: small ? 40 : 200,
