@@ -106,6 +106,8 @@ export function writeResults(dir: string, r: Results, m: ReturnType<typeof machi
     '',
   ].join('\n');
   writeFileSync(file, body);
-  writeFileSync(path.join(dir, 'latest.json'), `${JSON.stringify(latestJson(r, m), null, 2)}\n`);
+  // Only a full run is latest.json, the figure compared over time; smaller runs get their own name.
+  const json = m.scale === 'full' ? 'latest.json' : `latest-${m.scale}.json`;
+  writeFileSync(path.join(dir, json), `${JSON.stringify(latestJson(r, m), null, 2)}\n`);
   return file;
 }

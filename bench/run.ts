@@ -41,4 +41,4 @@ const results: Results = {
 };
 const m = machine(scale, (performance.now() - started) / 1000);
 console.log(`\n${markdown(results, m)}\n`);
-console.log(`wrote ${writeResults(outDir, results, m)} and latest.json (${m.seconds} s)`);
+console.log(`wrote ${writeResults(outDir, results, m)} and ${scale.name === 'full' ? 'latest.json' : `latest-${scale.name}.json`} (${m.seconds} s)`);

@@ -12,7 +12,7 @@ import { it } from 'node:test';
 const run = promisify(execFile);
 const benchRun = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bench/run.js');
 
-it('runs the bench at tiny scale and writes latest.json in the agreed shape', async () => {
+it('runs the bench at tiny scale and writes latest-tiny.json in the shape of latest.json', async () => {
   const out = await mkdtemp(path.join(tmpdir(), 'gifchat-bench-smoke-'));
   try {
     const { stdout } = await run(process.execPath, [benchRun], {
@@ -21,7 +21,7 @@ it('runs the bench at tiny scale and writes latest.json in the agreed shape', as
       maxBuffer: 16 * 1024 * 1024,
     });
     assert.match(stdout, /\| Fan-out/);
-    const json = JSON.parse(await readFile(path.join(out, 'latest.json'), 'utf8')) as Record<string, Record<string, unknown>>;
+    const json = JSON.parse(await readFile(path.join(out, 'latest-tiny.json'), 'utf8')) as Record<string, Record<string, unknown>>;
     const shape = {
       fanout: ['us', 'socketio', 'ws', 'p99_ms', 'us_cpu_us_per_delivery'],
       idle: ['heap_kb_per_conn', 'rss_kb_per_conn', 'socketio_heap_kb_per_conn'],
