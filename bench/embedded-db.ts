@@ -6,23 +6,14 @@ import os from 'node:os';
 import path from 'node:path';
 import mongoose, { Schema } from 'mongoose';
 import { startEmbeddedDb } from '../src/embedded-db/index.js';
+import { insertInBatches, timeRuns } from './lib/timing.js';
 
 const N = Number(process.env.BENCH_MESSAGES ?? (process.env.BENCH_SCALE === 'small' ? 100_000 : 1_000_000));
 const BATCH = 1000;
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
 async function timeQueries(label: string, runs: number, fn: () => Promise<unknown>): Promise<void> {
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t = process.hrtime.bigint();
-    await fn();
-    times.push(Number(process.hrtime.bigint() - t) / 1e6);
-  }
-  times.sort((a, b) => a - b);
-  console.log(`${label}: p50 ${percentile(times, 50).toFixed(2)} ms, p99 ${percentile(times, 99).toFixed(2)} ms (${runs} runs)`);
+  const { p50, p99 } = await timeRuns(runs, fn);
+  console.log(`${label}: p50 ${p50.toFixed(2)} ms, p99 ${p99.toFixed(2)} ms (${runs} runs)`);
 }
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'embedded-db-bench-'));
@@ -50,14 +41,9 @@ try {
   }));
   console.log(`Model.create (${workers} concurrent, group commit): ${(concurrent / ((Date.now() - t) / 1000)).toFixed(0)} inserts/s`);
 
-  t = Date.now();
   const bulk = N - singles - concurrent;
-  for (let start = 0; start < bulk; start += BATCH) {
-    const docs = [];
-    for (let i = start; i < Math.min(bulk, start + BATCH); i++) docs.push(doc(i));
-    await Message.insertMany(docs, { lean: true });
-  }
-  console.log(`Model.insertMany (batches of ${BATCH}): ${(bulk / ((Date.now() - t) / 1000)).toFixed(0)} inserts/s, ${N} messages in the room`);
+  const bulkRate = await insertInBatches(Message, bulk, doc, BATCH);
+  console.log(`Model.insertMany (batches of ${BATCH}): ${bulkRate.toFixed(0)} inserts/s, ${N} messages in the room`);
 
   await timeQueries('latest 50', 300, () => Message.find({ room }).sort({ _id: -1 }).limit(50).lean());
   const anchors = await Message.find({ room }).sort({ _id: -1 }).skip(Math.floor(N / 2)).limit(1).lean();

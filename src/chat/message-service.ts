@@ -2,10 +2,9 @@
 // one path: validate → persist → publish.
 import { LIMITS, type MessageView } from '../shared/protocol.js';
 import { systemText, type SystemInfo } from '../shared/system-events.js';
-import { insertMessage, pageAfter, pageBefore, type NewMessage } from '../store/message-repository.js';
+import { insertMessages, newMessageId, pageAfter, pageBefore, type NewMessage } from '../store/message-repository.js';
 import { isObjectIdHex, type Person, type RoomRecord } from '../store/room-repository.js';
 import { ChatError } from './chat-error.js';
-import { MessageOrder } from './message-order.js';
 import type { ChatEvents } from './chat-events.js';
 import { cleanText } from './identity.js';
 import { toMessageView } from './views.js';
@@ -41,14 +40,27 @@ function checkText(rawText: string, clientId: string | undefined): string {
   return text;
 }
 
+/** The most messages one insert carries; more wait for the next. */
+const MAX_BATCH = 512;
+
 type Draft = Omit<NewMessage, 'id'>;
 
+interface Pending {
+  draft: Draft;
+  resolve: (posted: Posted) => void;
+  reject: (err: unknown) => void;
+}
+
 export class MessageService {
-  private readonly order = new MessageOrder();
+  private queue: Pending[] = [];
+  private writing = false;
+  /** The first id of the batch being written, until it is published. */
+  private writingFrom: string | undefined;
 
   constructor(private readonly events: ChatEvents) {}
 
-  postChat(room: RoomRecord, author: Person, rawText: string, clientId?: string): Promise<Posted> {
+  /** Only the room's id is needed: the caller has already checked the author may post there. */
+  postChat(room: Pick<RoomRecord, 'id'>, author: Person, rawText: string, clientId?: string): Promise<Posted> {
     const text = checkText(rawText, clientId);
     return this.publish({ roomId: room.id, kind: 'chat', author, text, gif: null, to: null, system: null, clientId: clientId ?? null });
   }
@@ -68,23 +80,59 @@ export class MessageService {
     return this.publish({ roomId, kind: 'system', author: null, text, gif: null, to: null, system, clientId: null });
   }
 
-  /** Stores, then publishes in the room's id order; resolves once published (or found a duplicate). */
+  /**
+   * Group commit: while one insert is in flight, messages queue, and the next insert stores them
+   * all at once. An idle server writes a lone message at once; a busy one writes fewer, larger
+   * batches, and publishes each batch in one turn, so the hub's per-turn write coalescing sends a
+   * socket the whole batch in one write. Ids are given when a batch is formed, from one in-process
+   * counter, and batches are published one after another: every message is published in id
+   * order, which is what makes catch-up "after id X" exact.
+   */
   private publish(draft: Draft): Promise<Posted> {
-    return this.order.run(
-      draft.roomId,
-      async (id) => {
-        const { record, duplicate } = await insertMessage({ ...draft, id });
-        return { message: toMessageView(record), duplicate };
-      },
-      (posted) => {
-        if (!posted.duplicate) this.events.emit('message', posted.message);
-      },
-    );
+    return new Promise<Posted>((resolve, reject) => {
+      this.queue.push({ draft, resolve, reject });
+      if (!this.writing) {
+        this.writing = true;
+        queueMicrotask(() => void this.drain());
+      }
+    });
   }
 
-  /** Where a catch-up taken now ends and the live messages from now on begin (see MessageOrder). */
-  catchUpBoundary(roomId: string): string {
-    return this.order.boundary(roomId);
+  private async drain(): Promise<void> {
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0, MAX_BATCH);
+      const msgs = batch.map((p) => ({ ...p.draft, id: newMessageId() }));
+      this.writingFrom = msgs[0]!.id;
+      let results;
+      try {
+        results = await insertMessages(msgs);
+      } catch (err) {
+        this.writingFrom = undefined;
+        for (const p of batch) p.reject(err);
+        continue;
+      }
+      this.writingFrom = undefined;
+      batch.forEach((p, i) => {
+        const r = results[i]!;
+        if ('error' in r) return p.reject(r.error);
+        try {
+          const message = toMessageView(r.record);
+          if (!r.duplicate) this.events.emit('message', message);
+          p.resolve({ message, duplicate: r.duplicate });
+        } catch (err) {
+          p.reject(err);
+        }
+      });
+    }
+    this.writing = false;
+  }
+
+  /**
+   * An id above every message published so far and at or below every one still to be: where a
+   * catch-up taken now ends and the live messages from now on begin.
+   */
+  catchUpBoundary(): string {
+    return this.writingFrom ?? newMessageId();
   }
 
   /** A page of history older than `before` (or the latest page) as `viewerId` may see it, oldest first. */

@@ -28,9 +28,10 @@ export class Client {
     readonly sid: string,
   ) {}
 
-  private typingAt = new Map<string, number>();
+  /** Made on first use: most sockets never type, and the hub may hold many idle ones. */
+  private typingAt: Map<string, number> | undefined;
   /** Room messages held back while this socket's catch-up for that room is being read. */
-  private held: Map<string, Array<Buffer | string>> | undefined;
+  private held: Map<string, Buffer[]> | undefined;
   /** Per room, where this socket's catch-up ends (later pages of it must stop there too). */
   catchUpBoundaries: Map<string, string> | undefined;
 
@@ -46,7 +47,7 @@ export class Client {
   }
 
   /** A room message: sent now, or after the catch-up that is being read for that room. */
-  sendRoomMessage(roomId: string, frame: Buffer | string): void {
+  sendRoomMessage(roomId: string, frame: Buffer): void {
     const held = this.held?.get(roomId);
     if (held) held.push(frame);
     else this.send(frame);
@@ -54,20 +55,25 @@ export class Client {
 
   /** "X is typing" goes out at most once every few seconds per room. */
   mayAnnounceTyping(roomId: string, now = Date.now()): boolean {
-    if (now - (this.typingAt.get(roomId) ?? 0) < TYPING_INTERVAL_MS) return false;
-    this.typingAt.set(roomId, now);
+    const typingAt = (this.typingAt ??= new Map());
+    if (now - (typingAt.get(roomId) ?? 0) < TYPING_INTERVAL_MS) return false;
+    typingAt.set(roomId, now);
     return true;
   }
 
-  /** Sends an already-serialized frame; a consumer that cannot keep up is dropped (1013). */
-  send(frame: Buffer | string): void {
+  /**
+   * Sends a frame already encoded as WebSocket bytes (see encode() in broadcast.ts) straight to
+   * the socket, inside this turn's cork. Order with ws's own writes (pings, close) is kept: with
+   * compression off ws writes every frame synchronously, never queueing one. A consumer that
+   * cannot keep up is dropped (1013).
+   */
+  send(framed: Buffer): void {
     if (this.ws.readyState !== this.ws.OPEN) return;
     if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
       this.ws.close(1013, 'too slow: falling behind');
       setTimeout(() => this.ws.terminate(), SLOW_CLOSE_GRACE_MS).unref();
       return;
     }
-    corkForThisTurn(this.ws);
-    this.ws.send(frame, { binary: false });
+    corkForThisTurn(this.ws)?.write(framed);
   }
 }

@@ -74,16 +74,19 @@ export class FrameHandler {
       case 'leave':
         this.leave(client, frame.roomId);
         return;
-      case 'chat':
+      case 'chat': {
+        // A chat needs no database read first: the socket is in the room only while the room
+        // exists and lets it in (deletion, a kick or a leave take it out of the registry).
+        const room = this.joinedRoomId(client, frame.roomId);
+        await this.checkChatRate(client);
+        const posted = await this.chat.messages.postChat(room, client.person, frame.text, frame.clientId);
+        if (frame.clientId) reply(client, { type: 'ack', clientId: frame.clientId, id: posted.message.id });
+        return;
+      }
       case 'whisper': {
         const room = await this.joinedRoom(client, frame.roomId);
-        if ((await this.limits.chat(client.id, client.person.id)) !== 'ok') {
-          throw new FrameError('rate_limited', 'You are sending too fast; wait a moment.');
-        }
-        const posted =
-          frame.type === 'chat'
-            ? await this.chat.messages.postChat(room, client.person, frame.text, frame.clientId)
-            : await this.chat.messages.postWhisper(room, client.person, this.member(room.id, frame.to), frame.text, frame.clientId);
+        await this.checkChatRate(client);
+        const posted = await this.chat.messages.postWhisper(room, client.person, this.member(room.id, frame.to), frame.text, frame.clientId);
         if (frame.clientId) reply(client, { type: 'ack', clientId: frame.clientId, id: posted.message.id });
         return;
       }
@@ -100,7 +103,7 @@ export class FrameHandler {
         return this.chat.membership.transfer(await this.joinedRoom(client, frame.roomId), client.person, frame.userId);
       case 'history': {
         await this.joinedRoom(client, frame.roomId);
-        const boundary = client.catchUpBoundaries?.get(frame.roomId) ?? this.chat.messages.catchUpBoundary(frame.roomId);
+        const boundary = client.catchUpBoundaries?.get(frame.roomId) ?? this.chat.messages.catchUpBoundary();
         await this.catchUp(client, frame.roomId, frame.after, boundary);
         return;
       }
@@ -114,9 +117,19 @@ export class FrameHandler {
     return person;
   }
 
-  private async joinedRoom(client: Client, roomId: string) {
+  private async checkChatRate(client: Client): Promise<void> {
+    if ((await this.limits.chat(client.id, client.person.id)) !== 'ok') {
+      throw new FrameError('rate_limited', 'You are sending too fast; wait a moment.');
+    }
+  }
+
+  private joinedRoomId(client: Client, roomId: string): { id: string } {
     if (!client.rooms.has(roomId)) throw new FrameError('not_joined', 'Join the room before sending to it.');
-    return this.chat.rooms.require(roomId);
+    return { id: roomId };
+  }
+
+  private async joinedRoom(client: Client, roomId: string) {
+    return this.chat.rooms.require(this.joinedRoomId(client, roomId).id);
   }
 
   /**
@@ -133,7 +146,7 @@ export class FrameHandler {
       if (!session) throw new ChatError('forbidden', 'Your session has ended; reload the page.');
       if (after) client.hold(roomId);
       this.registry.add(roomId, client);
-      boundary = this.chat.messages.catchUpBoundary(roomId);
+      boundary = this.chat.messages.catchUpBoundary();
       try {
         await this.chat.membership.join(room, client.person, new Set(session.grants ?? []));
       } catch (err) {
@@ -145,7 +158,7 @@ export class FrameHandler {
     reply(client, { type: 'joined', roomId, members: this.chat.membership.members(room) });
     if (!after) return;
     try {
-      await this.catchUp(client, roomId, after, boundary ?? this.chat.messages.catchUpBoundary(roomId));
+      await this.catchUp(client, roomId, after, boundary ?? this.chat.messages.catchUpBoundary());
     } finally {
       client.release(roomId);
     }

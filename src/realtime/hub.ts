@@ -1,6 +1,7 @@
 // The WebSocket hub: one ws server on the app's HTTP server (upgrade on /ws), sockets
 // authenticated by the session cookie, heartbeats, and fan-out of what the chat publishes.
 import type { Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { Chat } from '../chat/create-chat.js';
 import { parseClientFrame } from '../shared/protocol.js';
@@ -26,6 +27,10 @@ export interface Hub {
   clientCount(): number;
   /** Closes every socket with 1001 (going away) and stops the heartbeat. */
   close(): Promise<void>;
+}
+
+function destroySocket(this: Duplex): void {
+  this.destroy();
 }
 
 export function attachHub(server: Server, opts: HubOptions): Hub {
@@ -64,7 +69,9 @@ export function attachHub(server: Server, opts: HubOptions): Hub {
   });
 
   server.on('upgrade', (req, socket, head) => {
-    socket.on('error', () => socket.destroy());
+    // A named function, not a closure: a closure here would share this handler's scope and keep
+    // the upgrade request (with its parsed session) alive as long as the socket lives.
+    socket.on('error', destroySocket);
     checkUpgrade(req, opts.sessions, opts.allowedOrigins, opts.trustProxy).then(
       (gate) => {
         if (!gate.ok) return refuseUpgrade(socket, gate.status);

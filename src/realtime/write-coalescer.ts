@@ -14,18 +14,21 @@ function uncorkAll(): void {
   corked.clear();
 }
 
-/** ws keeps its net.Socket in a private field; cork/uncork is all we do with it. */
+/** ws keeps its net.Socket in a private field; we cork it, uncork it and write ready-made frames to it. */
 function socketOf(ws: WebSocket): Duplex | undefined {
   return (ws as unknown as { _socket?: Duplex })._socket;
 }
 
-export function corkForThisTurn(ws: WebSocket): void {
+/** Corks the socket under `ws` until the end of this turn and returns it (undefined once gone). */
+export function corkForThisTurn(ws: WebSocket): Duplex | undefined {
   const socket = socketOf(ws);
-  if (!socket || corked.has(socket)) return;
+  if (!socket || socket.destroyed) return undefined;
+  if (corked.has(socket)) return socket;
   socket.cork();
   corked.add(socket);
   if (!scheduled) {
     scheduled = true;
     setImmediate(uncorkAll);
   }
+  return socket;
 }

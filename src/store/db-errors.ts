@@ -6,5 +6,16 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   if (typeof err !== 'object' || err === null) return false;
   const { name, message } = err as { name?: unknown; message?: unknown };
   if (typeof name === 'string' && UNAVAILABLE.test(name)) return true;
+  if (isWrappedConnectionError(err)) return true;
   return name === 'MongooseError' && typeof message === 'string' && /buffering timed out|before initial connection/.test(message);
+}
+
+/**
+ * insertMany reports a failure to reach the server as a MongoBulkWriteError with no write errors,
+ * onto which the driver copies the network or server-selection error's own fields.
+ */
+function isWrappedConnectionError(err: object): boolean {
+  const e = err as { name?: unknown; writeErrors?: unknown };
+  if (e.name !== 'MongoBulkWriteError' || !Array.isArray(e.writeErrors) || e.writeErrors.length > 0) return false;
+  return 'beforeHandshake' in err || 'connectionGeneration' in err || 'reason' in err;
 }

@@ -48,21 +48,52 @@ function isDuplicateKey(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 11000;
 }
 
+export type Inserted = { record: MessageRecord; duplicate: boolean } | { error: unknown };
+
 /**
- * Stores a message. A message carrying a clientId that its author already used is not stored
- * again: the first one is returned with `duplicate: true`.
+ * The per-document errors of an unordered insertMany, or undefined when the insert failed as a
+ * whole. The driver reports a lost connection as a bulk error with no write errors at all, so
+ * only a report that accounts for every document (inserted + refused) is trusted per document.
  */
-export async function insertMessage(msg: NewMessage): Promise<{ record: MessageRecord; duplicate: boolean }> {
-  const { id, roomId, clientId, ...rest } = msg;
-  try {
-    const doc = await MessageModel.create({ ...rest, _id: oid(id), room: oid(roomId), ...(clientId ? { clientId } : {}) });
-    return { record: toRecord(doc.toObject() as MessageDoc), duplicate: false };
-  } catch (err) {
-    if (!isDuplicateKey(err) || !clientId || !msg.author) throw err;
-    const existing = await MessageModel.findOne({ 'author.id': msg.author.id, clientId }).lean<MessageDoc>();
-    if (!existing) throw err;
-    return { record: toRecord(existing), duplicate: true };
+function writeErrorsOf(err: unknown, attempted: number): Array<{ index: number; code?: unknown }> | undefined {
+  const e = err as { writeErrors?: unknown; insertedCount?: unknown } | null;
+  if (e?.writeErrors === undefined) return undefined;
+  const list = (Array.isArray(e.writeErrors) ? e.writeErrors : [e.writeErrors]) as Array<{ index: number; code?: unknown }>;
+  if (list.length === 0 || typeof e.insertedCount !== 'number' || e.insertedCount + list.length !== attempted) return undefined;
+  return list;
+}
+
+/**
+ * Stores messages in one unordered insertMany (one round trip and one durable commit for all).
+ * A message carrying a clientId that its author already used is not stored again: the first
+ * one is returned with `duplicate: true`. Results are in the order given.
+ */
+export async function insertMessages(msgs: NewMessage[]): Promise<Inserted[]> {
+  const docs = msgs.map(
+    ({ id, roomId, clientId, ...rest }) =>
+      new MessageModel({ ...rest, _id: oid(id), room: oid(roomId), ...(clientId ? { clientId } : {}) }),
+  );
+  const failed = new Map<number, unknown>();
+  await Promise.all(docs.map((d, i) => d.validate().catch((err: unknown) => failed.set(i, err))));
+  const valid = docs.flatMap((_, i) => (failed.has(i) ? [] : [i]));
+  if (valid.length > 0) {
+    try {
+      await MessageModel.collection.insertMany(valid.map((i) => docs[i]!.toObject()), { ordered: false });
+    } catch (err) {
+      const perDoc = writeErrorsOf(err, valid.length);
+      if (!perDoc) for (const i of valid) failed.set(i, err);
+      else for (const e of perDoc) failed.set(valid[e.index]!, e);
+    }
   }
+  return Promise.all(
+    msgs.map(async (msg, i): Promise<Inserted> => {
+      if (!failed.has(i)) return { record: toRecord(docs[i]!.toObject() as MessageDoc), duplicate: false };
+      const err = failed.get(i);
+      if (!isDuplicateKey(err) || !msg.clientId || !msg.author) return { error: err };
+      const existing = await MessageModel.findOne({ 'author.id': msg.author.id, clientId: msg.clientId }).lean<MessageDoc>();
+      return existing ? { record: toRecord(existing), duplicate: true } : { error: err };
+    }),
+  );
 }
 
 /** Whispers are visible only to their author and their recipient. */

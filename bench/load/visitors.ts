@@ -1,0 +1,39 @@
+// gif-chat visitors over real HTTP: GET /me gives a session cookie and a CSRF token.
+export interface Session {
+  cookie: string;
+  csrfToken: string;
+  origin: string;
+}
+
+export async function newSession(origin: string): Promise<Session> {
+  const res = await fetch(`${origin}/me`, { headers: { accept: 'application/json' } });
+  const cookie = res.headers.get('set-cookie')?.split(';')[0];
+  if (!res.ok || !cookie) throw new Error(`GET /me: ${res.status}`);
+  const body = (await res.json()) as { csrfToken: string };
+  return { cookie, csrfToken: body.csrfToken, origin };
+}
+
+export async function createRoom(s: Session, title: string, max: number): Promise<string> {
+  const res = await fetch(`${s.origin}/room`, {
+    method: 'POST',
+    headers: { cookie: s.cookie, 'x-csrf-token': s.csrfToken, 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify({ title, max, password: '' }),
+  });
+  if (res.status !== 201) throw new Error(`POST /room: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { room: { id: string } }).room.id;
+}
+
+/** Runs `fn` over `items` with at most `limit` in flight. */
+export async function pool<T, R>(items: T[], limit: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array<R>(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await fn(items[i]!, i);
+      }
+    }),
+  );
+  return out;
+}

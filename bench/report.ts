@@ -1,0 +1,113 @@
+// Turns the scenario results into the markdown table, the dated results file and latest.json.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import type { Scale } from './lib/scale.js';
+import { round } from './lib/stats.js';
+import type { FanoutResult } from './scenarios/fanout.js';
+import type { HistoryResult } from './scenarios/history-worker.js';
+import type { IdleResult } from './scenarios/idle.js';
+import type { PersistResult } from './scenarios/persist.js';
+import type { UploadResult } from './scenarios/upload.js';
+
+export interface Results {
+  fanout: Record<'us' | 'socketio' | 'ws', FanoutResult>;
+  idle: Record<'us' | 'socketio' | 'ws', IdleResult>;
+  persist: PersistResult;
+  history: HistoryResult;
+  upload: UploadResult;
+}
+
+const require = createRequire(import.meta.url);
+const version = (pkg: string) => (require(`${pkg}/package.json`) as { version: string }).version;
+
+export function machine(scale: Scale, seconds: number) {
+  return {
+    cpu: os.cpus()[0]?.model ?? 'unknown',
+    cores: os.cpus().length,
+    node: process.version,
+    ws: version('ws'),
+    socketio: version('socket.io'),
+    mongoose: version('mongoose'),
+    scale: scale.name,
+    date: new Date().toISOString(),
+    seconds: round(seconds, 0),
+  };
+}
+
+export function latestJson(r: Results, m: ReturnType<typeof machine>) {
+  return {
+    fanout: {
+      us: r.fanout.us.deliveredPerS,
+      socketio: r.fanout.socketio.deliveredPerS,
+      ws: r.fanout.ws.deliveredPerS,
+      p99_ms: r.fanout.us.p99Ms,
+      us_cpu_us_per_delivery: r.fanout.us.cpuUsPerDelivery,
+      p50_ms: r.fanout.us.p50Ms,
+      members: r.fanout.us.members,
+      socketio_cpu_us_per_delivery: r.fanout.socketio.cpuUsPerDelivery,
+      ws_cpu_us_per_delivery: r.fanout.ws.cpuUsPerDelivery,
+      socketio_p99_ms: r.fanout.socketio.p99Ms,
+      ws_p99_ms: r.fanout.ws.p99Ms,
+    },
+    idle: {
+      heap_kb_per_conn: r.idle.us.heapKbPerConn,
+      rss_kb_per_conn: r.idle.us.rssKbPerConn,
+      socketio_heap_kb_per_conn: r.idle.socketio.heapKbPerConn,
+      socketio_rss_kb_per_conn: r.idle.socketio.rssKbPerConn,
+      ws_heap_kb_per_conn: r.idle.ws.heapKbPerConn,
+      sockets: r.idle.us.sockets,
+    },
+    persist: { msgs_per_s: r.persist.msgsPerS, delivered_per_s: r.persist.deliveredPerS, sockets: r.persist.sockets },
+    history: { p50_ms: r.history.latest.p50, p99_ms: r.history.latest.p99, messages: r.history.messages, before_mid_p99_ms: r.history.beforeMid.p99 },
+    upload: { peak_rss_mb_delta: r.upload.peakRssMbDelta, ms_to_everyone: r.upload.msToEveryone, bytes: r.upload.bytes, members: r.upload.members },
+    machine: m,
+  };
+}
+
+const n = (x: number) => (Number.isFinite(x) ? x.toLocaleString('en-US') : 'n/a');
+const ratio = (a: number, b: number) => (b > 0 ? `${(a / b).toFixed(2)}×` : 'n/a');
+
+export function markdown(r: Results, m: ReturnType<typeof machine>): string {
+  const f = r.fanout;
+  const i = r.idle;
+  const lines = [
+    `| Scenario | gif-chat | Socket.IO ${m.socketio} | bare ws ${m.ws} (framed once, coalesced) | us / Socket.IO | us / ws | Target |`,
+    '|---|---|---|---|---|---|---|',
+    `| Fan-out, ${f.us.members} sockets in one room: delivered msgs/s at saturation | ${n(f.us.deliveredPerS)} | ${n(f.socketio.deliveredPerS)} | ${n(f.ws.deliveredPerS)} | ${ratio(f.us.deliveredPerS, f.socketio.deliveredPerS)} | ${ratio(f.us.deliveredPerS, f.ws.deliveredPerS)} | ≥ 5× Socket.IO, ≥ 0.8× ws |`,
+    `| Server CPU per delivery at saturation (µs) | ${f.us.cpuUsPerDelivery} | ${f.socketio.cpuUsPerDelivery} | ${f.ws.cpuUsPerDelivery} | | | ≤ 2 µs |`,
+    `| Send→receive latency at half saturation, p50 / p99 (ms) | ${f.us.p50Ms} / ${f.us.p99Ms} | ${f.socketio.p50Ms} / ${f.socketio.p99Ms} | ${f.ws.p50Ms} / ${f.ws.p99Ms} | | | p99 ≤ 50 ms |`,
+    `| Idle, ${n(i.us.sockets)} authenticated sockets: heap KB per connection | ${i.us.heapKbPerConn} | ${i.socketio.heapKbPerConn} | ${i.ws.heapKbPerConn} | ${ratio(i.us.heapKbPerConn, i.socketio.heapKbPerConn)} | ${ratio(i.us.heapKbPerConn, i.ws.heapKbPerConn)} | ≤ 4 KB |`,
+    `| Idle: RSS KB per connection | ${i.us.rssKbPerConn} | ${i.socketio.rssKbPerConn} | ${i.ws.rssKbPerConn} | | | |`,
+    `| Persisted chat msgs/s (stored, acked, broadcast; ${r.persist.sockets} sockets in ${r.persist.rooms} rooms) | ${n(r.persist.msgsPerS)} | — | — | | | ≥ 5,000 |`,
+    `| History: latest-50 page on ${n(r.history.messages)} messages, p50 / p99 (ms) | ${r.history.latest.p50} / ${r.history.latest.p99} | — | — | | | p99 ≤ 5 ms |`,
+    `| Upload ${(r.upload.bytes / 1024 / 1024).toFixed(1)} MB GIF: ms until all ${r.upload.members} sockets have it / server peak RSS delta (MB) | ${r.upload.msToEveryone} / ${r.upload.peakRssMbDelta} | — | — | | | memory flat |`,
+  ];
+  return lines.join('\n');
+}
+
+export function writeResults(dir: string, r: Results, m: ReturnType<typeof machine>): string {
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${m.date.slice(0, 10)}${m.scale === 'full' ? '' : `-${m.scale}`}.md`);
+  const body = [
+    `# Benchmark ${m.date.slice(0, 10)} (${m.scale} scale)`,
+    '',
+    `Machine: ${m.cpu}, ${m.cores} cores, Node ${m.node}; ws ${m.ws}, socket.io ${m.socketio}, mongoose ${m.mongoose}. Run took ${m.seconds} s.`,
+    '',
+    markdown(r, m),
+    '',
+    `Fan-out steps (offered → delivered msgs/s, CPU µs/delivery):`,
+    ...(['us', 'socketio', 'ws'] as const).map(
+      (k) => `- ${k}: ${r.fanout[k].steps.map((s) => `${n(s.offered)} → ${n(s.delivered)} (${s.cpuUsPerDelivery})`).join(', ')}; latency measured at ${r.fanout[k].halfRate} msgs/s into the room (${r.fanout[k].latencySamples} samples)`,
+    ),
+    `- persistence: ${r.persist.sockets} sockets in ${r.persist.rooms} rooms × ${r.persist.window} chats in flight; ${n(r.persist.deliveredPerS)} deliveries/s to the room`,
+    `- history: filled at ${n(r.history.insertsPerS)} inserts/s; 50 before a mid-room id: p50 ${r.history.beforeMid.p50} ms, p99 ${r.history.beforeMid.p99} ms`,
+    '',
+  ].join('\n');
+  writeFileSync(file, body);
+  // Only a full run is latest.json, the figure compared over time; smaller runs get their own name.
+  const json = m.scale === 'full' ? 'latest.json' : `latest-${m.scale}.json`;
+  writeFileSync(path.join(dir, json), `${JSON.stringify(latestJson(r, m), null, 2)}\n`);
+  return file;
+}

@@ -1,0 +1,44 @@
+// `npm run bench`: every scenario against gif-chat and, in the same run, against Socket.IO and a
+// bare coalescing ws server, each in its own process with load from separate processes.
+// BENCH_SCALE=small|tiny shrinks it; BENCH_OUT picks the results directory.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { machine, markdown, writeResults, type Results } from './report.js';
+import { scaleFrom } from './lib/scale.js';
+import { fanout } from './scenarios/fanout.js';
+import { history } from './scenarios/history.js';
+import { idle } from './scenarios/idle.js';
+import { persist } from './scenarios/persist.js';
+import { upload } from './scenarios/upload.js';
+
+const scale = scaleFrom();
+const here = path.dirname(fileURLToPath(import.meta.url));
+const outDir = process.env.BENCH_OUT ?? path.resolve(here, '../../bench/results');
+const started = performance.now();
+
+async function step<T>(label: string, fn: () => Promise<T>): Promise<T> {
+  const t = performance.now();
+  const value = await fn();
+  console.log(`  ${label}: ${((performance.now() - t) / 1000).toFixed(1)} s ${JSON.stringify(value)}`);
+  return value;
+}
+
+console.log(`gif-chat bench, scale ${scale.name} (${scale.members} members, ${scale.idleSockets} idle sockets, ${scale.historyMessages} messages)`);
+const results: Results = {
+  fanout: {
+    us: await step('fan-out gif-chat', () => fanout('us', scale)),
+    socketio: await step('fan-out Socket.IO', () => fanout('socketio', scale)),
+    ws: await step('fan-out ws', () => fanout('ws', scale)),
+  },
+  idle: {
+    us: await step('idle gif-chat', () => idle('us', scale)),
+    socketio: await step('idle Socket.IO', () => idle('socketio', scale)),
+    ws: await step('idle ws', () => idle('ws', scale)),
+  },
+  persist: await step('persistence', () => persist(scale)),
+  history: await step('history', () => history(scale)),
+  upload: await step('upload', () => upload(scale)),
+};
+const m = machine(scale, (performance.now() - started) / 1000);
+console.log(`\n${markdown(results, m)}\n`);
+console.log(`wrote ${writeResults(outDir, results, m)} and ${scale.name === 'full' ? 'latest.json' : `latest-${scale.name}.json`} (${m.seconds} s)`);

@@ -1,0 +1,81 @@
+// Scenario 1, fan-out: `members` sockets in one room, chat sent at rising rates. Reports delivered
+// messages/s at saturation, the server's CPU per delivery there, and send→receive latency at half
+// of saturation.
+import type { Scale } from '../lib/scale.js';
+import { startBenchServer } from '../lib/procs.js';
+import { percentile, round, sleep } from '../lib/stats.js';
+import type { ServerKind } from '../load/dialects.js';
+import { fillRoom, type FilledRoom } from './room.js';
+
+export interface FanoutResult {
+  kind: ServerKind;
+  members: number;
+  /** Delivered messages per second at saturation (the best step). */
+  deliveredPerS: number;
+  cpuUsPerDelivery: number;
+  steps: Array<{ offered: number; delivered: number; cpuUsPerDelivery: number }>;
+  halfRate: number;
+  p50Ms: number;
+  p99Ms: number;
+  latencySamples: number;
+}
+
+/** Chat text after the timestamp marker, so frames are about the size of a short chat line. */
+const PAD = 40;
+
+async function cpu(room: { remote: { call<T>(m: string): Promise<T> } }): Promise<number> {
+  return (await room.remote.call<{ cpuUs: number }>('cpu')).cpuUs;
+}
+
+/** Waits until nothing more arrives for a while (the previous step's backlog is delivered). */
+async function drain(room: FilledRoom): Promise<void> {
+  for (let quiet = 0, i = 0; quiet < 2 && i < 100; i++) {
+    await sleep(150);
+    const got = (await room.take()).reduce((n, t) => n + t.received, 0);
+    quiet = got === 0 ? quiet + 1 : 0;
+  }
+}
+
+export async function fanout(kind: ServerKind, scale: Scale): Promise<FanoutResult> {
+  const server = await startBenchServer(kind);
+  const room = await fillRoom(server, scale.members, scale.loadProcesses, scale.tabsPerVisitor, 10);
+  try {
+    const sender = room.loads[0]!;
+    await drain(room);
+    const steps: FanoutResult['steps'] = [];
+    for (const offered of scale.fanoutSteps) {
+      const rate = offered / scale.members;
+      await room.take();
+      const cpu0 = await cpu(server);
+      const t0 = performance.now();
+      await sender.call('send', { rate, senders: scale.senders, ms: scale.stepMs, pad: PAD });
+      const got = (await room.take()).reduce((n, t) => n + t.received, 0);
+      const seconds = (performance.now() - t0) / 1000;
+      const cpuUs = (await cpu(server)) - cpu0;
+      steps.push({ offered, delivered: got / seconds, cpuUsPerDelivery: cpuUs / Math.max(1, got) });
+      await drain(room);
+      // Saturated: the server delivered clearly less than it was offered.
+      if (got / seconds < 0.8 * offered) break;
+    }
+    const best = steps.reduce((a, b) => (b.delivered > a.delivered ? b : a));
+    const halfRate = best.delivered / 2 / scale.members;
+    await room.take();
+    await sender.call('send', { rate: halfRate, senders: scale.senders, ms: scale.stepMs * 1.5, pad: PAD });
+    await sleep(300);
+    const latencies = (await room.take()).flatMap((t) => t.latencies);
+    return {
+      kind,
+      members: scale.members,
+      deliveredPerS: round(best.delivered, 0),
+      cpuUsPerDelivery: round(best.cpuUsPerDelivery, 2),
+      steps: steps.map((s) => ({ offered: s.offered, delivered: round(s.delivered, 0), cpuUsPerDelivery: round(s.cpuUsPerDelivery, 2) })),
+      halfRate: round(halfRate, 1),
+      p50Ms: round(percentile(latencies, 50), 2),
+      p99Ms: round(percentile(latencies, 99), 2),
+      latencySamples: latencies.length,
+    };
+  } finally {
+    await room.close();
+    await server.stop();
+  }
+}

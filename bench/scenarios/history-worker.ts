@@ -1,0 +1,54 @@
+// Scenario 4, history (its own process): the app's own store — its Message model and indexes on
+// the embedded database — filled with N messages in one room the way bench/embedded-db.ts fills
+// it, then the latest-50 page timed through MessageService.before, the code behind
+// GET /room/:id/messages and the room page.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import mongoose from 'mongoose';
+import { ChatEvents } from '../../src/chat/chat-events.js';
+import { MessageService } from '../../src/chat/message-service.js';
+import { startEmbeddedDb } from '../../src/embedded-db/index.js';
+import { MessageModel } from '../../src/store/models.js';
+import { serve } from '../lib/rpc.js';
+import { insertInBatches, timeRuns, type Timing } from '../lib/timing.js';
+
+export interface HistoryResult {
+  messages: number;
+  insertsPerS: number;
+  latest: Timing;
+  beforeMid: Timing;
+}
+
+async function run(args: { messages: number; runs: number }): Promise<HistoryResult> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gifchat-bench-history-'));
+  const db = await startEmbeddedDb({ dataDir, port: 0 });
+  try {
+    await mongoose.connect(`${db.url.replace(/\/$/, '')}/gifchat`, { autoIndex: false });
+    await MessageModel.createIndexes();
+    const room = new mongoose.Types.ObjectId();
+    const authors = Array.from({ length: 50 }, (_, i) => ({ id: `v${i}`, nickname: `guest-${i}`, color: 'hsl(10, 60%, 45%)' }));
+    const insertsPerS = await insertInBatches(MessageModel, args.messages, (i) => ({
+      room,
+      kind: 'chat' as const,
+      author: authors[i % authors.length]!,
+      text: `message number ${i}`,
+      createdAt: new Date(),
+    }));
+    const service = new MessageService(new ChatEvents());
+    const roomId = room.toHexString();
+    await timeRuns(20, () => service.before(roomId, 'v1', undefined)); // warm-up
+    const latest = await timeRuns(args.runs, () => service.before(roomId, 'v1', undefined));
+    const mid = await MessageModel.find({ room }).sort({ _id: -1 }).skip(Math.floor(args.messages / 2)).limit(1).lean();
+    const anchor = mid[0]!._id.toHexString();
+    const beforeMid = await timeRuns(args.runs, () => service.before(roomId, 'v1', anchor));
+    return { messages: args.messages, insertsPerS, latest, beforeMid };
+  } finally {
+    await mongoose.disconnect();
+    await db.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+serve({ run });
+process.on('disconnect', () => process.exit(0));
