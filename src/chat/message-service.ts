@@ -2,18 +2,15 @@
 // one path: validate → persist → publish.
 import { LIMITS, type MessageView } from '../shared/protocol.js';
 import { systemText, type SystemInfo } from '../shared/system-events.js';
-import { insertMessages, newMessageId, pageAfter, pageBefore, type NewMessage } from '../store/message-repository.js';
+import { pageAfter, pageBefore } from '../store/message-repository.js';
 import { isObjectIdHex, type Person, type RoomRecord } from '../store/room-repository.js';
 import { ChatError } from './chat-error.js';
 import type { ChatEvents } from './chat-events.js';
 import { cleanText } from './identity.js';
+import { MessageWriter, type Draft, type Posted } from './message-writer.js';
 import { toMessageView } from './views.js';
 
-export interface Posted {
-  message: MessageView;
-  /** True when this was a retry of a message already stored (same author and clientId). */
-  duplicate: boolean;
-}
+export type { Posted } from './message-writer.js';
 
 export interface StoredGif {
   file: string;
@@ -40,24 +37,12 @@ function checkText(rawText: string, clientId: string | undefined): string {
   return text;
 }
 
-/** The most messages one insert carries; more wait for the next. */
-const MAX_BATCH = 512;
-
-type Draft = Omit<NewMessage, 'id'>;
-
-interface Pending {
-  draft: Draft;
-  resolve: (posted: Posted) => void;
-  reject: (err: unknown) => void;
-}
-
 export class MessageService {
-  private queue: Pending[] = [];
-  private writing = false;
-  /** The first id of the batch being written, until it is published. */
-  private writingFrom: string | undefined;
+  private readonly writer: MessageWriter;
 
-  constructor(private readonly events: ChatEvents) {}
+  constructor(events: ChatEvents) {
+    this.writer = new MessageWriter((message) => events.emit('message', message));
+  }
 
   /** Only the room's id is needed: the caller has already checked the author may post there. */
   postChat(room: Pick<RoomRecord, 'id'>, author: Person, rawText: string, clientId?: string): Promise<Posted> {
@@ -80,59 +65,13 @@ export class MessageService {
     return this.publish({ roomId, kind: 'system', author: null, text, gif: null, to: null, system, clientId: null });
   }
 
-  /**
-   * Group commit: while one insert is in flight, messages queue, and the next insert stores them
-   * all at once. An idle server writes a lone message at once; a busy one writes fewer, larger
-   * batches, and publishes each batch in one turn, so the hub's per-turn write coalescing sends a
-   * socket the whole batch in one write. Ids are given when a batch is formed, from one in-process
-   * counter, and batches are published one after another: every message is published in id
-   * order, which is what makes catch-up "after id X" exact.
-   */
   private publish(draft: Draft): Promise<Posted> {
-    return new Promise<Posted>((resolve, reject) => {
-      this.queue.push({ draft, resolve, reject });
-      if (!this.writing) {
-        this.writing = true;
-        queueMicrotask(() => void this.drain());
-      }
-    });
+    return this.writer.write(draft);
   }
 
-  private async drain(): Promise<void> {
-    while (this.queue.length > 0) {
-      const batch = this.queue.splice(0, MAX_BATCH);
-      const msgs = batch.map((p) => ({ ...p.draft, id: newMessageId() }));
-      this.writingFrom = msgs[0]!.id;
-      let results;
-      try {
-        results = await insertMessages(msgs);
-      } catch (err) {
-        this.writingFrom = undefined;
-        for (const p of batch) p.reject(err);
-        continue;
-      }
-      this.writingFrom = undefined;
-      batch.forEach((p, i) => {
-        const r = results[i]!;
-        if ('error' in r) return p.reject(r.error);
-        try {
-          const message = toMessageView(r.record);
-          if (!r.duplicate) this.events.emit('message', message);
-          p.resolve({ message, duplicate: r.duplicate });
-        } catch (err) {
-          p.reject(err);
-        }
-      });
-    }
-    this.writing = false;
-  }
-
-  /**
-   * An id above every message published so far and at or below every one still to be: where a
-   * catch-up taken now ends and the live messages from now on begin.
-   */
+  /** Where a catch-up taken now ends and the live messages from now on begin (see MessageWriter). */
   catchUpBoundary(): string {
-    return this.writingFrom ?? newMessageId();
+    return this.writer.boundary();
   }
 
   /** A page of history older than `before` (or the latest page) as `viewerId` may see it, oldest first. */
