@@ -101,15 +101,16 @@ async function open(args: OpenArgs): Promise<number> {
     const sampled = args.sampleEvery > 0 && index % args.sampleEvery === 0;
     ws.on('message', (data: Buffer) => onMessage(sock, sampled, data, (text) => void waiting.get(index)?.(text)));
     ws.on('error', () => undefined);
-    const ready = waitFor(waiting, index, (t) => dialect.isReady(t), 'ready frame');
+    // A server that is ready on open (the bare ws peer) sends no ready frame: wait for none, or
+    // the 30 s timer would reject with nobody listening.
+    const ready = dialect.isReady('') ? Promise.resolve() : waitFor(waiting, index, (t) => dialect.isReady(t), 'ready frame');
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
       ws.once('unexpected-response', (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)));
       ws.once('error', reject);
     });
     dialect.onOpen(ws);
-    if (dialect.isReady('')) waiting.delete(index);
-    else await ready;
+    await ready;
     if (room) {
       const joined = waitFor(waiting, index, (t) => dialect.isJoined(t), 'joined frame');
       ws.send(dialect.join(room));
