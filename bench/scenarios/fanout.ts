@@ -43,6 +43,7 @@ export async function fanout(kind: ServerKind, scale: Scale): Promise<FanoutResu
     const sender = room.loads[0]!;
     await drain(room);
     const steps: FanoutResult['steps'] = [];
+    let short = 0;
     for (const offered of scale.fanoutSteps) {
       const rate = offered / scale.members;
       await room.take();
@@ -54,8 +55,10 @@ export async function fanout(kind: ServerKind, scale: Scale): Promise<FanoutResu
       const cpuUs = (await cpu(server)) - cpu0;
       steps.push({ offered, delivered: got / seconds, cpuUsPerDelivery: cpuUs / Math.max(1, got) });
       await drain(room);
-      // Saturated: the server delivered clearly less than it was offered.
-      if (got / seconds < 0.8 * offered) break;
+      // Saturated: the server delivered clearly less than it was offered, twice in a row (one
+      // short step on a shared 2-core machine can be a hiccup, and the best step is kept anyway).
+      short = got / seconds < 0.8 * offered ? short + 1 : 0;
+      if (short === 2) break;
     }
     const best = steps.reduce((a, b) => (b.delivered > a.delivered ? b : a));
     const halfRate = best.delivered / 2 / scale.members;
