@@ -2,6 +2,7 @@
 // client sends can throw out of here.
 import { ChatError, isDatabaseUnavailable, type ChatErrorCode } from '../chat/chat-error.js';
 import type { Chat } from '../chat/create-chat.js';
+import type { Posted } from '../chat/message-service.js';
 import type { ClientFrame, ErrorCode, ServerFrame } from '../shared/protocol.js';
 import { broadcast, encode } from './broadcast.js';
 import type { Client } from './client.js';
@@ -52,6 +53,20 @@ export class FrameHandler {
     }
   }
 
+  /**
+   * A post is queued for storage in the order its frame arrived (the writer is first in, first
+   * out) but not awaited: the socket's next frame is handled at once, so one socket's chats share
+   * commits instead of each waiting for the one before. The ack, or the error, follows the commit.
+   */
+  private acknowledge(client: Client, clientId: string | undefined, posting: Promise<Posted>): void {
+    posting.then(
+      (posted) => {
+        if (clientId) reply(client, { type: 'ack', clientId, id: posted.message.id });
+      },
+      (err: unknown) => reply(client, this.errorFrame(err, clientId)),
+    );
+  }
+
   private errorFrame(err: unknown, clientId: string | undefined): ServerFrame {
     const extra = clientId ? { clientId } : {};
     if (err instanceof ChatError) return { type: 'error', code: CODES[err.code], message: err.message, ...extra };
@@ -79,15 +94,14 @@ export class FrameHandler {
         // exists and lets it in (deletion, a kick or a leave take it out of the registry).
         const room = this.joinedRoomId(client, frame.roomId);
         await this.checkChatRate(client);
-        const posted = await this.chat.messages.postChat(room, client.person, frame.text, frame.clientId);
-        if (frame.clientId) reply(client, { type: 'ack', clientId: frame.clientId, id: posted.message.id });
+        this.acknowledge(client, frame.clientId, this.chat.messages.postChat(room, client.person, frame.text, frame.clientId));
         return;
       }
       case 'whisper': {
         const room = await this.joinedRoom(client, frame.roomId);
         await this.checkChatRate(client);
-        const posted = await this.chat.messages.postWhisper(room, client.person, this.member(room.id, frame.to), frame.text, frame.clientId);
-        if (frame.clientId) reply(client, { type: 'ack', clientId: frame.clientId, id: posted.message.id });
+        const to = this.member(room.id, frame.to);
+        this.acknowledge(client, frame.clientId, this.chat.messages.postWhisper(room, client.person, to, frame.text, frame.clientId));
         return;
       }
       case 'typing':
