@@ -88,6 +88,12 @@ export class TestSocket {
     this.ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
   }
 
+  /** Joins a room and waits until the server says so. */
+  async join(roomId: string): Promise<Extract<ServerFrame, { type: 'joined' }>> {
+    this.send({ type: 'join', roomId });
+    return this.next('joined', (f) => f.roomId === roomId);
+  }
+
   /** Removes and returns the first queued frame matching, waiting up to `ms`. */
   async next<T extends ServerFrame['type']>(
     type: T,

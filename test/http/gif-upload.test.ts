@@ -30,8 +30,7 @@ describe('GIF uploads', () => {
     const wa = await a.socket(srv.wsUrl);
     const wb = await b.socket(srv.wsUrl);
     for (const w of [wa, wb]) {
-      w.send({ type: 'join', roomId });
-      await w.next('joined');
+      await w.join(roomId);
     }
     const gif = makeGif(32, 24);
     const res = await upload(a, roomId, gif, '../../etc/passwd.gif');

@@ -72,8 +72,7 @@ describe('page languages', () => {
     const a = await Visitor.create(srv.baseUrl);
     const roomId = await a.createRoom('Bilingual');
     const ws = await a.socket(srv.wsUrl);
-    ws.send({ type: 'join', roomId });
-    await ws.next('joined');
+    await ws.join(roomId);
     await ws.next('message', (f) => f.message.kind === 'system');
     const ko = await a.fetch(`/room/${roomId}`, { headers: { accept: 'text/html', 'accept-language': 'ko' } });
     assert.match(await ko.text(), new RegExp(`${a.me.nickname}님이 입장했습니다.`));

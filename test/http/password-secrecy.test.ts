@@ -49,8 +49,7 @@ describe('password secrecy', () => {
       assert.equal((await record(await form(guest, `${roomPath}/password`, { password: 'wrong' }))).status, 401);
       assert.equal((await record(await form(guest, `${roomPath}/password`, { password: FIRST }))).status, 303);
       await record(await guest.fetch(roomPath, { headers: { accept: 'text/html' } }));
-      socket.send({ type: 'join', roomId });
-      await socket.next('joined');
+      await socket.join(roomId);
       socket.send({ type: 'chat', roomId, text: 'inside', clientId: 'c1' });
       await socket.next('ack');
       assert.equal((await record(await form(owner, `${roomPath}/settings`, { password: SECOND }))).status, 303);

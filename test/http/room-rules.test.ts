@@ -77,8 +77,7 @@ describe('room rules', () => {
     });
     assert.equal(right.status, 303);
     assert.equal(right.headers.get('location'), `/room/${roomId}`);
-    ws.send({ type: 'join', roomId });
-    await ws.next('joined');
+    await ws.join(roomId);
     assert.equal((await guest.fetch(`/room/${roomId}/messages`)).status, 200);
     ws.close();
   });
@@ -127,10 +126,8 @@ describe('room rules', () => {
     const wa = await a.socket(srv.wsUrl);
     const wb = await b.socket(srv.wsUrl);
     const wc = await c.socket(srv.wsUrl);
-    wa.send({ type: 'join', roomId });
-    await wa.next('joined');
-    wb.send({ type: 'join', roomId });
-    await wb.next('joined');
+    await wa.join(roomId);
+    await wb.join(roomId);
     wc.send({ type: 'join', roomId });
     assert.equal((await wc.next('error')).code, 'room_full');
     const page = await c.fetch(`/room/${roomId}`, { headers: { accept: 'text/html' } });
@@ -138,8 +135,7 @@ describe('room rules', () => {
     assert.match(await page.text(), /full/);
     // A second tab of someone already inside is not a new member.
     const wa2 = await a.socket(srv.wsUrl);
-    wa2.send({ type: 'join', roomId });
-    await wa2.next('joined');
+    await wa2.join(roomId);
     for (const w of [wa, wb, wc, wa2]) w.close();
   });
 
@@ -189,8 +185,7 @@ describe('idle rooms', () => {
     const lobby = await a.socket(srv.wsUrl);
     lobby.send({ type: 'lobby' });
     const ws = await a.socket(srv.wsUrl);
-    ws.send({ type: 'join', roomId });
-    await ws.next('joined');
+    await ws.join(roomId);
     const form = new FormData();
     form.append('gif', new Blob([makeGif(4, 4)], { type: 'image/gif' }), 'tiny.gif');
     const up = await a.fetch(`/room/${roomId}/gif`, { method: 'POST', body: form });

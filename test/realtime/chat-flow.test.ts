@@ -70,8 +70,7 @@ describe('chat over the socket', () => {
     const a = await Visitor.create(srv.baseUrl);
     const roomId = await a.createRoom('http api');
     const ws = await a.socket(srv.wsUrl);
-    ws.send({ type: 'join', roomId });
-    await ws.next('joined');
+    await ws.join(roomId);
     const res = await a.postJson(`/room/${roomId}/chat`, { chat: 'from http' });
     assert.equal(res.status, 201);
     const { message } = (await res.json()) as { message: { id: string } };
@@ -85,8 +84,7 @@ describe('chat over the socket', () => {
     const a = await Visitor.create(srv.baseUrl);
     const roomId = await a.createRoom('retries');
     const ws = await a.socket(srv.wsUrl);
-    ws.send({ type: 'join', roomId });
-    await ws.next('joined');
+    await ws.join(roomId);
     ws.send({ type: 'chat', roomId, text: 'once', clientId: 'same' });
     ws.send({ type: 'chat', roomId, text: 'once', clientId: 'same' });
     const first = await ws.next('ack');
@@ -108,8 +106,7 @@ describe('chat over the socket', () => {
     assert.equal(created.room.memberCount, 0);
     assert.equal(created.room.owner.id, a.me.id);
     const ws = await a.socket(srv.wsUrl);
-    ws.send({ type: 'join', roomId });
-    await ws.next('joined');
+    await ws.join(roomId);
     const updated = await lobby.next('room-updated', (f) => f.room.id === roomId);
     assert.equal(updated.room.memberCount, 1);
     assert.equal((await a.fetch(`/room/${roomId}`, { method: 'DELETE' })).status, 204);
@@ -124,14 +121,12 @@ describe('chat over the socket', () => {
     const b = await Visitor.create(srv.baseUrl);
     const roomId = await a.createRoom('catch-up');
     const wb = await b.socket(srv.wsUrl);
-    wb.send({ type: 'join', roomId });
-    await wb.next('joined');
+    await wb.join(roomId);
     const first = await b.postJson(`/room/${roomId}/chat`, { chat: 'seen' });
     const seenId = ((await first.json()) as { message: { id: string } }).message.id;
     wb.close();
     const wa = await a.socket(srv.wsUrl);
-    wa.send({ type: 'join', roomId });
-    await wa.next('joined');
+    await wa.join(roomId);
     for (let i = 0; i < 200; i++) wa.send({ type: 'chat', roomId, text: `missed ${i}`, clientId: `m${i}` });
     await wa.until((fs) => fs.filter((f) => f.type === 'ack').length === 200, 20_000);
     const again = await b.socket(srv.wsUrl);
@@ -161,8 +156,7 @@ describe('chat over the socket', () => {
     const wa = await a.socket(srv.wsUrl);
     const wb = await b.socket(srv.wsUrl);
     for (const w of [wa, wb]) {
-      w.send({ type: 'join', roomId });
-      await w.next('joined');
+      await w.join(roomId);
     }
     const ok = await a.postJson('/me/nickname', { nickname: ' Alice\u0007 ' });
     assert.equal(ok.status, 200);

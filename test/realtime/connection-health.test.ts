@@ -18,8 +18,7 @@ describe('connection health', () => {
       const b = await Visitor.create(srv.baseUrl);
       const roomId = await a.createRoom('heartbeat');
       const wa = await a.socket(srv.wsUrl);
-      wa.send({ type: 'join', roomId });
-      await wa.next('joined');
+      await wa.join(roomId);
       const silent = new WebSocket(srv.wsUrl, { headers: { cookie: b.cookie }, autoPong: false });
       await new Promise((resolve) => silent.once('open', resolve));
       silent.send(JSON.stringify({ type: 'join', roomId }));
@@ -41,8 +40,7 @@ describe('connection health', () => {
       const a = await Visitor.create(srv.baseUrl);
       const roomId = await a.createRoom('flood');
       const ws = await a.socket(srv.wsUrl);
-      ws.send({ type: 'join', roomId });
-      await ws.next('joined');
+      await ws.join(roomId);
       for (let i = 0; i < 25; i++) ws.send({ type: 'chat', roomId, text: `spam ${i}`, clientId: `f${i}` });
       await ws.until((fs) => fs.filter((f) => f.type === 'ack' || f.type === 'error').length === 25);
       const acks = ws.frames.filter((f) => f.type === 'ack');

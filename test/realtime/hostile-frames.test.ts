@@ -73,8 +73,7 @@ describe('hostile sockets', () => {
       assert.equal(err.code, code, JSON.stringify(frame).slice(0, 80));
       assert.ok(err.message.length > 0);
     }
-    ws.send({ type: 'join', roomId });
-    await ws.next('joined');
+    await ws.join(roomId);
     ws.send({ type: 'chat', roomId, text: '\u0000\u0001   ' });
     assert.equal((await ws.next('error')).code, 'bad_frame');
     assert.equal(({} as Record<string, unknown>).polluted, undefined);
@@ -135,8 +134,7 @@ describe('hostile sockets', () => {
     ws.send(JSON.stringify({ type: 'leave', roomId }));
     const fresh = await v.socket(srv.wsUrl);
     await fresh.next('hello');
-    fresh.send({ type: 'join', roomId });
-    await fresh.next('joined');
+    await fresh.join(roomId);
     fresh.close();
     ws.close();
     const health = await fetch(`${srv.baseUrl}/healthz`);

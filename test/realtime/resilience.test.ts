@@ -24,8 +24,7 @@ describe('resilience', () => {
       const a = await Visitor.create(srv.baseUrl);
       const roomId = await a.createRoom('outage');
       const ws = await a.socket(srv.wsUrl);
-      ws.send({ type: 'join', roomId });
-      await ws.next('joined');
+      await ws.join(roomId);
       ws.send({ type: 'chat', roomId, text: 'before', clientId: 'before' });
       await ws.next('ack');
 
@@ -71,8 +70,7 @@ describe('resilience', () => {
       for (let round = 0; round < KILL_ROUNDS; round++) {
         // The same person (session) comes back after each restart and keeps posting.
         const ws = await owner.socket(server.url.replace('http', 'ws') + '/ws');
-        ws.send({ type: 'join', roomId });
-        await ws.next('joined');
+        await ws.join(roomId);
         ws.ws.on('message', (d) => {
           const f = JSON.parse(d.toString()) as { type: string; id?: string };
           if (f.type === 'ack' && f.id) acked.add(f.id);

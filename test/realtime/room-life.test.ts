@@ -19,8 +19,7 @@ describe('room life', () => {
     const sockets: TestSocket[] = [];
     for (const v of [a!, b!, c!]) {
       const ws = await v.socket(srv.wsUrl);
-      ws.send({ type: 'join', roomId });
-      await ws.next('joined');
+      await ws.join(roomId);
       sockets.push(ws);
     }
     await sockets[0]!.next('members', (f) => f.members.length === 3);

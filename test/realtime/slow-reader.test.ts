@@ -13,8 +13,7 @@ describe('slow reader', () => {
       const roomId = await a!.createRoom('backpressure');
       const [wa, wb, wc] = await Promise.all([a!, b!, c!].map((v) => v.socket(srv.wsUrl)));
       for (const w of [wa!, wb!, wc!]) {
-        w.send({ type: 'join', roomId });
-        await w.next('joined');
+        await w.join(roomId);
       }
       await wb!.next('members', (f) => f.members.length === 3);
       wb!.frames.length = 0;
