@@ -59,12 +59,14 @@ export class FrameHandler {
    * commits instead of each waiting for the one before. The ack, or the error, follows the commit.
    */
   private acknowledge(client: Client, clientId: string | undefined, posting: Promise<Posted>): void {
-    posting.then(
-      (posted) => {
-        if (clientId) reply(client, { type: 'ack', clientId, id: posted.message.id });
-      },
-      (err: unknown) => reply(client, this.errorFrame(err, clientId)),
-    );
+    posting
+      .then(
+        (posted) => {
+          if (clientId) reply(client, { type: 'ack', clientId, id: posted.message.id });
+        },
+        (err: unknown) => reply(client, this.errorFrame(err, clientId)),
+      )
+      .catch(this.logError);
   }
 
   private errorFrame(err: unknown, clientId: string | undefined): ServerFrame {
