@@ -39,7 +39,7 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   if (deps.trustProxy) app.set('trust proxy', 1);
 
-  const env = nunjucks.configure(path.join(deps.rootDir, 'views'), {
+  nunjucks.configure(path.join(deps.rootDir, 'views'), {
     autoescape: true,
     express: app,
     noCache: !deps.production,
