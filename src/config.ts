@@ -23,7 +23,7 @@ const envSchema = z.object({
   PRESENCE_GRACE_MS: int(5_000, 0, 600_000),
   WS_HEARTBEAT_MS: int(30_000, 50, 600_000),
   WS_MAX_PAYLOAD: int(16 * 1024, 1024, 1024 * 1024),
-  WS_CHAT_PER_10S: int(20, 1, 1_000_000),
+  CHAT_PER_10S: int(20, 1, 1_000_000),
   WS_FRAMES_PER_10S: int(120, 10, 10_000_000),
   LOG_FORMAT: z.string().default(''),
 });
@@ -46,8 +46,8 @@ export interface Config {
   presenceGraceMs: number;
   wsHeartbeatMs: number;
   wsMaxPayload: number;
-  /** Chat frames one connection may send per 10 s before getting rate_limited errors. */
-  wsChatPer10s: number;
+  /** Chats and whispers one person may send per 10 s, over the socket and HTTP together. */
+  chatPer10s: number;
   /** Frames of any kind one connection may send per 10 s before it is closed with 1008. */
   wsFramesPer10s: number;
   /** morgan format, or 'none' to log no requests. */
@@ -84,7 +84,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     presenceGraceMs: e.PRESENCE_GRACE_MS,
     wsHeartbeatMs: e.WS_HEARTBEAT_MS,
     wsMaxPayload: e.WS_MAX_PAYLOAD,
-    wsChatPer10s: e.WS_CHAT_PER_10S,
+    chatPer10s: e.CHAT_PER_10S,
     wsFramesPer10s: e.WS_FRAMES_PER_10S,
     logFormat: e.LOG_FORMAT || (production ? 'combined' : e.NODE_ENV === 'test' ? 'none' : 'dev'),
   };

@@ -37,6 +37,7 @@ export async function startServer(config: Config, log: (line: string) => void = 
       roomIdleMs: config.roomIdleMs,
       roomMaxMembers: config.roomMaxMembers,
       presenceGraceMs: config.presenceGraceMs,
+      chatPer10s: config.chatPer10s,
       onError: logError,
     });
     const cookieSecret = await resolveCookieSecret(config.cookieSecret, config.dataDir);
@@ -62,7 +63,7 @@ export async function startServer(config: Config, log: (line: string) => void = 
       trustProxy: config.trustProxy,
       heartbeatMs: config.wsHeartbeatMs,
       maxPayload: config.wsMaxPayload,
-      limits: { chatPer10s: config.wsChatPer10s, framesPer10s: config.wsFramesPer10s },
+      framesPer10s: config.wsFramesPer10s,
       logError,
     });
     await new Promise<void>((resolve, reject) => {

@@ -29,7 +29,8 @@ export async function fillRoom(
   let roomIds = Array.from({ length: rooms }, (_, i) => `bench-room-${i}`);
   if (server.kind === 'us') {
     const o = (owner = await newSession(server.origin));
-    const people = Math.max(2, Math.min(100, Math.ceil(members / rooms / tabsPerVisitor)));
+    // One seat more for the owner, who posts over HTTP and must be admitted like anyone else.
+    const people = Math.max(2, Math.min(100, Math.ceil(members / rooms / tabsPerVisitor))) + 1;
     roomIds = await Promise.all(roomIds.map((title) => createRoom(o, title, people)));
   }
   const roomId = roomIds[0]!;

@@ -11,12 +11,15 @@ export type ChatErrorCode =
   | 'invalid'
   | 'conflict'
   | 'wrong_password'
+  /** Too many sends in a short time; `retryAfterMs` says when the next one will be taken. */
+  | 'rate_limited'
   | 'unavailable';
 
 export class ChatError extends Error {
   constructor(
     readonly code: ChatErrorCode,
     message: string,
+    readonly retryAfterMs?: number,
   ) {
     super(message);
     this.name = 'ChatError';

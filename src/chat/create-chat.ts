@@ -1,8 +1,11 @@
-// Builds the chat domain: one event bus, the message, room and membership services.
+// Builds the chat domain: one event bus, presence, the room-access rules, and the message, room
+// and membership services.
 import { listRooms } from '../store/room-repository.js';
 import { ChatEvents } from './chat-events.js';
 import { Membership } from './membership.js';
 import { MessageService } from './message-service.js';
+import { Presence } from './presence.js';
+import { RoomAccess } from './room-access.js';
 import { RoomService } from './room-service.js';
 
 export interface ChatOptions {
@@ -10,11 +13,15 @@ export interface ChatOptions {
   roomIdleMs: number;
   roomMaxMembers: number;
   presenceGraceMs: number;
+  /** Chats and whispers one person may send per 10 s, whatever the path. */
+  chatPer10s: number;
   onError: (err: unknown) => void;
 }
 
 export interface Chat {
   events: ChatEvents;
+  presence: Presence;
+  access: RoomAccess;
   rooms: RoomService;
   messages: MessageService;
   membership: Membership;
@@ -24,15 +31,16 @@ export interface Chat {
 export async function createChat(opts: ChatOptions): Promise<Chat> {
   const events = new ChatEvents();
   const messages = new MessageService(events);
-  const membership = new Membership(events, messages, {
-    graceMs: opts.presenceGraceMs,
+  const presence = new Presence(opts.presenceGraceMs, (roomId, person) => membership.gone(roomId, person));
+  const access = new RoomAccess(presence, { chatPer10s: opts.chatPer10s });
+  const rooms = new RoomService(events, presence, access, opts.uploadDir, opts.roomMaxMembers);
+  const membership = new Membership(events, messages, presence, access, {
     idleMs: opts.roomIdleMs,
+    removeRoom: (roomId) => rooms.remove(roomId),
     onError: opts.onError,
   });
-  const rooms = new RoomService(events, membership.presence, opts.uploadDir, opts.roomMaxMembers);
-  membership.attach(rooms);
   // A new room is empty until its creator's page joins it; if they never do, it is idle.
   events.on('room-created', (room) => membership.scheduleIdle(room.id));
   membership.scheduleIdleAll((await listRooms()).map((r) => r.id));
-  return { events, rooms, messages, membership, close: () => membership.close() };
+  return { events, presence, access, rooms, messages, membership, close: () => membership.close() };
 }

@@ -15,12 +15,3 @@ export function colorFor(id: string): string {
   const saturation = 55 + (digest[2] ?? 0) % 25;
   return `hsl(${hue} ${saturation}% 45%)`;
 }
-
-/** Strips control and invisible formatting characters and trims; user text goes through it. */
-export function cleanText(text: string): string {
-  return text.replace(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u200B-\u200F\u202A-\u202E\u2066-\u2069]/g, '').trim();
-}
-
-export function cleanLine(text: string): string {
-  return cleanText(text.replace(/[\r\n\t]+/g, ' '));
-}

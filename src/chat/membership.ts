@@ -10,37 +10,32 @@ import {
   type RoomRecord,
 } from '../store/room-repository.js';
 import { ChatError } from './chat-error.js';
-import { cleanLine } from './identity.js';
 import type { ChatEvents } from './chat-events.js';
 import { IdleReaper } from './idle-reaper.js';
 import type { MessageService } from './message-service.js';
-import { Presence } from './presence.js';
-import type { Grants, RoomService } from './room-service.js';
-import { toMemberViews } from './views.js';
+import type { Presence } from './presence.js';
+import type { Grants, RoomAccess } from './room-access.js';
+import { cleanName, nameSkeleton } from './text-hygiene.js';
+import { toMemberViews, toRoomSummary } from './views.js';
 
 export interface MembershipOptions {
-  graceMs: number;
   idleMs: number;
+  /** Deletes a room that stayed empty for `idleMs`. */
+  removeRoom: (roomId: string) => Promise<void>;
   onError: (err: unknown) => void;
 }
 
 export class Membership {
-  readonly presence: Presence;
   private readonly reaper: IdleReaper;
-  private rooms!: RoomService;
 
   constructor(
     private readonly events: ChatEvents,
     private readonly messages: MessageService,
+    readonly presence: Presence,
+    private readonly access: RoomAccess,
     private readonly opts: MembershipOptions,
   ) {
-    this.presence = new Presence(opts.graceMs, (roomId, person) => this.gone(roomId, person));
-    this.reaper = new IdleReaper(opts.idleMs, (roomId) => this.rooms.remove(roomId), opts.onError);
-  }
-
-  /** Rooms and membership depend on each other; the composition root ties the knot once. */
-  attach(rooms: RoomService): void {
-    this.rooms = rooms;
+    this.reaper = new IdleReaper(opts.idleMs, opts.removeRoom, opts.onError);
   }
 
   /** Starts a room's idle clock unless someone is in it. */
@@ -53,19 +48,29 @@ export class Membership {
     for (const id of roomIds) this.scheduleIdle(id);
   }
 
-  /** Adds one connection of a person to a room, after the entry rules pass. */
-  async join(room: RoomRecord, person: Person, grants: Grants): Promise<MemberView[]> {
-    this.rooms.checkEntry(room, person, grants);
+  /**
+   * Adds one connection of a person to a room, after the entry rules pass. The seat is taken
+   * before the join is stored (so two people racing for the last seat cannot both get it) and
+   * given back if storing fails: nobody is present whose arrival was not recorded.
+   */
+  async join(room: RoomRecord, person: Person, grants: Grants, connectionId: string): Promise<MemberView[]> {
+    this.access.admit(room, person, grants);
     this.reaper.cancel(room.id);
-    if (this.presence.join(room.id, person)) {
-      await this.messages.postSystem(room.id, { event: 'join', name: person.nickname });
+    if (this.presence.join(room.id, person, connectionId)) {
+      try {
+        await this.messages.postSystem(room.id, { event: 'join', name: person.nickname });
+      } catch (err) {
+        this.presence.undoJoin(room.id, person.id, connectionId);
+        this.scheduleIdle(room.id);
+        throw err;
+      }
       this.announce(room);
     }
     return this.members(room);
   }
 
-  leave(roomId: string, personId: string): void {
-    this.presence.leave(roomId, personId);
+  leave(roomId: string, personId: string, connectionId: string): void {
+    this.presence.leave(roomId, personId, connectionId);
   }
 
   members(room: RoomRecord): MemberView[] {
@@ -77,14 +82,15 @@ export class Membership {
    * Rooms they are in are told; rooms they own show the new name.
    */
   async rename(person: Person, rawNickname: string): Promise<Person> {
-    const nickname = cleanLine(rawNickname);
+    const nickname = cleanName(rawNickname);
     if (nickname.length < 1 || nickname.length > LIMITS.nicknameMaxChars) {
       throw new ChatError('invalid', `A nickname must be 1–${LIMITS.nicknameMaxChars} characters.`);
     }
     if (nickname === person.nickname) return person;
     const roomIds = this.presence.roomsOf(person.id);
+    const looks = nameSkeleton(nickname);
     const taken = roomIds.some((roomId) =>
-      this.presence.members(roomId).some((m) => m.id !== person.id && m.nickname.toLowerCase() === nickname.toLowerCase()),
+      this.presence.members(roomId).some((m) => m.id !== person.id && nameSkeleton(m.nickname) === looks),
     );
     if (taken) throw new ChatError('conflict', `Someone in your room is already called ${nickname}.`);
     const renamed = { ...person, nickname };
@@ -102,12 +108,14 @@ export class Membership {
 
   /** The owner removes a member, who cannot come back into this room. */
   async kick(room: RoomRecord, actor: Person, targetId: string): Promise<void> {
-    this.requireOwner(room, actor, 'remove members');
+    this.access.requireOwner(room, actor, 'remove members');
     if (targetId === actor.id) throw new ChatError('invalid', 'You cannot remove yourself; leave the room instead.');
-    await banFromRoom(room.id, targetId);
+    if (!this.presence.has(room.id, targetId)) throw new ChatError('not_found', 'That person is not in this room.');
+    // Out at once on every path; the stored ban follows.
+    this.access.ban(room.id, targetId);
     const target = this.presence.evict(room.id, targetId);
-    const reason = 'The owner removed you from this room.';
-    this.events.emit('kicked', room.id, targetId, reason);
+    this.events.emit('kicked', room.id, targetId, 'The owner removed you from this room.');
+    await banFromRoom(room.id, targetId);
     await this.messages.postSystem(room.id, { event: 'kick', name: target?.nickname ?? 'Someone' });
     this.announce(room);
     this.scheduleIdle(room.id);
@@ -115,15 +123,11 @@ export class Membership {
 
   /** The owner hands the room to another member who is in it. */
   async transfer(room: RoomRecord, actor: Person, targetId: string): Promise<void> {
-    this.requireOwner(room, actor, 'hand the room on');
+    this.access.requireOwner(room, actor, 'hand the room on');
     const target = this.presence.members(room.id).find((p) => p.id === targetId);
     if (!target) throw new ChatError('invalid', 'The room can only be handed to someone who is in it.');
     await this.changeOwner(room, target);
     this.announce(room);
-  }
-
-  private requireOwner(room: RoomRecord, actor: Person, what: string): void {
-    if (room.owner.id !== actor.id) throw new ChatError('forbidden', `Only the owner can ${what}.`);
   }
 
   private async changeOwner(room: RoomRecord, owner: Person): Promise<void> {
@@ -134,10 +138,11 @@ export class Membership {
 
   private announce(room: RoomRecord): void {
     this.events.emit('members', room.id, this.members(room));
-    this.events.emit('room-updated', this.rooms.summary(room));
+    this.events.emit('room-updated', toRoomSummary(room, this.presence.count(room.id)));
   }
 
-  private gone(roomId: string, person: Person): void {
+  /** Someone's last connection left and the grace period passed. */
+  gone(roomId: string, person: Person): void {
     void (async () => {
       const room = await findRoom(roomId);
       if (!room) return;

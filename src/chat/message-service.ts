@@ -2,11 +2,11 @@
 // one path: validate → persist → publish.
 import { LIMITS, type MessageView } from '../shared/protocol.js';
 import { systemText, type SystemInfo } from '../shared/system-events.js';
-import { pageAfter, pageBefore } from '../store/message-repository.js';
+import { ClientIdReusedError, pageAfter, pageBefore } from '../store/message-repository.js';
 import { isObjectIdHex, type Person, type RoomRecord } from '../store/room-repository.js';
 import { ChatError } from './chat-error.js';
 import type { ChatEvents } from './chat-events.js';
-import { cleanText } from './identity.js';
+import { cleanText } from './text-hygiene.js';
 import { MessageWriter, type Draft, type Posted } from './message-writer.js';
 import { toMessageView } from './views.js';
 
@@ -66,7 +66,12 @@ export class MessageService {
   }
 
   private publish(draft: Draft): Promise<Posted> {
-    return this.writer.write(draft);
+    return this.writer.write(draft).catch((err: unknown) => {
+      if (err instanceof ClientIdReusedError) {
+        throw new ChatError('conflict', 'That clientId was already used for a message in another room; make a new one.');
+      }
+      throw err;
+    });
   }
 
   /** Where a catch-up taken now ends and the live messages from now on begin (see MessageWriter). */

@@ -1,11 +1,12 @@
-// Who is in which room right now, counted per person (one person may have several tabs open).
-// A person whose last connection closes stays present for a grace period, so a page reload does
-// not announce a leave and a join.
+// Who is in which room right now. A person may have several connections (tabs) in a room; each is
+// tracked by its own id, so removing one twice, or removing one that a failed join never finished
+// adding, changes nothing. A person whose last connection goes stays present for a grace period,
+// so a page reload does not announce a leave and a join.
 import type { Person } from '../store/room-repository.js';
 
 interface Entry {
   person: Person;
-  connections: number;
+  connections: Set<string>;
   joinedAt: number;
   leaveTimer: NodeJS.Timeout | undefined;
 }
@@ -19,35 +20,63 @@ export class Presence {
   ) {}
 
   /** Adds a connection; true when the person was not present before (a real join). */
-  join(roomId: string, person: Person): boolean {
+  join(roomId: string, person: Person, connectionId: string): boolean {
     let members = this.rooms.get(roomId);
     if (!members) this.rooms.set(roomId, (members = new Map()));
     const entry = members.get(person.id);
     if (entry) {
-      entry.connections += 1;
+      entry.connections.add(connectionId);
       entry.person = person;
-      if (entry.leaveTimer) clearTimeout(entry.leaveTimer);
-      entry.leaveTimer = undefined;
+      this.stopLeaving(entry);
       return false;
     }
-    members.set(person.id, { person, connections: 1, joinedAt: Date.now(), leaveTimer: undefined });
+    members.set(person.id, { person, connections: new Set([connectionId]), joinedAt: Date.now(), leaveTimer: undefined });
     return true;
   }
 
   /** Removes a connection; the person is gone once the grace period passes with none left. */
-  leave(roomId: string, personId: string): void {
+  leave(roomId: string, personId: string, connectionId: string): void {
     const entry = this.rooms.get(roomId)?.get(personId);
-    if (!entry || entry.connections === 0) return;
-    entry.connections -= 1;
-    if (entry.connections > 0) return;
+    if (!entry?.connections.delete(connectionId) || entry.connections.size > 0) return;
     entry.leaveTimer = setTimeout(() => this.drop(roomId, personId), this.graceMs);
     entry.leaveTimer.unref();
+  }
+
+  /**
+   * Takes back a join that could not be completed (its announcement was not stored): the
+   * connection goes, and if it was the person's only one they go at once and unannounced, as
+   * if they had never come.
+   */
+  undoJoin(roomId: string, personId: string, connectionId: string): void {
+    const entry = this.rooms.get(roomId)?.get(personId);
+    if (!entry) return;
+    entry.connections.delete(connectionId);
+    if (entry.connections.size === 0) this.evict(roomId, personId);
+  }
+
+  /**
+   * The safety net under every join and leave: a connection that is no longer live is removed as
+   * if it had left, so nobody stays present without one for longer than the grace period.
+   */
+  reconcile(isLive: (connectionId: string) => boolean): void {
+    for (const [roomId, members] of this.rooms) {
+      for (const [personId, entry] of members) {
+        for (const connectionId of [...entry.connections]) {
+          if (!isLive(connectionId)) this.leave(roomId, personId, connectionId);
+        }
+      }
+    }
+  }
+
+  private stopLeaving(entry: Entry): void {
+    if (entry.leaveTimer) clearTimeout(entry.leaveTimer);
+    entry.leaveTimer = undefined;
   }
 
   private drop(roomId: string, personId: string): void {
     const members = this.rooms.get(roomId);
     const entry = members?.get(personId);
-    if (!members || !entry || entry.connections > 0) return;
+    if (!members || !entry || entry.connections.size > 0) return;
     members.delete(personId);
     if (members.size === 0) this.rooms.delete(roomId);
     this.onGone(roomId, entry.person);
@@ -58,7 +87,7 @@ export class Presence {
     const members = this.rooms.get(roomId);
     const entry = members?.get(personId);
     if (!members || !entry) return undefined;
-    if (entry.leaveTimer) clearTimeout(entry.leaveTimer);
+    this.stopLeaving(entry);
     members.delete(personId);
     if (members.size === 0) this.rooms.delete(roomId);
     return entry.person;
@@ -94,9 +123,7 @@ export class Presence {
 
   /** Forgets a room entirely (it was deleted) without announcing anyone. */
   forget(roomId: string): void {
-    for (const entry of this.rooms.get(roomId)?.values() ?? []) {
-      if (entry.leaveTimer) clearTimeout(entry.leaveTimer);
-    }
+    for (const entry of this.rooms.get(roomId)?.values() ?? []) this.stopLeaving(entry);
     this.rooms.delete(roomId);
   }
 

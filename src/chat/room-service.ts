@@ -1,5 +1,4 @@
-// Rooms: creating, listing, entering (password and capacity rules) and deleting.
-import { createHash } from 'node:crypto';
+// Rooms: creating, listing, unlocking with a password, changing it, and deleting.
 import { LIMITS, type RoomSummary } from '../shared/protocol.js';
 import { deleteRoomMessages } from '../store/message-repository.js';
 import { removeGifFiles } from '../store/gif-files.js';
@@ -14,8 +13,9 @@ import {
 } from '../store/room-repository.js';
 import { ChatError } from './chat-error.js';
 import type { ChatEvents } from './chat-events.js';
-import { cleanLine } from './identity.js';
+import { cleanLine } from './text-hygiene.js';
 import type { Presence } from './presence.js';
+import type { RoomAccess } from './room-access.js';
 import { hashPassword, passwordMatches } from './room-password.js';
 import { toRoomSummary } from './views.js';
 
@@ -25,15 +25,13 @@ export interface NewRoomInput {
   password: string;
 }
 
-/** The grant keys (see `RoomService.grantFor`) a visitor earned with passwords, kept in their session. */
-export type Grants = ReadonlySet<string>;
-
 const PASSWORD_MAX_CHARS = 128;
 
 export class RoomService {
   constructor(
     private readonly events: ChatEvents,
     private readonly presence: Presence,
+    private readonly access: RoomAccess,
     private readonly uploadDir: string,
     readonly maxMembers: number,
   ) {}
@@ -67,22 +65,9 @@ export class RoomService {
     return room;
   }
 
-  canAccess(room: RoomRecord, person: Person, grants: Grants): boolean {
-    return room.passwordHash === null || room.owner.id === person.id || grants.has(this.grantFor(room));
-  }
-
-  /**
-   * What a session remembers after a right password: the room and a fingerprint of its current
-   * hash (salted anew on every change), so changing the password revokes every earlier grant.
-   */
-  grantFor(room: RoomRecord): string {
-    const stamp = createHash('sha256').update(room.passwordHash ?? '').digest('base64url').slice(0, 16);
-    return `${room.id}:${stamp}`;
-  }
-
   /** The owner sets a new password (the room becomes private) or removes it with an empty one. */
   async changePassword(room: RoomRecord, person: Person, password: string): Promise<RoomRecord> {
-    if (room.owner.id !== person.id) throw new ChatError('forbidden', 'Only the owner can change the password.');
+    this.access.requireOwner(room, person, 'change the password');
     const passwordHash = await this.hashOrNull(password);
     await setRoomPasswordHash(room.id, passwordHash);
     const changed = { ...room, passwordHash };
@@ -97,20 +82,6 @@ export class RoomService {
     return password ? hashPassword(password) : null;
   }
 
-  /** Refuses entry when the visitor lacks access or the room is full (someone already in may stay). */
-  checkEntry(room: RoomRecord, person: Person, grants: Grants): void {
-    if (room.banned.includes(person.id)) {
-      throw new ChatError('banned', 'The owner removed you from this room.');
-    }
-    if (!this.canAccess(room, person, grants)) {
-      throw new ChatError('forbidden', 'This room is private; enter its password first.');
-    }
-    const count = this.presence.count(room.id);
-    if (count >= room.max && !this.presence.has(room.id, person.id)) {
-      throw new ChatError('room_full', `This room is full (${count}/${room.max}).`);
-    }
-  }
-
   async unlock(room: RoomRecord, attempt: string): Promise<void> {
     if (room.passwordHash === null) return;
     if (attempt.length > PASSWORD_MAX_CHARS || !(await passwordMatches(room.passwordHash, attempt))) {
@@ -120,7 +91,7 @@ export class RoomService {
 
   async deleteByOwner(roomId: string, person: Person): Promise<void> {
     const room = await this.require(roomId);
-    if (room.owner.id !== person.id) throw new ChatError('forbidden', 'Only the owner can delete this room.');
+    this.access.requireOwner(room, person, 'delete this room');
     await this.remove(room.id);
   }
 
@@ -129,6 +100,7 @@ export class RoomService {
     const files = await deleteRoomMessages(roomId);
     await deleteRoomRecord(roomId);
     this.presence.forget(roomId);
+    this.access.forget(roomId);
     await removeGifFiles(this.uploadDir, files);
     this.events.emit('room-removed', roomId);
   }

@@ -169,7 +169,7 @@ export function startRoom(): void {
         return;
       case 'error':
         if (frame.clientId && outbox.has(frame.clientId)) outbox.failed(frame.clientId, frame.message);
-        else if (!joined && ['not_found', 'forbidden', 'room_full'].includes(frame.code)) closeRoom(errorText(frame.code, frame.message));
+        else if (!joined && ['not_found', 'forbidden', 'room_full', 'conflict'].includes(frame.code)) closeRoom(errorText(frame.code, frame.message));
         else showNotice(errorText(frame.code, frame.message), false);
         return;
       default:

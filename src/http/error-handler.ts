@@ -33,6 +33,7 @@ export function errorHandler(log: (err: unknown) => void) {
       return;
     }
     res.status(httpErr.status);
+    if (httpErr.retryAfterSeconds !== undefined) res.set('Retry-After', String(httpErr.retryAfterSeconds));
     if (wantsHtml(req)) {
       res.render('error', { status: httpErr.status, message: errorText(res, httpErr.code, httpErr.message) });
     } else {

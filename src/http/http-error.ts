@@ -6,6 +6,8 @@ export class HttpError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** Sent as Retry-After: when trying again makes sense. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = 'HttpError';
@@ -20,11 +22,15 @@ const STATUS: Record<ChatErrorCode, number> = {
   invalid: 400,
   conflict: 409,
   wrong_password: 401,
+  rate_limited: 429,
   unavailable: 503,
 };
 
 export function toHttpError(err: unknown): HttpError | undefined {
   if (err instanceof HttpError) return err;
-  if (err instanceof ChatError) return new HttpError(STATUS[err.code], err.code, err.message);
+  if (err instanceof ChatError) {
+    const retryAfter = err.retryAfterMs === undefined ? undefined : Math.max(1, Math.ceil(err.retryAfterMs / 1000));
+    return new HttpError(STATUS[err.code], err.code, err.message, retryAfter);
+  }
   return undefined;
 }

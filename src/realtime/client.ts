@@ -18,7 +18,8 @@ export class Client {
   readonly id = String(++nextId);
   readonly rooms = new Set<string>();
   alive = true;
-  inLobby = false;
+  /** Set when the socket has closed: a frame still being handled must not add it anywhere. */
+  closed = false;
   /** Frames of one socket are handled one after another, in the order they arrived. */
   queue: Promise<void> = Promise.resolve();
 
@@ -40,9 +41,11 @@ export class Client {
     (this.held ??= new Map()).set(roomId, []);
   }
 
+  /** Sends what was held, unless the socket left or was kicked from the room meanwhile. */
   release(roomId: string): void {
     const frames = this.held?.get(roomId);
     this.held?.delete(roomId);
+    if (!this.rooms.has(roomId)) return;
     for (const frame of frames ?? []) this.send(frame);
   }
 

@@ -6,7 +6,6 @@ import type { Posted } from '../chat/message-service.js';
 import type { ClientFrame, ErrorCode, ServerFrame } from '../shared/protocol.js';
 import { broadcast, encode } from './broadcast.js';
 import type { Client } from './client.js';
-import type { FrameLimits } from './frame-limits.js';
 import type { RoomRegistry } from './room-registry.js';
 import type { SessionAccess } from './session-gate.js';
 
@@ -16,8 +15,9 @@ const CODES: Record<ChatErrorCode, ErrorCode> = {
   banned: 'forbidden',
   room_full: 'room_full',
   invalid: 'bad_frame',
-  conflict: 'bad_frame',
+  conflict: 'conflict',
   wrong_password: 'forbidden',
+  rate_limited: 'rate_limited',
   unavailable: 'unavailable',
 };
 
@@ -40,7 +40,6 @@ export class FrameHandler {
     private readonly chat: Chat,
     private readonly registry: RoomRegistry,
     private readonly sessions: SessionAccess,
-    private readonly limits: FrameLimits,
     private readonly logError: (err: unknown) => void,
   ) {}
 
@@ -83,7 +82,6 @@ export class FrameHandler {
   private async dispatch(client: Client, frame: ClientFrame): Promise<void> {
     switch (frame.type) {
       case 'lobby':
-        client.inLobby = true;
         this.registry.lobby.add(client);
         return;
       case 'join':
@@ -95,13 +93,15 @@ export class FrameHandler {
         // A chat needs no database read first: the socket is in the room only while the room
         // exists and lets it in (deletion, a kick or a leave take it out of the registry).
         const room = this.joinedRoomId(client, frame.roomId);
-        await this.checkChatRate(client);
+        await this.chat.access.takeChat(client.person.id);
+        this.joinedRoomId(client, frame.roomId);
         this.acknowledge(client, frame.clientId, this.chat.messages.postChat(room, client.person, frame.text, frame.clientId));
         return;
       }
       case 'whisper': {
         const room = await this.joinedRoom(client, frame.roomId);
-        await this.checkChatRate(client);
+        await this.chat.access.takeChat(client.person.id);
+        this.joinedRoomId(client, frame.roomId);
         const to = this.member(room.id, frame.to);
         this.acknowledge(client, frame.clientId, this.chat.messages.postWhisper(room, client.person, to, frame.text, frame.clientId));
         return;
@@ -128,15 +128,9 @@ export class FrameHandler {
 
   /** A person present in the room (whispers go only to members). */
   private member(roomId: string, personId: string) {
-    const person = this.chat.membership.presence.members(roomId).find((p) => p.id === personId);
+    const person = this.chat.presence.members(roomId).find((p) => p.id === personId);
     if (!person) throw new FrameError('not_found', 'That person is not in this room.');
     return person;
-  }
-
-  private async checkChatRate(client: Client): Promise<void> {
-    if ((await this.limits.chat(client.id, client.person.id)) !== 'ok') {
-      throw new FrameError('rate_limited', 'You are sending too fast; wait a moment.');
-    }
   }
 
   private joinedRoomId(client: Client, roomId: string): { id: string } {
@@ -160,17 +154,21 @@ export class FrameHandler {
       // Grants can be given after the socket opened (password entered in another tab): read afresh.
       const session = await this.sessions.load(client.sid);
       if (!session) throw new ChatError('forbidden', 'Your session has ended; reload the page.');
+      // Closed while we read: its close handler has run and would never see this room.
+      if (client.closed) return;
       if (after) client.hold(roomId);
       this.registry.add(roomId, client);
       boundary = this.chat.messages.catchUpBoundary();
       try {
-        await this.chat.membership.join(room, client.person, new Set(session.grants ?? []));
+        await this.chat.membership.join(room, client.person, new Set(session.grants ?? []), client.id);
       } catch (err) {
         this.registry.remove(roomId, client);
         client.release(roomId);
         throw err;
       }
     }
+    // Closed or kicked while the join was stored: the close or the kick took it out again.
+    if (!client.rooms.has(roomId)) return;
     reply(client, { type: 'joined', roomId, members: this.chat.membership.members(room) });
     if (!after) return;
     try {
@@ -182,6 +180,8 @@ export class FrameHandler {
 
   private async catchUp(client: Client, roomId: string, after: string, boundary: string): Promise<void> {
     const page = await this.chat.messages.after(roomId, client.person.id, after, boundary);
+    // Kicked, or left, while the page was read: it is not theirs to see any more.
+    if (!client.rooms.has(roomId)) return;
     if (page.hasMore) (client.catchUpBoundaries ??= new Map()).set(roomId, boundary);
     else client.catchUpBoundaries?.delete(roomId);
     reply(client, { type: 'catchup', roomId, messages: page.messages, more: page.hasMore });
@@ -189,6 +189,6 @@ export class FrameHandler {
 
   leave(client: Client, roomId: string): void {
     client.catchUpBoundaries?.delete(roomId);
-    if (this.registry.remove(roomId, client)) this.chat.membership.leave(roomId, client.person.id);
+    if (this.registry.remove(roomId, client)) this.chat.membership.leave(roomId, client.person.id, client.id);
   }
 }

@@ -8,7 +8,7 @@ import { parseClientFrame } from '../shared/protocol.js';
 import { broadcast, broadcastRoomMessage } from './broadcast.js';
 import { Client } from './client.js';
 import { FrameHandler, reply } from './frame-handler.js';
-import { FrameLimits, type FrameLimitOptions } from './frame-limits.js';
+import { FrameLimits } from './frame-limits.js';
 import { RoomRegistry } from './room-registry.js';
 import { checkUpgrade, refuseUpgrade, type SessionAccess } from './session-gate.js';
 
@@ -19,7 +19,10 @@ export interface HubOptions {
   trustProxy: boolean;
   heartbeatMs: number;
   maxPayload: number;
-  limits: FrameLimitOptions;
+  /** Frames of any kind one connection may send per 10 s before it is closed. */
+  framesPer10s: number;
+  /** How often presence is checked against the live sockets (see Presence.reconcile). */
+  reconcileMs?: number;
   logError: (err: unknown) => void;
 }
 
@@ -36,9 +39,9 @@ function destroySocket(this: Duplex): void {
 export function attachHub(server: Server, opts: HubOptions): Hub {
   const wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxPayload, perMessageDeflate: false });
   const registry = new RoomRegistry();
-  const clients = new Set<Client>();
-  const limits = new FrameLimits(opts.limits);
-  const handler = new FrameHandler(opts.chat, registry, opts.sessions, limits, opts.logError);
+  const clients = new Map<string, Client>();
+  const limits = new FrameLimits(opts.framesPer10s);
+  const handler = new FrameHandler(opts.chat, registry, opts.sessions, opts.logError);
   const { events } = opts.chat;
 
   events.on('message', (message) => {
@@ -58,7 +61,7 @@ export function attachHub(server: Server, opts: HubOptions): Hub {
     }
   });
   events.on('person-updated', (person) => {
-    for (const client of clients) if (client.person.id === person.id) client.person = person;
+    for (const client of clients.values()) if (client.person.id === person.id) client.person = person;
   });
   events.on('room-created', (room) => broadcast(registry.lobby, { type: 'room-created', room }));
   events.on('room-updated', (room) => broadcast(registry.lobby, { type: 'room-updated', room }));
@@ -85,12 +88,13 @@ export function attachHub(server: Server, opts: HubOptions): Hub {
   });
 
   function connected(ws: WebSocket, client: Client): void {
-    clients.add(client);
+    clients.set(client.id, client);
     ws.on('pong', () => (client.alive = true));
     ws.on('error', () => ws.terminate());
     ws.on('message', (data: RawData, isBinary: boolean) => onFrame(client, data, isBinary));
     ws.on('close', () => {
-      clients.delete(client);
+      client.closed = true;
+      clients.delete(client.id);
       registry.lobby.delete(client);
       for (const roomId of [...client.rooms]) handler.leave(client, roomId);
     });
@@ -103,7 +107,7 @@ export function attachHub(server: Server, opts: HubOptions): Hub {
 
   async function handleFrame(client: Client, data: RawData, isBinary: boolean): Promise<void> {
     if (client.ws.readyState !== client.ws.OPEN) return;
-    if ((await limits.frame(client.id)) === 'close') {
+    if (!(await limits.frame(client.id))) {
       client.ws.close(1008, 'too many frames');
       return;
     }
@@ -120,7 +124,7 @@ export function attachHub(server: Server, opts: HubOptions): Hub {
   }
 
   const heartbeat = setInterval(() => {
-    for (const client of clients) {
+    for (const client of clients.values()) {
       if (!client.alive) {
         client.ws.terminate();
         continue;
@@ -130,12 +134,16 @@ export function attachHub(server: Server, opts: HubOptions): Hub {
     }
   }, opts.heartbeatMs);
   heartbeat.unref();
+  // Whatever path a connection took out, presence must not outlive it.
+  const reconcile = setInterval(() => opts.chat.presence.reconcile((id) => clients.has(id)), opts.reconcileMs ?? 1000);
+  reconcile.unref();
 
   return {
     clientCount: () => clients.size,
     async close() {
       clearInterval(heartbeat);
-      const closed = [...clients].map(
+      clearInterval(reconcile);
+      const closed = [...clients.values()].map(
         (c) => new Promise<void>((resolve) => {
           c.ws.once('close', () => resolve());
           c.ws.close(1001, 'server shutting down');

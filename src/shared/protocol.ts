@@ -90,6 +90,8 @@ export type ErrorCode =
   | 'not_found'
   | 'forbidden'
   | 'room_full'
+  /** Someone in the room has this name, or a clientId was already used in another room. */
+  | 'conflict'
   | 'not_joined'
   | 'rate_limited'
   | 'unavailable'

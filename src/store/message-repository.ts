@@ -84,6 +84,14 @@ function toDoc(m: NewMessage, createdAt: Date): MessageDoc {
   return doc as unknown as MessageDoc;
 }
 
+/** The author already used this clientId for a message in another room: it is not a retry of that one. */
+export class ClientIdReusedError extends Error {
+  constructor() {
+    super('clientId already used for a message in another room');
+    this.name = 'ClientIdReusedError';
+  }
+}
+
 /**
  * Stores messages in one unordered insertMany (one round trip and one durable commit for all).
  * A message carrying a clientId that its author already used is not stored again: the first
@@ -107,7 +115,9 @@ export async function insertMessages(msgs: NewMessage[]): Promise<Inserted[]> {
       const err = failed.get(i);
       if (!isDuplicateKey(err) || !msg.clientId || !msg.author) return { error: err };
       const existing = await MessageModel.findOne({ 'author.id': msg.author.id, clientId: msg.clientId }).lean<MessageDoc>();
-      return existing ? { record: toRecord(existing), duplicate: true } : { error: err };
+      if (!existing) return { error: err };
+      if (existing.room.toHexString() !== msg.roomId) return { error: new ClientIdReusedError() };
+      return { record: toRecord(existing), duplicate: true };
     }),
   );
 }

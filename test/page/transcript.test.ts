@@ -46,7 +46,8 @@ describe('the transcript in a browser', { skip: skipBrowserTests }, () => {
   let poster: Visitor;
   let roomId: string;
 
-  const env = (port = '0') => ({ DATA_DIR: dataDir, PORT: port, UPLOAD_MAX_BYTES: String(UPLOAD_MAX) });
+  // Hundreds of chats in a few seconds: the chat budget has tests of its own.
+  const env = (port = '0') => ({ DATA_DIR: dataDir, PORT: port, UPLOAD_MAX_BYTES: String(UPLOAD_MAX), CHAT_PER_10S: '100000' });
   const chatCount = (page: Page) => page.locator('.msg-chat[data-message-id]').count();
   const scrollState = (page: Page) =>
     page.locator('#scroller').evaluate((s) => ({ top: s.scrollTop, bottomGap: s.scrollHeight - s.scrollTop - s.clientHeight }));

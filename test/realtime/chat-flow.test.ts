@@ -7,7 +7,7 @@ import { Visitor } from '../helpers/visitor.js';
 describe('chat over the socket', () => {
   let srv: TestServer;
   before(async () => {
-    srv = await startTestServer({ WS_CHAT_PER_10S: '100000', WS_FRAMES_PER_10S: '100000' });
+    srv = await startTestServer({ CHAT_PER_10S: '100000', WS_FRAMES_PER_10S: '100000' });
   });
   after(async () => {
     await srv.close();

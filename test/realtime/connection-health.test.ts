@@ -35,7 +35,7 @@ describe('connection health', () => {
   });
 
   it('limits a chat flood with rate_limited errors and closes a frame flood with 1008', async () => {
-    const srv = await startTestServer({ WS_CHAT_PER_10S: '10', WS_FRAMES_PER_10S: '60' });
+    const srv = await startTestServer({ CHAT_PER_10S: '10', WS_FRAMES_PER_10S: '60' });
     try {
       const a = await Visitor.create(srv.baseUrl);
       const roomId = await a.createRoom('flood');

@@ -26,7 +26,7 @@ describe('hostile sockets', () => {
   let v: Visitor;
   let roomId: string;
   before(async () => {
-    srv = await startTestServer({ WS_MAX_PAYLOAD: '4096', WS_FRAMES_PER_10S: String(Math.max(100_000, 2 * FUZZ_FRAMES)), WS_CHAT_PER_10S: '100000' });
+    srv = await startTestServer({ WS_MAX_PAYLOAD: '4096', WS_FRAMES_PER_10S: String(Math.max(100_000, 2 * FUZZ_FRAMES)), CHAT_PER_10S: '100000' });
     v = await Visitor.create(srv.baseUrl);
     roomId = await v.createRoom('target');
   });

@@ -5,6 +5,7 @@ import { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { Chat } from '../../chat/create-chat.js';
 import { ChatError } from '../../chat/chat-error.js';
+import type { RoomRecord } from '../../store/room-repository.js';
 import { LIMITS } from '../../shared/protocol.js';
 import { gifPath } from '../../store/gif-files.js';
 import { gifUpload, uploadedGif, type GifUploadOptions } from '../gif-upload.js';
@@ -39,15 +40,13 @@ function parseMax(raw: string | number | undefined): number {
 
 export function roomRoutes(chat: Chat, upload: GifUploadOptions): Router {
   const router = Router();
-  const { rooms, messages, membership } = chat;
+  const { rooms, messages, membership, access } = chat;
   const guesses = new PasswordLimiter();
 
-  /** The room, if this visitor may see it (private rooms need a grant). */
-  async function accessibleRoom(req: Request) {
+  /** The room, if this visitor may read and post in it: the same rule a socket's join meets. */
+  async function admittedRoom(req: Request): Promise<RoomRecord> {
     const room = await rooms.require(String(req.params.id));
-    if (!rooms.canAccess(room, visitorOf(req), grantsOf(req))) {
-      throw new ChatError('forbidden', 'This room is private; enter its password first.');
-    }
+    access.admit(room, visitorOf(req), grantsOf(req));
     return room;
   }
 
@@ -79,10 +78,10 @@ export function roomRoutes(chat: Chat, upload: GifUploadOptions): Router {
   router.get('/room/:id', async (req, res) => {
     const room = await rooms.require(req.params.id);
     const me = visitorOf(req);
-    if (!rooms.canAccess(room, me, grantsOf(req))) {
+    if (access.asksPassword(room, me, grantsOf(req))) {
       return res.status(200).render('room-password', { pageTitle: room.title, room: { id: room.id, title: room.title } });
     }
-    rooms.checkEntry(room, me, grantsOf(req));
+    access.admit(room, me, grantsOf(req));
     const page = await messages.before(room.id, me.id, undefined);
     res.render('room', {
       pageTitle: room.title,
@@ -116,7 +115,7 @@ export function roomRoutes(chat: Chat, upload: GifUploadOptions): Router {
       });
     }
     const grants = new Set(req.session.grants ?? []);
-    grants.add(rooms.grantFor(room));
+    grants.add(access.grantFor(room));
     req.session.grants = [...grants].slice(-200);
     await saveSession(req);
     if (wantsHtml(req)) return res.redirect(303, `/room/${room.id}`);
@@ -140,24 +139,28 @@ export function roomRoutes(chat: Chat, upload: GifUploadOptions): Router {
   });
 
   router.post('/room/:id/chat', async (req, res) => {
-    const room = await accessibleRoom(req);
+    const room = await admittedRoom(req);
     const body = chatSchema.safeParse(req.body ?? {});
     if (!body.success) throw new HttpError(400, 'invalid', 'Send JSON like {"chat": "hello"}.');
-    const posted = await messages.postChat(room, visitorOf(req), body.data.chat, body.data.clientId);
+    const me = visitorOf(req);
+    await access.takeChat(me.id);
+    // A kick may have landed while the budget was counted.
+    access.admit(room, me, grantsOf(req));
+    const posted = await messages.postChat(room, me, body.data.chat, body.data.clientId);
     res.status(posted.duplicate ? 200 : 201).json({ message: posted.message });
   });
 
   router.post(
     '/room/:id/gif',
     async (req, _res, next) => {
-      await accessibleRoom(req);
+      await admittedRoom(req);
       next();
     },
     gifUpload(upload),
     async (req, res) => {
       const gif = uploadedGif(res);
       try {
-        const room = await accessibleRoom(req);
+        const room = await admittedRoom(req);
         const posted = await messages.postGif(room, visitorOf(req), gif);
         res.status(201).json({ message: posted.message });
       } catch (err) {
@@ -168,7 +171,7 @@ export function roomRoutes(chat: Chat, upload: GifUploadOptions): Router {
   );
 
   router.get('/room/:id/messages', async (req, res) => {
-    const room = await accessibleRoom(req);
+    const room = await admittedRoom(req);
     const query = historySchema.safeParse(req.query);
     if (!query.success) throw new HttpError(400, 'invalid', 'Use ?before=<message id>&limit=<1..100>.');
     res.json(await messages.before(room.id, visitorOf(req).id, query.data.before, query.data.limit));

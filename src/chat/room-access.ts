@@ -1,0 +1,101 @@
+// Who may do what in a room. Every path asks here — socket frames and HTTP routes alike — so a
+// rule cannot hold on one and be missing on the other.
+import { createHash } from 'node:crypto';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
+import type { Person, RoomRecord } from '../store/room-repository.js';
+import { ChatError } from './chat-error.js';
+import type { Presence } from './presence.js';
+import { nameSkeleton } from './text-hygiene.js';
+
+/** The grant keys (see `RoomAccess.grantFor`) a visitor earned with passwords, kept in their session. */
+export type Grants = ReadonlySet<string>;
+
+export interface RoomAccessOptions {
+  /** Chat messages and whispers one person may send per 10 s, over the socket and HTTP together. */
+  chatPer10s: number;
+}
+
+export class RoomAccess {
+  /**
+   * Bans made by this process, known the moment the owner kicks: a request that read the room
+   * before the ban was stored must not slip through while the write is in flight.
+   */
+  private readonly bans = new Map<string, Set<string>>();
+  private readonly chatLimiter: RateLimiterMemory;
+
+  constructor(
+    private readonly presence: Presence,
+    opts: RoomAccessOptions,
+  ) {
+    this.chatLimiter = new RateLimiterMemory({ points: opts.chatPer10s, duration: 10 });
+  }
+
+  /**
+   * What a session remembers after a right password: the room and a fingerprint of its current
+   * hash (salted anew on every change), so changing the password revokes every earlier grant.
+   */
+  grantFor(room: RoomRecord): string {
+    const stamp = createHash('sha256').update(room.passwordHash ?? '').digest('base64url').slice(0, 16);
+    return `${room.id}:${stamp}`;
+  }
+
+  /** Whether the password question is answered for this visitor (public room, owner, or a grant). */
+  passedPassword(room: RoomRecord, person: Person, grants: Grants): boolean {
+    return room.passwordHash === null || room.owner.id === person.id || grants.has(this.grantFor(room));
+  }
+
+  /** Whether the room's page should ask this visitor for the password before anything else. */
+  asksPassword(room: RoomRecord, person: Person, grants: Grants): boolean {
+    return !this.isBanned(room, person.id) && !this.presence.has(room.id, person.id) && !this.passedPassword(room, person, grants);
+  }
+
+  isBanned(room: RoomRecord, personId: string): boolean {
+    return room.banned.includes(personId) || (this.bans.get(room.id)?.has(personId) ?? false);
+  }
+
+  /**
+   * The one rule for reading a room, posting to it and joining it. Someone the owner removed
+   * never may. Someone already in the room may (a password change lets people inside stay).
+   * Anyone else needs the password, a free seat, and a name nobody inside could take for theirs.
+   */
+  admit(room: RoomRecord, person: Person, grants: Grants): void {
+    if (this.isBanned(room, person.id)) throw new ChatError('banned', 'The owner removed you from this room.');
+    if (this.presence.has(room.id, person.id)) return;
+    if (!this.passedPassword(room, person, grants)) {
+      throw new ChatError('forbidden', 'This room is private; enter its password first.');
+    }
+    const count = this.presence.count(room.id);
+    if (count >= room.max) throw new ChatError('room_full', `This room is full (${count}/${room.max}).`);
+    const mine = nameSkeleton(person.nickname);
+    const twin = this.presence.members(room.id).find((m) => m.id !== person.id && nameSkeleton(m.nickname) === mine);
+    if (twin) {
+      throw new ChatError('conflict', `Someone in this room is already called ${twin.nickname}; choose another name to enter.`);
+    }
+  }
+
+  requireOwner(room: RoomRecord, person: Person, what: string): void {
+    if (room.owner.id !== person.id) throw new ChatError('forbidden', `Only the owner can ${what}.`);
+  }
+
+  /** Records a ban at once; the caller stores it. */
+  ban(roomId: string, personId: string): void {
+    let banned = this.bans.get(roomId);
+    if (!banned) this.bans.set(roomId, (banned = new Set()));
+    banned.add(personId);
+  }
+
+  /** The room is gone: nothing to remember about it. */
+  forget(roomId: string): void {
+    this.bans.delete(roomId);
+  }
+
+  /** Counts one chat or whisper against the person's budget, whichever path it came by. */
+  async takeChat(personId: string): Promise<void> {
+    try {
+      await this.chatLimiter.consume(personId);
+    } catch (res) {
+      const ms = (res as { msBeforeNext?: number }).msBeforeNext ?? 1000;
+      throw new ChatError('rate_limited', `You are sending too fast; wait ${Math.ceil(ms / 1000)} s.`, ms);
+    }
+  }
+}
