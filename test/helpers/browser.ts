@@ -69,8 +69,12 @@ function repoRoot(): string {
   return dir;
 }
 
-/** Saves a screenshot to docs/screenshots/<name>.png (overwriting), for the README. */
+/**
+ * Saves a screenshot to docs/screenshots/<name>.png (overwriting), for the README — only under
+ * `npm run screenshots` (SCREENSHOTS=1), so an ordinary test run leaves the tree as it was.
+ */
 export async function screenshot(page: Page, name: string): Promise<void> {
+  if (process.env.SCREENSHOTS !== '1') return;
   const dir = path.join(repoRoot(), 'docs', 'screenshots');
   mkdirSync(dir, { recursive: true });
   await page.screenshot({ path: path.join(dir, `${name}.png`) });
