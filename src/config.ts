@@ -56,13 +56,17 @@ export interface Config {
 
 export class ConfigError extends Error {}
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = envSchema.safeParse(env);
+function parseEnv<T extends z.ZodType>(schema: T, env: NodeJS.ProcessEnv): z.infer<T> {
+  const parsed = schema.safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
   }
-  const e = parsed.data;
+  return parsed.data;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const e = parseEnv(envSchema, env);
   const production = e.NODE_ENV === 'production';
   if (production && (!e.COOKIE_SECRET || e.COOKIE_SECRET.length < 32)) {
     throw new ConfigError('COOKIE_SECRET must be set to at least 32 random characters in production');
@@ -88,4 +92,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     wsFramesPer10s: e.WS_FRAMES_PER_10S,
     logFormat: e.LOG_FORMAT || (production ? 'combined' : e.NODE_ENV === 'test' ? 'none' : 'dev'),
   };
+}
+
+// `npm run db` (src/embedded-db/main.ts) reads its settings here too, from the same .env, so the
+// standalone database opens the DATA_DIR the app uses. Only the variables it needs are parsed:
+// an app-only setting (COOKIE_SECRET in production, say) must not stop the database.
+const embeddedDbSchema = z.object({
+  DATA_DIR: envSchema.shape.DATA_DIR,
+  EMBEDDED_DB_PORT: int(27017, 0, 65535),
+  EMBEDDED_DB_HOST: z.string().min(1).default('127.0.0.1'),
+});
+
+export interface EmbeddedDbConfig {
+  /** Absolute; the database keeps its files in dataDir/embedded-db, as when the app embeds it. */
+  dataDir: string;
+  port: number;
+  host: string;
+}
+
+export function loadEmbeddedDbConfig(env: NodeJS.ProcessEnv = process.env): EmbeddedDbConfig {
+  const e = parseEnv(embeddedDbSchema, env);
+  return { dataDir: path.resolve(e.DATA_DIR), port: e.EMBEDDED_DB_PORT, host: e.EMBEDDED_DB_HOST };
 }

@@ -17,7 +17,8 @@ export interface IndexSpec {
   expireAfterSeconds?: number;
   /** text / 2dsphere / hashed indexes are listed but never used by the planner. */
   special: boolean;
-  /** Set once any document put an array into an indexed field; such an index cannot serve sorts. */
+  /** Set once any document put an array into an indexed field (never cleared, as in MongoDB): such an
+   *  index cannot serve sorts, and range bounds on it must not be intersected. */
   multikey: boolean;
   /** Other creation options, echoed back by listIndexes. */
   extra: Document;

@@ -1,22 +1,25 @@
 // One client socket: reassembles framed messages, answers them strictly in order, and closes
-// this socket (only) on anything malformed.
+// this socket (only) on anything malformed or on a message that takes too long to arrive.
 import type { Socket } from 'node:net';
 import { runCommand } from './command-router.js';
 import type { ServerState } from './commands/types.js';
 import { stats } from './stats.js';
-import { checkLength, encodeReply, parseMessage } from './wire-protocol.js';
+import { MessageReader } from './message-reader.js';
+import { encodeReply, parseMessage } from './wire-protocol.js';
 
 export class Connection {
-  private pending: Buffer[] = [];
-  private pendingBytes = 0;
+  private readonly reader = new MessageReader();
   private chain: Promise<void> = Promise.resolve();
   private closed = false;
+  /** Fires when the message being read has not completed within messageTimeoutMs. */
+  private deadline: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly socket: Socket,
     private readonly state: ServerState,
     readonly id: number,
     private readonly log: (msg: string) => void,
+    private readonly messageTimeoutMs: number,
   ) {
     stats.connectionsOpened++;
     stats.connectionsCurrent++;
@@ -29,6 +32,7 @@ export class Connection {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.stopDeadline();
     stats.connectionsCurrent--;
     this.socket.destroy();
   }
@@ -40,24 +44,34 @@ export class Connection {
 
   private onData(chunk: Buffer): void {
     if (this.closed) return;
-    this.pending.push(chunk);
-    this.pendingBytes += chunk.length;
+    let messages: Buffer[];
     try {
-      while (this.pendingBytes >= 4) {
-        const head = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending);
-        this.pending = [head];
-        const length = head.readInt32LE(0);
-        checkLength(length);
-        if (this.pendingBytes < length) return;
-        const message = head.subarray(0, length);
-        const rest = head.subarray(length);
-        this.pending = rest.length ? [rest] : [];
-        this.pendingBytes = rest.length;
-        this.enqueue(message);
-      }
+      messages = this.reader.push(chunk);
     } catch (e) {
       this.fail(e instanceof Error ? e.message : String(e));
+      return;
     }
+    for (const message of messages) this.enqueue(message);
+    // Each started message gets its own deadline: a client dribbling bytes (or declaring a large
+    // message and stalling) would otherwise hold its buffer forever.
+    if (messages.length > 0 || !this.reader.partial) this.stopDeadline();
+    if (this.reader.partial && !this.deadline) this.startDeadline();
+  }
+
+  private startDeadline(): void {
+    const timer = setTimeout(() => {
+      // Let I/O that arrived while the event loop was busy (a long query) be read first: only a
+      // message still incomplete after that is the client's fault.
+      setImmediate(() => {
+        if (this.deadline === timer && !this.closed) this.fail(`message not completed within ${this.messageTimeoutMs} ms`);
+      });
+    }, this.messageTimeoutMs);
+    this.deadline = timer;
+  }
+
+  private stopDeadline(): void {
+    clearTimeout(this.deadline);
+    this.deadline = undefined;
   }
 
   private enqueue(message: Buffer): void {

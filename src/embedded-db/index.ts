@@ -10,6 +10,11 @@ export interface EmbeddedDbOptions {
   host?: string;
   /** How often TTL indexes are swept (default 5000 ms; MongoDB uses 60 s). */
   ttlIntervalMs?: number;
+  /**
+   * A client that has started sending a message must finish it within this many ms, or its
+   * connection is closed (default 10000; a 48 MB message over loopback takes well under 1 s).
+   */
+  messageTimeoutMs?: number;
   /** Receives diagnostic lines (closed connections, sweep failures). Default: ignore. */
   onLog?: (line: string) => void;
 }
@@ -28,6 +33,7 @@ export async function startEmbeddedDb(opts: EmbeddedDbOptions): Promise<Embedded
     port: opts.port ?? 0,
     host,
     ttlIntervalMs: opts.ttlIntervalMs ?? 5000,
+    messageTimeoutMs: opts.messageTimeoutMs ?? 10_000,
   };
   const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: input });
   const log = opts.onLog ?? (() => undefined);

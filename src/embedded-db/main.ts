@@ -1,12 +1,14 @@
 // `npm run db`: the embedded server on its own, for mongosh/Compass or other programs' tests.
+// This entry point is the standalone database's composition root, and the only file of
+// src/embedded-db that imports from the app: it takes its settings from src/config.ts so that it
+// reads the same .env (DATA_DIR above all) as the app. Everything else in src/embedded-db stays
+// independent of the app and is configured only through startEmbeddedDb's options.
 import path from 'node:path';
+import { loadEmbeddedDbConfig } from '../config.js';
 import { startEmbeddedDb } from './index.js';
 
-const port = Number.parseInt(process.env.EMBEDDED_DB_PORT ?? '27017', 10);
-const host = process.env.EMBEDDED_DB_HOST ?? '127.0.0.1';
-const dataDir = path.resolve(process.env.DATA_DIR ?? './data');
-
 try {
+  const { dataDir, port, host } = loadEmbeddedDbConfig();
   const db = await startEmbeddedDb({ dataDir, port, host, onLog: (line) => console.error(`[embedded-db] ${line}`) });
   console.log(`embedded MongoDB-compatible server listening on ${db.url} (data in ${path.join(dataDir, 'embedded-db')})`);
   let stopping = false;

@@ -89,6 +89,15 @@ function componentInterval(c: FieldCond, dir: 1 | -1): KeyRange | undefined {
   return { start, end };
 }
 
+/**
+ * On a multikey index each bound may be met by a different array element ({a: [1, 10]} matches
+ * {a: {$gt: 3, $lt: 5}} but has no key inside (3, 5)), so the bounds must not be intersected: scan
+ * by one of them and let the filter, re-applied to every fetched document, check the other.
+ */
+function oneBound(c: FieldCond): FieldCond {
+  return c.lo ? { lo: c.lo } : { hi: c.hi };
+}
+
 interface Candidate {
   score: number;
   plan: Plan;
@@ -132,7 +141,7 @@ function planIndex(meta: CollectionMeta, index: IndexSpec, conds: Map<string, Fi
     score += 6;
     sortable = nextCond.in.length === 1;
   } else if (next && nextCond && (nextCond.lo || nextCond.hi)) {
-    const iv = componentInterval(nextCond, next[1]);
+    const iv = componentInterval(index.multikey ? oneBound(nextCond) : nextCond, next[1]);
     if (iv) {
       ranges = [{ start: Buffer.concat([prefix, iv.start]), end: Buffer.concat([prefix, iv.end]) }];
       score += 5;

@@ -16,6 +16,8 @@ export interface ServerOptions {
   port: number;
   host: string;
   ttlIntervalMs: number;
+  /** A started message must be complete within this many ms, or its connection is closed. */
+  messageTimeoutMs: number;
   log: (msg: string) => void;
 }
 
@@ -41,7 +43,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const connections = new Set<Connection>();
   let nextId = 1;
   const server = net.createServer((socket) => {
-    const conn = new Connection(socket, state, nextId++, opts.log);
+    const conn = new Connection(socket, state, nextId++, opts.log, opts.messageTimeoutMs);
     connections.add(conn);
     socket.on('close', () => connections.delete(conn));
   });

@@ -6,8 +6,10 @@ export const OP_QUERY = 2004;
 export const OP_COMPRESSED = 2012;
 export const OP_MSG = 2013;
 
+/** Largest message accepted, as mongod; `hello` reports it as maxMessageSizeBytes. */
 export const MAX_MESSAGE_BYTES = 48_000_000;
 const HEADER = 16;
+const MIN_MESSAGE_BYTES = HEADER + 5;
 
 export const FLAG_CHECKSUM = 1 << 0;
 export const FLAG_MORE_TO_COME = 1 << 1;
@@ -40,9 +42,13 @@ export function readHeader(buf: Buffer): Header {
   };
 }
 
-/** Validates a declared length before buffering that many bytes. */
-export function checkLength(length: number): void {
-  if (length < HEADER + 5 || length > MAX_MESSAGE_BYTES) throw new ProtocolError(`invalid message length ${length}`);
+/** Validates a declared length before buffering that many bytes; returns it. */
+export function checkLength(length: number): number {
+  if (length < MIN_MESSAGE_BYTES || length > MAX_MESSAGE_BYTES) {
+    // Logged like mongod's own "recv(): message msgLen N is invalid. Min 16 Max: 48000000".
+    throw new ProtocolError(`message length ${length} is invalid (min ${MIN_MESSAGE_BYTES}, max ${MAX_MESSAGE_BYTES})`);
+  }
+  return length;
 }
 
 const EXACT = { promoteValues: false, promoteBuffers: false, bsonRegExp: false, validation: { utf8: true } } as const;

@@ -8,6 +8,7 @@ export interface WorkerInput {
   port: number;
   host: string;
   ttlIntervalMs: number;
+  messageTimeoutMs: number;
 }
 
 export type WorkerMessage =

@@ -20,7 +20,14 @@ export function tempDir(prefix = 'embedded-db-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
-export async function startTarget(opts: { ttlIntervalMs?: number; forceEmbedded?: boolean } = {}): Promise<TestTarget> {
+export interface TargetOptions {
+  ttlIntervalMs?: number;
+  forceEmbedded?: boolean;
+  messageTimeoutMs?: number;
+  onLog?: (line: string) => void;
+}
+
+export async function startTarget(opts: TargetOptions = {}): Promise<TestTarget> {
   const dbName = `t_${randomBytes(4).toString('hex')}`;
   const external = process.env.TEST_MONGO_URL;
   if (external && !opts.forceEmbedded) {
@@ -28,7 +35,13 @@ export async function startTarget(opts: { ttlIntervalMs?: number; forceEmbedded?
     return { url, dbName, embedded: undefined, dataDir: undefined, close: async () => undefined };
   }
   const dataDir = tempDir();
-  const embedded = await startEmbeddedDb({ dataDir, port: 0, ttlIntervalMs: opts.ttlIntervalMs ?? 200 });
+  const embedded = await startEmbeddedDb({
+    dataDir,
+    port: 0,
+    ttlIntervalMs: opts.ttlIntervalMs ?? 200,
+    messageTimeoutMs: opts.messageTimeoutMs,
+    onLog: opts.onLog,
+  });
   return {
     url: embedded.url,
     dbName,

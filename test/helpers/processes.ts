@@ -16,14 +16,21 @@ export function freePort(): Promise<number> {
 
 const dist = (rel: string) => fileURLToPath(new URL(`../../src/${rel}`, import.meta.url));
 
-/** Starts a compiled entry point and resolves once its stdout matches `ready`; `output` is all it printed. */
+/**
+ * Starts a compiled entry point and resolves once its stdout matches `ready`; `output` is all it
+ * printed. `env` adds to this process's environment; an undefined value removes that variable.
+ */
 export function startProcess(
   entry: string,
-  env: Record<string, string>,
+  env: Record<string, string | undefined>,
   ready: RegExp,
+  opts: { cwd?: string } = {},
 ): Promise<{ child: ChildProcess; match: RegExpExecArray; output: () => string }> {
+  const merged: NodeJS.ProcessEnv = { ...process.env, ...env };
+  for (const [k, v] of Object.entries(merged)) if (v === undefined) delete merged[k];
   const child = spawn(process.execPath, [dist(entry)], {
-    env: { ...process.env, ...env },
+    env: merged,
+    cwd: opts.cwd,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   return new Promise((resolve, reject) => {

@@ -4,6 +4,7 @@ import { num } from '../bson-values.js';
 import { openCursorCount } from '../cursor-registry.js';
 import { CommandError } from '../errors.js';
 import { stats } from '../stats.js';
+import { MAX_MESSAGE_BYTES } from '../wire-protocol.js';
 import type { CommandContext, Handler } from './types.js';
 
 export const SERVER_VERSION = '6.0.0';
@@ -15,7 +16,7 @@ export function helloReply(ctx: CommandContext, legacy: boolean): Document {
     isWritablePrimary: true,
     topologyVersion: { processId: ctx.processId, counter: Long.fromNumber(0) },
     maxBsonObjectSize: 16 * 1024 * 1024,
-    maxMessageSizeBytes: 48_000_000,
+    maxMessageSizeBytes: MAX_MESSAGE_BYTES,
     maxWriteBatchSize: 100_000,
     localTime: new Date(),
     logicalSessionTimeoutMinutes: 30,
