@@ -61,7 +61,9 @@ export class Membership {
         await this.messages.postSystem(room.id, { event: 'join', name: person.nickname });
       } catch (err) {
         this.presence.undoJoin(room.id, person.id, connectionId);
-        this.scheduleIdle(room.id);
+        // Another tab of theirs joined meanwhile: they stay, and the others must see them.
+        if (this.presence.has(room.id, person.id)) this.announce(room);
+        else this.scheduleIdle(room.id);
         throw err;
       }
       this.announce(room);
@@ -115,10 +117,14 @@ export class Membership {
     this.access.ban(room.id, targetId);
     const target = this.presence.evict(room.id, targetId);
     this.events.emit('kicked', room.id, targetId, 'The owner removed you from this room.');
-    await banFromRoom(room.id, targetId);
-    await this.messages.postSystem(room.id, { event: 'kick', name: target?.nickname ?? 'Someone' });
-    this.announce(room);
-    this.scheduleIdle(room.id);
+    try {
+      await banFromRoom(room.id, targetId);
+      await this.messages.postSystem(room.id, { event: 'kick', name: target?.nickname ?? 'Someone' });
+    } finally {
+      // Whatever failed to store, the member list everyone sees is the true one.
+      this.announce(room);
+      this.scheduleIdle(room.id);
+    }
   }
 
   /** The owner hands the room to another member who is in it. */

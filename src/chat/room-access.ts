@@ -55,12 +55,13 @@ export class RoomAccess {
 
   /**
    * The one rule for reading a room, posting to it and joining it. Someone the owner removed
-   * never may. Someone already in the room may (a password change lets people inside stay).
+   * never may. Someone already in the room may (a password change lets people inside stay), and
+   * so may its owner, always (or a full room, or a look-alike name, could lock them out of it).
    * Anyone else needs the password, a free seat, and a name nobody inside could take for theirs.
    */
   admit(room: RoomRecord, person: Person, grants: Grants): void {
     if (this.isBanned(room, person.id)) throw new ChatError('banned', 'The owner removed you from this room.');
-    if (this.presence.has(room.id, person.id)) return;
+    if (this.presence.has(room.id, person.id) || room.owner.id === person.id) return;
     if (!this.passedPassword(room, person, grants)) {
       throw new ChatError('forbidden', 'This room is private; enter its password first.');
     }

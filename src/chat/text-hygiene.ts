@@ -6,28 +6,35 @@ import { rectifyConfusion } from 'unicode-confusables';
 
 /**
  * C0/C1 controls (but tab and newline), bidi embeddings, overrides and isolates (U+202A–E,
- * U+2066–9), the marks that steer direction (U+061C, U+200E, U+200F), U+2028/9 line and
- * paragraph separators (JavaScript line breaks that are not newlines), zero-width space, word
- * joiner and BOM, and lone surrogate halves (not text at all). ZWJ and ZWNJ stay in messages:
- * emoji sequences and Persian or Indic script need them.
+ * U+2066–9), the marks that steer direction (U+061C, U+200E, U+200F), zero-width space, word
+ * joiner, invisible operators and deprecated format controls (U+2060–206F), interlinear
+ * annotation (U+FFF9–B), BOM, and lone surrogate halves (not text at all). ZWJ, ZWNJ, variation
+ * selectors and tag characters stay in messages: emoji sequences, flags and Persian or Indic
+ * script need them.
  */
 const STRIPPED_IN_TEXT =
-  /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u061C\u200B\u200E\u200F\u2028\u2029\u202A-\u202E\u2060\u2066-\u2069\uFEFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+  /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u061C\u200B\u200E\u200F\u202A-\u202E\u2060-\u206F\uFEFF\uFFF9-\uFFFB]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
-/** In names also the characters that make two names look the same: soft hyphen, ZWJ, ZWNJ, and other invisible fillers. */
-const STRIPPED_IN_NAMES = /[\u00AD\u034F\u115F\u1160\u17B4\u17B5\u180B-\u180F\u200C\u200D\u3164\uFE00-\uFE0F\uFFA0]/g;
+/** U+2028/9 are line breaks to JavaScript but not to most readers: they become newlines. */
+const LINE_SEPARATORS = /[\u2028\u2029]/g;
+
+/**
+ * In names, every default-ignorable code point (soft hyphen, ZWJ, variation selectors, tags,
+ * Hangul fillers…) and the blank braille pattern: nothing a name could hide behind or be blank with.
+ */
+const STRIPPED_IN_NAMES = /[\p{Default_Ignorable_Code_Point}\u2800]/gu;
 
 /** Cleans a message: stripped characters removed, surrounding whitespace trimmed. */
 export function cleanText(text: string): string {
-  return text.replace(STRIPPED_IN_TEXT, '').trim();
+  return text.replace(LINE_SEPARATORS, '\n').replace(STRIPPED_IN_TEXT, '').trim();
 }
 
 /** One line (a title): line breaks and tabs become spaces, then as cleanText. */
 export function cleanLine(text: string): string {
-  return cleanText(text.replace(/[\r\n\t]+/g, ' '));
+  return cleanText(text.replace(/[\r\n\t\u2028\u2029]+/g, ' '));
 }
 
-/** A nickname: one line, with the invisible fillers names could hide behind removed too, and runs of spaces collapsed. */
+/** A nickname: one line, with the invisible characters names could hide behind removed too, and runs of spaces collapsed. */
 export function cleanName(text: string): string {
   return cleanLine(text).replace(STRIPPED_IN_NAMES, '').replace(/\s+/g, ' ').trim();
 }

@@ -108,7 +108,7 @@ export class FrameHandler {
       }
       case 'typing':
         await this.joinedRoom(client, frame.roomId);
-        if (client.mayAnnounceTyping(frame.roomId)) {
+        if (client.rooms.has(frame.roomId) && client.mayAnnounceTyping(frame.roomId)) {
           const others = [...this.registry.members(frame.roomId)].filter((c) => c.person.id !== client.person.id);
           broadcast(others, { type: 'typing', roomId: frame.roomId, user: client.person });
         }
@@ -150,30 +150,33 @@ export class FrameHandler {
   private async join(client: Client, roomId: string, after: string | undefined): Promise<void> {
     const room = await this.chat.rooms.require(roomId);
     let boundary: string | undefined;
+    let grants: Set<string> | undefined;
     if (!client.rooms.has(roomId)) {
       // Grants can be given after the socket opened (password entered in another tab): read afresh.
       const session = await this.sessions.load(client.sid);
       if (!session) throw new ChatError('forbidden', 'Your session has ended; reload the page.');
       // Closed while we read: its close handler has run and would never see this room.
       if (client.closed) return;
+      grants = new Set(session.grants ?? []);
       if (after) client.hold(roomId);
       this.registry.add(roomId, client);
       boundary = this.chat.messages.catchUpBoundary();
-      try {
-        await this.chat.membership.join(room, client.person, new Set(session.grants ?? []), client.id);
-      } catch (err) {
-        this.registry.remove(roomId, client);
-        client.release(roomId);
-        throw err;
-      }
     }
-    // Closed or kicked while the join was stored: the close or the kick took it out again.
-    if (!client.rooms.has(roomId)) return;
-    reply(client, { type: 'joined', roomId, members: this.chat.membership.members(room) });
-    if (!after) return;
     try {
-      await this.catchUp(client, roomId, after, boundary ?? this.chat.messages.catchUpBoundary());
+      if (grants) {
+        try {
+          await this.chat.membership.join(room, client.person, grants, client.id);
+        } catch (err) {
+          this.registry.remove(roomId, client);
+          throw err;
+        }
+      }
+      // Closed or kicked while the join was stored: the close or the kick took it out again.
+      if (!client.rooms.has(roomId)) return;
+      reply(client, { type: 'joined', roomId, members: this.chat.membership.members(room) });
+      if (after) await this.catchUp(client, roomId, after, boundary ?? this.chat.messages.catchUpBoundary());
     } finally {
+      // Held frames go out only if the socket is still in the room (see Client.release).
       client.release(roomId);
     }
   }

@@ -57,6 +57,7 @@ export function attachHub(server: Server, opts: HubOptions): Hub {
     for (const client of [...registry.members(roomId)]) {
       if (client.person.id !== personId) continue;
       registry.remove(roomId, client);
+      client.catchUpBoundaries?.delete(roomId);
       reply(client, frame);
     }
   });

@@ -195,9 +195,9 @@ describe('names and text', () => {
     const sent = 'a\u202Eb\u2028c\u2029d\u061Ce\u2067f\uFEFFg\uD800h 👨\u200D👩\u200D👧';
     socket.send({ type: 'chat', roomId, text: sent, clientId: 'hyg' });
     const message = await socket.next('message', (f) => f.message.clientId === 'hyg');
-    assert.equal(message.message.text, 'abcdefgh 👨\u200D👩\u200D👧');
+    assert.equal(message.message.text, 'ab\nc\ndefgh 👨\u200D👩\u200D👧');
     const page = (await (await v.fetch('/rooms')).json()) as { rooms: Array<{ id: string; title: string }> };
-    assert.equal(page.rooms.find((r) => r.id === roomId)?.title, 'titlehere');
+    assert.equal(page.rooms.find((r) => r.id === roomId)?.title, 'title here');
     // Nothing but invisible characters is an empty message.
     socket.send({ type: 'chat', roomId, text: '\u200B\u202E\u2066', clientId: 'empty' });
     assert.equal((await socket.next('error', (f) => f.clientId === 'empty')).code, 'bad_frame');
