@@ -1,4 +1,5 @@
 // Builds the chat domain: one event bus, the message, room and membership services.
+import { seedMessageIds } from '../store/message-repository.js';
 import { listRooms } from '../store/room-repository.js';
 import { ChatEvents } from './chat-events.js';
 import { Membership } from './membership.js';
@@ -22,6 +23,7 @@ export interface Chat {
 }
 
 export async function createChat(opts: ChatOptions): Promise<Chat> {
+  await seedMessageIds();
   const events = new ChatEvents();
   const messages = new MessageService(events);
   const membership = new Membership(events, messages, {

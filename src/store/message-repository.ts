@@ -1,6 +1,7 @@
 // Every query on messages. Pages are read newest-first on the {room, _id} index, then returned
 // oldest-first, which is the order a transcript shows them in.
 import mongoose from 'mongoose';
+import { monotonicIds } from './message-ids.js';
 import { MessageModel, type MessageDoc } from './models.js';
 import type { SystemInfo } from '../shared/system-events.js';
 import type { Person } from './room-repository.js';
@@ -22,8 +23,19 @@ export type NewMessage = Omit<MessageRecord, 'createdAt'>;
 
 const oid = (hex: string) => new mongoose.Types.ObjectId(hex);
 
+const ids = monotonicIds();
+
 /** A new message id. Ids made by this process only grow, so they order messages as they are posted. */
-export const newMessageId = (): string => new mongoose.Types.ObjectId().toHexString();
+export const newMessageId = (): string => ids.next();
+
+/**
+ * Continues the ids above the newest message stored, so ids keep growing across a restart even
+ * if the clock is now behind the one that made them.
+ */
+export async function seedMessageIds(): Promise<void> {
+  const newest = await MessageModel.findOne({}, { _id: 1 }).sort({ _id: -1 }).lean<MessageDoc>();
+  if (newest) ids.seed(newest._id.toHexString());
+}
 
 const person = (p: Person): Person => ({ id: p.id, nickname: p.nickname, color: p.color });
 
