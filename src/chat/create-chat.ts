@@ -1,6 +1,6 @@
 // Builds the chat domain: one event bus, the message, room and membership services.
 import { seedMessageIds } from '../store/message-repository.js';
-import { listRooms } from '../store/room-repository.js';
+import { allRoomIds } from '../store/room-repository.js';
 import { ChatEvents } from './chat-events.js';
 import { Membership } from './membership.js';
 import { MessageService } from './message-service.js';
@@ -35,6 +35,6 @@ export async function createChat(opts: ChatOptions): Promise<Chat> {
   membership.attach(rooms);
   // A new room is empty until its creator's page joins it; if they never do, it is idle.
   events.on('room-created', (room) => membership.scheduleIdle(room.id));
-  membership.scheduleIdleAll((await listRooms()).map((r) => r.id));
+  membership.scheduleIdleAll(await allRoomIds());
   return { events, rooms, messages, membership, close: () => membership.close() };
 }
