@@ -26,6 +26,7 @@ const envSchema = z.object({
   WS_CHAT_PER_10S: int(20, 1, 1_000_000),
   WS_FRAMES_PER_10S: int(120, 10, 10_000_000),
   LOG_FORMAT: z.string().default(''),
+  DB_OP_TIMEOUT_MS: int(5_000, 100, 600_000),
 });
 
 export interface Config {
@@ -52,6 +53,8 @@ export interface Config {
   wsFramesPer10s: number;
   /** morgan format, or 'none' to log no requests. */
   logFormat: string;
+  /** How long one database operation may wait for an answer before it fails as unavailable. */
+  dbOpTimeoutMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -87,5 +90,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     wsChatPer10s: e.WS_CHAT_PER_10S,
     wsFramesPer10s: e.WS_FRAMES_PER_10S,
     logFormat: e.LOG_FORMAT || (production ? 'combined' : e.NODE_ENV === 'test' ? 'none' : 'dev'),
+    dbOpTimeoutMs: e.DB_OP_TIMEOUT_MS,
   };
 }

@@ -30,7 +30,7 @@ export async function startServer(config: Config, log: (line: string) => void = 
   await mkdir(config.dataDir, { recursive: true });
   await mkdir(config.uploadDir, { recursive: true });
 
-  const store = await connectStore({ mongoUrl: config.mongoUrl, dataDir: config.dataDir });
+  const store = await connectStore({ mongoUrl: config.mongoUrl, dataDir: config.dataDir, opTimeoutMs: config.dbOpTimeoutMs });
   try {
     const chat = await createChat({
       uploadDir: config.uploadDir,

@@ -36,5 +36,9 @@ export async function createChat(opts: ChatOptions): Promise<Chat> {
   // A new room is empty until its creator's page joins it; if they never do, it is idle.
   events.on('room-created', (room) => membership.scheduleIdle(room.id));
   membership.scheduleIdleAll(await allRoomIds());
-  return { events, rooms, messages, membership, close: () => membership.close() };
+  const close = () => {
+    membership.close();
+    messages.close();
+  };
+  return { events, rooms, messages, membership, close };
 }

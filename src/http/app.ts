@@ -30,7 +30,7 @@ export interface AppDeps {
   trustProxy: boolean;
   logFormat: string;
   production: boolean;
-  isReady: () => boolean;
+  isReady: () => Promise<boolean>;
   logError: (err: unknown) => void;
 }
 

@@ -60,7 +60,8 @@ function isDuplicateKey(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 11000;
 }
 
-export type Inserted = { record: MessageRecord; duplicate: boolean } | { error: unknown };
+/** `whole`: the insert failed as a whole (no per-document answer), so nothing is known per document. */
+export type Inserted = { record: MessageRecord; duplicate: boolean } | { error: unknown; whole: boolean };
 
 /**
  * The per-document errors of an unordered insertMany, or undefined when the insert failed as a
@@ -99,17 +100,21 @@ function toDoc(m: NewMessage, createdAt: Date): MessageDoc {
 /**
  * Stores messages in one unordered insertMany (one round trip and one durable commit for all).
  * A message carrying a clientId that its author already used is not stored again: the first
- * one is returned with `duplicate: true`. Results are in the order given.
+ * one is returned with `duplicate: true`. A message whose id is already stored was stored by an
+ * earlier attempt whose answer was lost (see MessageWriter): it is returned as stored.
+ * Results are in the order given.
  */
 export async function insertMessages(msgs: NewMessage[]): Promise<Inserted[]> {
   const now = new Date();
   const docs = msgs.map((m) => toDoc(m, now));
   const failed = new Map<number, unknown>();
+  let whole = false;
   try {
     // The driver adds nothing to documents that already have an _id.
     await MessageModel.collection.insertMany(docs, { ordered: false });
   } catch (err) {
     const perDoc = writeErrorsOf(err, docs.length);
+    whole = !perDoc;
     if (!perDoc) for (let i = 0; i < docs.length; i++) failed.set(i, err);
     else for (const e of perDoc) failed.set(e.index, e);
   }
@@ -117,9 +122,12 @@ export async function insertMessages(msgs: NewMessage[]): Promise<Inserted[]> {
     msgs.map(async (msg, i): Promise<Inserted> => {
       if (!failed.has(i)) return { record: toRecord(docs[i]!), duplicate: false };
       const err = failed.get(i);
-      if (!isDuplicateKey(err) || !msg.clientId || !msg.author) return { error: err };
-      const existing = await MessageModel.findOne({ 'author.id': msg.author.id, clientId: msg.clientId }).lean<MessageDoc>();
-      return existing ? { record: toRecord(existing), duplicate: true } : { error: err };
+      if (!isDuplicateKey(err)) return { error: err, whole };
+      const same = msg.clientId && msg.author ? [{ 'author.id': msg.author.id, clientId: msg.clientId }] : [];
+      const found = await MessageModel.find({ $or: [{ _id: oid(msg.id) }, ...same] }).limit(2).lean<MessageDoc[]>();
+      const own = found.find((d) => d._id.toHexString() === msg.id);
+      if (own) return { record: toRecord(own), duplicate: false };
+      return found[0] ? { record: toRecord(found[0]), duplicate: true } : { error: err, whole };
     }),
   );
 }
