@@ -27,6 +27,7 @@ const envSchema = z.object({
   WS_FRAMES_PER_10S: int(120, 10, 10_000_000),
   LOG_FORMAT: z.string().default(''),
   DB_OP_TIMEOUT_MS: int(5_000, 100, 600_000),
+  EMBEDDED_DB_RESTART_MS: int(1_000, 10, 600_000),
 });
 
 export interface Config {
@@ -55,6 +56,8 @@ export interface Config {
   logFormat: string;
   /** How long one database operation may wait for an answer before it fails as unavailable. */
   dbOpTimeoutMs: number;
+  /** First wait before the embedded database's dead worker is restarted (doubles while it fails). */
+  embeddedDbRestartMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -91,5 +94,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     wsFramesPer10s: e.WS_FRAMES_PER_10S,
     logFormat: e.LOG_FORMAT || (production ? 'combined' : e.NODE_ENV === 'test' ? 'none' : 'dev'),
     dbOpTimeoutMs: e.DB_OP_TIMEOUT_MS,
+    embeddedDbRestartMs: e.EMBEDDED_DB_RESTART_MS,
   };
 }

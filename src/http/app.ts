@@ -31,6 +31,7 @@ export interface AppDeps {
   logFormat: string;
   production: boolean;
   isReady: () => Promise<boolean>;
+  isLive: () => boolean;
   logError: (err: unknown) => void;
 }
 
@@ -70,7 +71,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(cookieParser(deps.cookieSecret));
   app.use(localeMiddleware);
 
-  app.use(healthRoutes(deps.isReady));
+  app.use(healthRoutes(deps.isReady, deps.isLive));
   app.use(express.static(path.join(deps.rootDir, 'public'), { index: false, maxAge: deps.production ? '1h' : 0 }));
   app.use(gifRoutes(deps.upload.uploadDir));
 

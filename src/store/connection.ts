@@ -8,8 +8,12 @@ export interface StoreConnection {
   /** Human-readable description of the database in use, for the start-up line. */
   description: string;
   client: ReturnType<typeof mongoose.connection.getClient>;
+  /** False while the embedded database's worker is down (always true with MONGO_URL). */
+  isLive(): boolean;
   /** The database answers a ping within a short deadline. */
   isReady(): Promise<boolean>;
+  /** The embedded database, when MONGO_URL is unset. */
+  embedded: EmbeddedDb | undefined;
   close(): Promise<void>;
 }
 
@@ -18,6 +22,10 @@ export interface StoreOptions {
   dataDir: string;
   /** How long one operation may wait for an answer (connecting, a free connection, the reply). */
   opTimeoutMs: number;
+  /** First wait before restarting the embedded database's worker after it died. */
+  restartDelayMs?: number;
+  /** Receives the embedded database's diagnostic lines (its worker died, restarted…). */
+  onLog?: (line: string) => void;
 }
 
 /** A readiness probe answers within this, even when the database does not. */
@@ -27,7 +35,7 @@ export async function connectStore(opts: StoreOptions): Promise<StoreConnection>
   let embedded: EmbeddedDb | undefined;
   let url = opts.mongoUrl;
   if (!url) {
-    embedded = await startEmbeddedDb({ dataDir: opts.dataDir, port: 0 });
+    embedded = await startEmbeddedDb({ dataDir: opts.dataDir, port: 0, restartDelayMs: opts.restartDelayMs, onLog: opts.onLog });
     url = `${embedded.url.replace(/\/$/, '')}/gifchat`;
   }
   try {
@@ -60,6 +68,8 @@ export async function connectStore(opts: StoreOptions): Promise<StoreConnection>
   return {
     description,
     client,
+    embedded,
+    isLive: () => embedded?.isRunning() ?? true,
     isReady: pinger(client, Math.min(PING_DEADLINE_MS, opts.opTimeoutMs)),
     async close() {
       await mongoose.disconnect();
@@ -68,11 +78,14 @@ export async function connectStore(opts: StoreOptions): Promise<StoreConnection>
   };
 }
 
-/** A ping with a deadline; probes that arrive while one is in flight share its answer. */
+/**
+ * A ping with a deadline; probes that arrive while one is in flight share its answer. It asks
+ * even while Mongoose counts itself disconnected: the ping's server selection is what makes the
+ * driver look for the database again at once rather than at its next heartbeat.
+ */
 function pinger(client: StoreConnection['client'], deadlineMs: number): () => Promise<boolean> {
   let inFlight: Promise<boolean> | undefined;
   const ping = async () => {
-    if (mongoose.connection.readyState !== 1) return false;
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<boolean>((resolve) => (timer = setTimeout(resolve, deadlineMs, false)));
     const answered = client
