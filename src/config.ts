@@ -26,6 +26,8 @@ const envSchema = z.object({
   CHAT_PER_10S: int(20, 1, 1_000_000),
   WS_FRAMES_PER_10S: int(120, 10, 10_000_000),
   LOG_FORMAT: z.string().default(''),
+  DB_OP_TIMEOUT_MS: int(5_000, 100, 600_000),
+  EMBEDDED_DB_RESTART_MS: int(1_000, 10, 600_000),
 });
 
 export interface Config {
@@ -52,6 +54,10 @@ export interface Config {
   wsFramesPer10s: number;
   /** morgan format, or 'none' to log no requests. */
   logFormat: string;
+  /** How long one database operation may wait for an answer before it fails as unavailable. */
+  dbOpTimeoutMs: number;
+  /** First wait before the embedded database's dead worker is restarted (doubles while it fails). */
+  embeddedDbRestartMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -91,6 +97,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     chatPer10s: e.CHAT_PER_10S,
     wsFramesPer10s: e.WS_FRAMES_PER_10S,
     logFormat: e.LOG_FORMAT || (production ? 'combined' : e.NODE_ENV === 'test' ? 'none' : 'dev'),
+    dbOpTimeoutMs: e.DB_OP_TIMEOUT_MS,
+    embeddedDbRestartMs: e.EMBEDDED_DB_RESTART_MS,
   };
 }
 

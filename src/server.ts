@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createChat } from './chat/create-chat.js';
+import type { EmbeddedDb } from './embedded-db/index.js';
 import type { Config } from './config.js';
 import { createApp } from './http/app.js';
 import { createSessions, resolveCookieSecret } from './http/session.js';
@@ -22,6 +23,8 @@ export interface RunningServer {
   port: number;
   database: string;
   http: Server;
+  /** The embedded database when MONGO_URL is unset (tests end its worker to check recovery). */
+  embeddedDb: EmbeddedDb | undefined;
   close(): Promise<void>;
 }
 
@@ -30,7 +33,13 @@ export async function startServer(config: Config, log: (line: string) => void = 
   await mkdir(config.dataDir, { recursive: true });
   await mkdir(config.uploadDir, { recursive: true });
 
-  const store = await connectStore({ mongoUrl: config.mongoUrl, dataDir: config.dataDir });
+  const store = await connectStore({
+    mongoUrl: config.mongoUrl,
+    dataDir: config.dataDir,
+    opTimeoutMs: config.dbOpTimeoutMs,
+    restartDelayMs: config.embeddedDbRestartMs,
+    onLog: (line) => console.error(`[gif-chat] embedded database: ${line}`),
+  });
   try {
     const chat = await createChat({
       uploadDir: config.uploadDir,
@@ -53,6 +62,7 @@ export async function startServer(config: Config, log: (line: string) => void = 
       logFormat: config.logFormat,
       production: config.env === 'production',
       isReady: store.isReady,
+      isLive: store.isLive,
       logError,
     });
     const http = createServer(app);
@@ -81,6 +91,7 @@ export async function startServer(config: Config, log: (line: string) => void = 
       port,
       database: store.description,
       http,
+      embeddedDb: store.embedded,
       close: () =>
         (closing ??= (async () => {
           const stopped = new Promise<void>((resolve) => http.close(() => resolve()));

@@ -1,6 +1,7 @@
 // Builds the chat domain: one event bus, presence, the room-access rules, and the message, room
 // and membership services.
-import { listRooms } from '../store/room-repository.js';
+import { seedMessageIds } from '../store/message-repository.js';
+import { allRoomIds } from '../store/room-repository.js';
 import { ChatEvents } from './chat-events.js';
 import { Membership } from './membership.js';
 import { MessageService } from './message-service.js';
@@ -29,6 +30,7 @@ export interface Chat {
 }
 
 export async function createChat(opts: ChatOptions): Promise<Chat> {
+  await seedMessageIds();
   const events = new ChatEvents();
   const messages = new MessageService(events);
   const presence = new Presence(opts.presenceGraceMs, (roomId, person) => membership.gone(roomId, person));
@@ -41,6 +43,10 @@ export async function createChat(opts: ChatOptions): Promise<Chat> {
   });
   // A new room is empty until its creator's page joins it; if they never do, it is idle.
   events.on('room-created', (room) => membership.scheduleIdle(room.id));
-  membership.scheduleIdleAll((await listRooms()).map((r) => r.id));
-  return { events, presence, access, rooms, messages, membership, close: () => membership.close() };
+  membership.scheduleIdleAll(await allRoomIds());
+  const close = () => {
+    membership.close();
+    messages.close();
+  };
+  return { events, presence, access, rooms, messages, membership, close };
 }

@@ -74,6 +74,10 @@ export class MessageService {
     });
   }
 
+  close(): void {
+    this.writer.close();
+  }
+
   /** Where a catch-up taken now ends and the live messages from now on begin (see MessageWriter). */
   catchUpBoundary(): string {
     return this.writer.boundary();

@@ -7,12 +7,24 @@
 // Ids are given when a batch is formed, from one in-process counter, so every message is
 // published in id order: a socket that has seen id X has seen every published id below X. That
 // is what makes catch-up "after X, below the boundary" exact.
+//
+// A batch whose answer never came (the database timed out or the connection dropped) may have
+// been stored, now or later. Its senders are told `unavailable`, but its messages stay
+// "unresolved": they go again, with the same ids, ahead of the next batch (or on a timer) until
+// the database answers for them. Stored (now, or by the lost attempt) they are published then,
+// still in id order; a retry with the same clientId finds the stored one, as any retry does.
 import type { MessageView } from '../shared/protocol.js';
-import { insertMessages, newMessageId, type Inserted, type NewMessage } from '../store/message-repository.js';
+import { isDatabaseUnavailable, isOutcomeUnknown } from '../store/db-errors.js';
+import { insertMessages, newMessageId, type Inserted, type MessageRecord, type NewMessage } from '../store/message-repository.js';
+import { ChatError } from './chat-error.js';
 import { toMessageView } from './views.js';
 
 /** The most messages one insert carries; more wait for the next. */
 const MAX_BATCH = 512;
+/** Past this many unresolved messages, new ones are refused at once rather than queued. */
+const MAX_UNRESOLVED = 4 * MAX_BATCH;
+const RETRY_MIN_MS = 250;
+const RETRY_MAX_MS = 5000;
 
 export type Draft = Omit<NewMessage, 'id'>;
 
@@ -33,17 +45,22 @@ export class MessageWriter {
   private writing = false;
   /** The first id of the batch being stored, until it is published. */
   private writingFrom: string | undefined;
+  /** Sent, outcome unknown, in id order: resent ahead of every batch until the database answers. */
+  private unresolved: NewMessage[] = [];
+  private retryTimer: NodeJS.Timeout | undefined;
+  private retryDelayMs = RETRY_MIN_MS;
+  private closed = false;
 
   constructor(private readonly publish: (message: MessageView) => void) {}
 
   /** Stores the message and publishes it; resolves once published (or found to be a retry). */
   write(draft: Draft): Promise<Posted> {
+    if (this.unresolved.length >= MAX_UNRESOLVED) {
+      return Promise.reject(new ChatError('unavailable', 'The database is unavailable; try again shortly.'));
+    }
     return new Promise<Posted>((resolve, reject) => {
       this.queue.push({ draft, resolve, reject });
-      if (this.writing) return;
-      this.writing = true;
-      // Everything posted in this turn joins the first batch.
-      queueMicrotask(() => void this.drain());
+      this.start();
     });
   }
 
@@ -52,29 +69,64 @@ export class MessageWriter {
    * catch-up taken now ends and the live messages from now on begin.
    */
   boundary(): string {
-    return this.writingFrom ?? newMessageId();
+    return this.unresolved[0]?.id ?? this.writingFrom ?? newMessageId();
+  }
+
+  /** Stops retrying unresolved messages (the store is closing). */
+  close(): void {
+    this.closed = true;
+    clearTimeout(this.retryTimer);
+  }
+
+  private start(): void {
+    if (this.writing) return;
+    this.writing = true;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    // Everything posted in this turn joins the first batch.
+    queueMicrotask(() => void this.drain());
   }
 
   private async drain(): Promise<void> {
-    while (this.queue.length > 0) {
+    do {
       const batch = this.queue.splice(0, MAX_BATCH);
-      const msgs = batch.map((p) => ({ ...p.draft, id: newMessageId() }));
+      const resent = this.unresolved;
+      this.unresolved = [];
+      const fresh = batch.map((p) => ({ ...p.draft, id: newMessageId() }));
+      const msgs = [...resent, ...fresh];
+      if (msgs.length === 0) break;
       this.writingFrom = msgs[0]!.id;
+      let results: Inserted[];
       try {
-        this.deliver(batch, await insertMessages(msgs));
+        results = await insertMessages(msgs);
       } catch (err) {
-        for (const p of batch) p.reject(err);
+        results = msgs.map(() => ({ error: err, whole: true }));
       } finally {
         this.writingFrom = undefined;
       }
-    }
+      this.deliver(resent, batch, fresh, results);
+    } while (this.queue.length > 0);
     this.writing = false;
+    if (this.unresolved.length > 0) this.scheduleRetry();
+    else this.retryDelayMs = RETRY_MIN_MS;
   }
 
-  private deliver(batch: Pending[], results: Inserted[]): void {
-    batch.forEach((p, i) => {
+  private deliver(resent: NewMessage[], batch: Pending[], fresh: NewMessage[], results: Inserted[]): void {
+    resent.forEach((msg, i) => {
       const r = results[i]!;
-      if ('error' in r) return p.reject(r.error);
+      // Stored: by this attempt or an earlier one. A duplicate was stored (and published) under
+      // another id; a per-document refusal means it was not stored.
+      if ('record' in r && !r.duplicate) this.publishSafely(r.record);
+      else if ('error' in r && r.whole) this.unresolved.push(msg);
+    });
+    let down: unknown;
+    batch.forEach((p, i) => {
+      const r = results[resent.length + i]!;
+      if ('error' in r) {
+        if (r.whole && isOutcomeUnknown(r.error)) this.unresolved.push(fresh[i]!);
+        if (r.whole && isDatabaseUnavailable(r.error)) down = r.error;
+        return p.reject(r.error);
+      }
       try {
         const message = toMessageView(r.record);
         if (!r.duplicate) this.publish(message);
@@ -83,5 +135,23 @@ export class MessageWriter {
         p.reject(err);
       }
     });
+    // The database just failed to answer: what queued meanwhile was never sent, and would only
+    // wait out another deadline. Its senders hear now.
+    if (down !== undefined) for (const p of this.queue.splice(0)) p.reject(down);
+  }
+
+  private publishSafely(record: MessageRecord): void {
+    try {
+      this.publish(toMessageView(record));
+    } catch {
+      // Publishing is fan-out to sockets; one failure must not stop the others being published.
+    }
+  }
+
+  private scheduleRetry(): void {
+    if (this.closed) return;
+    this.retryTimer = setTimeout(() => this.start(), this.retryDelayMs);
+    this.retryTimer.unref();
+    this.retryDelayMs = Math.min(RETRY_MAX_MS, this.retryDelayMs * 2);
   }
 }

@@ -1,6 +1,13 @@
-// Public API: start the embedded MongoDB-compatible server in a worker thread.
-import { Worker } from 'node:worker_threads';
-import type { WorkerInput, WorkerMessage } from './worker.js';
+// Public API: start the embedded MongoDB-compatible server in a worker thread, and keep it
+// running: a worker that dies (out of memory, a fatal error) is replaced, after a delay that
+// doubles while restarts keep failing, on the same port so clients' URLs stay valid and their
+// drivers reconnect by themselves.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Worker } from 'node:worker_threads';
+import { acquireLock } from './lock-file.js';
+import type { WorkerInput } from './worker.js';
+import { startWorker, type StartedWorker } from './worker-thread.js';
 
 export interface EmbeddedDbOptions {
   dataDir: string;
@@ -15,19 +22,36 @@ export interface EmbeddedDbOptions {
    * connection is closed (default 10000; a 48 MB message over loopback takes well under 1 s).
    */
   messageTimeoutMs?: number;
-  /** Receives diagnostic lines (closed connections, sweep failures). Default: ignore. */
+  /** Receives diagnostic lines (closed connections, sweep failures, worker restarts). Default: ignore. */
   onLog?: (line: string) => void;
+  /** Wait before restarting a dead worker (default 1000 ms); doubles per failed try, up to 30 s. */
+  restartDelayMs?: number;
 }
 
 export interface EmbeddedDb {
   /** e.g. mongodb://127.0.0.1:PORT/ (no database name). */
   url: string;
   port: number;
+  /** False from the moment the worker dies until a new one listens. */
+  isRunning(): boolean;
+  /** The worker thread serving now, if any (tests end it to check recovery). */
+  readonly worker: Worker | undefined;
   close(): Promise<void>;
 }
 
+const MAX_RESTART_DELAY_MS = 30_000;
+/** A worker that ran this long before dying starts the backoff afresh. */
+const STABLE_MS = 60_000;
+
 export async function startEmbeddedDb(opts: EmbeddedDbOptions): Promise<EmbeddedDb> {
   const host = opts.host ?? '127.0.0.1';
+  const dir = path.join(opts.dataDir, 'embedded-db');
+  fs.mkdirSync(dir, { recursive: true });
+  // The lock belongs to this handle, not to one worker: a replacement worker opens the same
+  // data dir while the lock stays held, and a dead worker leaves no stale lock behind.
+  const release = acquireLock(opts.dataDir, dir);
+  const log = opts.onLog ?? (() => undefined);
+  const firstDelay = opts.restartDelayMs ?? 1000;
   const input: WorkerInput = {
     dataDir: opts.dataDir,
     port: opts.port ?? 0,
@@ -35,38 +59,63 @@ export async function startEmbeddedDb(opts: EmbeddedDbOptions): Promise<Embedded
     ttlIntervalMs: opts.ttlIntervalMs ?? 5000,
     messageTimeoutMs: opts.messageTimeoutMs ?? 10_000,
   };
-  const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: input });
-  const log = opts.onLog ?? (() => undefined);
-  let onClosed: (() => void) | undefined;
-  const port = await new Promise<number>((resolve, reject) => {
-    worker.on('message', (m: WorkerMessage) => {
-      if (m.type === 'listening') resolve(m.port);
-      else if (m.type === 'error') reject(new Error(m.message));
-      else if (m.type === 'closed') onClosed?.();
-      else log(m.message);
-    });
-    worker.on('error', reject);
-    worker.on('exit', (code) => {
-      reject(new Error(`embedded-db worker exited with code ${code}`));
-      onClosed?.();
-    });
-  }).catch(async (e: unknown) => {
-    await worker.terminate();
+
+  let current: StartedWorker | undefined;
+  let closing = false;
+  let timer: NodeJS.Timeout | undefined;
+  let restarting: Promise<void> | undefined;
+  let failures = 0;
+  let upSince = Date.now();
+
+  const scheduleRestart = (what: string) => {
+    current = undefined;
+    if (closing) return;
+    if (upSince && Date.now() - upSince > STABLE_MS) failures = 0;
+    upSince = 0;
+    const delay = Math.min(MAX_RESTART_DELAY_MS, firstDelay * 2 ** failures++);
+    log(`${what}; restarting it in ${delay} ms`);
+    timer = setTimeout(() => (restarting = restart().finally(() => (restarting = undefined))), delay);
+  };
+  const onDeath = (reason: string) => scheduleRestart(`worker stopped unexpectedly (${reason})`);
+  const restart = async () => {
+    timer = undefined;
+    try {
+      const w = await startWorker({ ...input, port }, log, onDeath);
+      if (closing) return await w.stop();
+      current = w;
+      upSince = Date.now();
+      log(`worker restarted, listening on port ${port}`);
+    } catch (e) {
+      scheduleRestart(`worker restart failed (${e instanceof Error ? e.message : String(e)})`);
+    }
+  };
+
+  try {
+    current = await startWorker(input, log, onDeath);
+  } catch (e) {
+    release();
     throw e;
-  });
-  let closing: Promise<void> | undefined;
+  }
+  const port = current.port;
+  let closed: Promise<void> | undefined;
   const urlHost = host.includes(':') ? `[${host}]` : host;
   return {
     url: `mongodb://${urlHost}:${port}/`,
     port,
+    isRunning: () => current !== undefined,
+    get worker() {
+      return current?.worker;
+    },
     close() {
-      closing ??= new Promise<void>((resolve) => {
-        onClosed = resolve;
-        worker.postMessage({ type: 'close' });
-      }).then(async () => {
-        await worker.terminate();
-      });
-      return closing;
+      closed ??= (async () => {
+        closing = true;
+        clearTimeout(timer);
+        await restarting;
+        await current?.stop();
+        current = undefined;
+        release();
+      })();
+      return closed;
     },
   };
 }

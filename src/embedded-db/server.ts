@@ -7,7 +7,6 @@ import { Catalog } from './catalog.js';
 import type { ServerState } from './commands/types.js';
 import { Connection } from './connection.js';
 import { expireIdleCursors, killAllCursors } from './cursor-registry.js';
-import { acquireLock } from './lock-file.js';
 import { openStorage } from './storage.js';
 import { startTtlSweeper } from './ttl-sweeper.js';
 
@@ -28,15 +27,9 @@ export interface RunningServer {
 
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const dir = path.join(opts.dataDir, 'embedded-db');
+  // The data dir is locked by the thread that starts this worker (index.ts), for its whole life.
   fs.mkdirSync(dir, { recursive: true });
-  const release = acquireLock(opts.dataDir, dir);
-  let storage;
-  try {
-    storage = openStorage(dir);
-  } catch (e) {
-    release();
-    throw e;
-  }
+  const storage = openStorage(dir);
   const state: ServerState = { storage, catalog: new Catalog(storage), processId: new ObjectId(), startedAt: Date.now() };
   const stopTtl = startTtlSweeper(storage, state.catalog, opts.ttlIntervalMs, (e) => opts.log(`ttl sweep failed: ${String(e)}`));
   const cursorTimer = setInterval(expireIdleCursors, 60_000);
@@ -53,7 +46,6 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     await stopTtl();
     killAllCursors();
     await storage.close();
-    release();
   };
   try {
     await new Promise<void>((resolve, reject) => {

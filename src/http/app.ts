@@ -30,7 +30,8 @@ export interface AppDeps {
   trustProxy: boolean;
   logFormat: string;
   production: boolean;
-  isReady: () => boolean;
+  isReady: () => Promise<boolean>;
+  isLive: () => boolean;
   logError: (err: unknown) => void;
 }
 
@@ -70,7 +71,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(cookieParser(deps.cookieSecret));
   app.use(localeMiddleware);
 
-  app.use(healthRoutes(deps.isReady));
+  app.use(healthRoutes(deps.isReady, deps.isLive));
   app.use(express.static(path.join(deps.rootDir, 'public'), { index: false, maxAge: deps.production ? '1h' : 0 }));
   app.use(gifRoutes(deps.upload.uploadDir));
 

@@ -1,6 +1,7 @@
 // Every query on messages. Pages are read newest-first on the {room, _id} index, then returned
 // oldest-first, which is the order a transcript shows them in.
 import mongoose from 'mongoose';
+import { monotonicIds } from './message-ids.js';
 import { MessageModel, type MessageDoc } from './models.js';
 import type { SystemInfo } from '../shared/system-events.js';
 import type { Person } from './room-repository.js';
@@ -22,8 +23,19 @@ export type NewMessage = Omit<MessageRecord, 'createdAt'>;
 
 const oid = (hex: string) => new mongoose.Types.ObjectId(hex);
 
+const ids = monotonicIds();
+
 /** A new message id. Ids made by this process only grow, so they order messages as they are posted. */
-export const newMessageId = (): string => new mongoose.Types.ObjectId().toHexString();
+export const newMessageId = (): string => ids.next();
+
+/**
+ * Continues the ids above the newest message stored, so ids keep growing across a restart even
+ * if the clock is now behind the one that made them.
+ */
+export async function seedMessageIds(): Promise<void> {
+  const newest = await MessageModel.findOne({}, { _id: 1 }).sort({ _id: -1 }).lean<MessageDoc>();
+  if (newest) ids.seed(newest._id.toHexString());
+}
 
 const person = (p: Person): Person => ({ id: p.id, nickname: p.nickname, color: p.color });
 
@@ -48,7 +60,8 @@ function isDuplicateKey(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 11000;
 }
 
-export type Inserted = { record: MessageRecord; duplicate: boolean } | { error: unknown };
+/** `whole`: the insert failed as a whole (no per-document answer), so nothing is known per document. */
+export type Inserted = { record: MessageRecord; duplicate: boolean } | { error: unknown; whole: boolean };
 
 /**
  * The per-document errors of an unordered insertMany, or undefined when the insert failed as a
@@ -95,17 +108,21 @@ export class ClientIdReusedError extends Error {
 /**
  * Stores messages in one unordered insertMany (one round trip and one durable commit for all).
  * A message carrying a clientId that its author already used is not stored again: the first
- * one is returned with `duplicate: true`. Results are in the order given.
+ * one is returned with `duplicate: true`. A message whose id is already stored was stored by an
+ * earlier attempt whose answer was lost (see MessageWriter): it is returned as stored.
+ * Results are in the order given.
  */
 export async function insertMessages(msgs: NewMessage[]): Promise<Inserted[]> {
   const now = new Date();
   const docs = msgs.map((m) => toDoc(m, now));
   const failed = new Map<number, unknown>();
+  let whole = false;
   try {
     // The driver adds nothing to documents that already have an _id.
     await MessageModel.collection.insertMany(docs, { ordered: false });
   } catch (err) {
     const perDoc = writeErrorsOf(err, docs.length);
+    whole = !perDoc;
     if (!perDoc) for (let i = 0; i < docs.length; i++) failed.set(i, err);
     else for (const e of perDoc) failed.set(e.index, e);
   }
@@ -113,11 +130,16 @@ export async function insertMessages(msgs: NewMessage[]): Promise<Inserted[]> {
     msgs.map(async (msg, i): Promise<Inserted> => {
       if (!failed.has(i)) return { record: toRecord(docs[i]!), duplicate: false };
       const err = failed.get(i);
-      if (!isDuplicateKey(err) || !msg.clientId || !msg.author) return { error: err };
-      const existing = await MessageModel.findOne({ 'author.id': msg.author.id, clientId: msg.clientId }).lean<MessageDoc>();
-      if (!existing) return { error: err };
-      if (existing.room.toHexString() !== msg.roomId) return { error: new ClientIdReusedError() };
-      return { record: toRecord(existing), duplicate: true };
+      if (!isDuplicateKey(err)) return { error: err, whole };
+      const same = msg.clientId && msg.author ? [{ 'author.id': msg.author.id, clientId: msg.clientId }] : [];
+      const found = await MessageModel.find({ $or: [{ _id: oid(msg.id) }, ...same] }).limit(2).lean<MessageDoc[]>();
+      const own = found.find((d) => d._id.toHexString() === msg.id);
+      if (own) return { record: toRecord(own), duplicate: false };
+      const retried = found[0];
+      if (!retried) return { error: err, whole };
+      // Same author and clientId, but another room: not a retry of that message.
+      if (retried.room.toHexString() !== msg.roomId) return { error: new ClientIdReusedError(), whole: false };
+      return { record: toRecord(retried), duplicate: true };
     }),
   );
 }

@@ -48,6 +48,21 @@ export async function listRooms(): Promise<RoomRecord[]> {
   return docs.map(toRecord);
 }
 
+/** Every room's id, read in pages along the _id index so that no one query is unbounded. */
+export async function allRoomIds(pageSize = 1000): Promise<string[]> {
+  const ids: string[] = [];
+  let after: mongoose.Types.ObjectId | undefined;
+  for (;;) {
+    const page = await RoomModel.find(after ? { _id: { $gt: after } } : {}, { _id: 1 })
+      .sort({ _id: 1 })
+      .limit(pageSize)
+      .lean<Array<{ _id: mongoose.Types.ObjectId }>>();
+    for (const doc of page) ids.push(doc._id.toHexString());
+    if (page.length < pageSize) return ids;
+    after = page[page.length - 1]!._id;
+  }
+}
+
 export async function deleteRoomRecord(id: string): Promise<boolean> {
   if (!isObjectIdHex(id)) return false;
   const res = await RoomModel.deleteOne({ _id: new mongoose.Types.ObjectId(id) });

@@ -18,7 +18,7 @@ describe('membership', () => {
   let chat: Chat;
   before(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'gifchat-membership-'));
-    store = await connectStore({ mongoUrl: undefined, dataDir: dir });
+    store = await connectStore({ mongoUrl: undefined, dataDir: dir, opTimeoutMs: 5000 });
     chat = await createChat({
       uploadDir: path.join(dir, 'uploads'),
       roomIdleMs: 60_000,
