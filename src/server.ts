@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createChat } from './chat/create-chat.js';
 import type { Config } from './config.js';
+import { createErrorLog } from './error-log.js';
 import { createApp } from './http/app.js';
 import { createSessions, resolveCookieSecret } from './http/session.js';
 import { attachHub } from './realtime/hub.js';
@@ -26,7 +27,8 @@ export interface RunningServer {
 }
 
 export async function startServer(config: Config, log: (line: string) => void = console.log): Promise<RunningServer> {
-  const logError = (err: unknown) => console.error('[gif-chat]', err);
+  const errors = createErrorLog();
+  const logError = errors.logError;
   await mkdir(config.dataDir, { recursive: true });
   await mkdir(config.uploadDir, { recursive: true });
 
@@ -82,12 +84,14 @@ export async function startServer(config: Config, log: (line: string) => void = 
       http,
       close: () =>
         (closing ??= (async () => {
+          errors.closing();
           const stopped = new Promise<void>((resolve) => http.close(() => resolve()));
           await hub.close();
           http.closeAllConnections();
           await stopped;
           chat.close();
           await store.close();
+          errors.closed();
         })()),
     };
   } catch (err) {
