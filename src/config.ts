@@ -16,6 +16,8 @@ const envSchema = z.object({
   COOKIE_SECRET: z.string().optional(),
   TRUST_PROXY: z.enum(['true', 'false', '1', '0', '']).default('false'),
   ALLOWED_ORIGINS: z.string().default(''),
+  PUBLIC_URL: z.string().url().optional().or(z.literal('').transform(() => undefined)),
+  ALLOWED_HOSTS: z.string().default(''),
   UPLOAD_MAX_BYTES: int(5 * 1024 * 1024, 1024, 100 * 1024 * 1024),
   UPLOAD_MAX_PIXELS: int(4096 * 4096, 1, 100_000_000),
   ROOM_MAX_MEMBERS: int(100, 2, 100_000),
@@ -38,6 +40,10 @@ export interface Config {
   cookieSecret: string | undefined;
   trustProxy: boolean;
   allowedOrigins: string[];
+  /** The address people use to reach the app (its host is always an allowed Host), if set. */
+  publicUrl: string | undefined;
+  /** DNS names (exact, or ".example.com" for a domain and its subdomains, or "*") allowed in Host. */
+  allowedHosts: string[];
   uploadMaxBytes: number;
   uploadMaxPixels: number;
   /** The largest capacity a room may be created with. */
@@ -55,6 +61,8 @@ export interface Config {
 }
 
 export class ConfigError extends Error {}
+
+const list = (raw: string) => raw.split(',').map((s) => s.trim()).filter(Boolean);
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = envSchema.safeParse(env);
@@ -76,7 +84,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     uploadDir: path.resolve(e.UPLOAD_DIR),
     cookieSecret: e.COOKIE_SECRET || undefined,
     trustProxy: e.TRUST_PROXY === 'true' || e.TRUST_PROXY === '1',
-    allowedOrigins: e.ALLOWED_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
+    // The public address is the app's own origin wherever the request came in.
+    allowedOrigins: [...list(e.ALLOWED_ORIGINS), ...(e.PUBLIC_URL ? [new URL(e.PUBLIC_URL).origin] : [])],
+    publicUrl: e.PUBLIC_URL,
+    allowedHosts: list(e.ALLOWED_HOSTS).map((h) => h.toLowerCase()),
     uploadMaxBytes: e.UPLOAD_MAX_BYTES,
     uploadMaxPixels: e.UPLOAD_MAX_PIXELS,
     roomMaxMembers: e.ROOM_MAX_MEMBERS,

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { createChat } from './chat/create-chat.js';
 import type { Config } from './config.js';
 import { createErrorLog } from './error-log.js';
+import { hostPolicy } from './host-policy.js';
 import { createApp } from './http/app.js';
 import { createSessions, resolveCookieSecret } from './http/session.js';
 import { attachHub } from './realtime/hub.js';
@@ -29,6 +30,7 @@ export interface RunningServer {
 export async function startServer(config: Config, log: (line: string) => void = console.log): Promise<RunningServer> {
   const errors = createErrorLog();
   const logError = errors.logError;
+  const checkHost = hostPolicy(config.allowedHosts, config.publicUrl);
   await mkdir(config.dataDir, { recursive: true });
   await mkdir(config.uploadDir, { recursive: true });
 
@@ -50,6 +52,7 @@ export async function startServer(config: Config, log: (line: string) => void = 
       upload: { uploadDir: config.uploadDir, maxBytes: config.uploadMaxBytes, maxPixels: config.uploadMaxPixels },
       cookieSecret,
       allowedOrigins: config.allowedOrigins,
+      checkHost,
       trustProxy: config.trustProxy,
       logFormat: config.logFormat,
       production: config.env === 'production',
@@ -62,6 +65,7 @@ export async function startServer(config: Config, log: (line: string) => void = 
       sessions,
       allowedOrigins: config.allowedOrigins,
       trustProxy: config.trustProxy,
+      checkHost,
       heartbeatMs: config.wsHeartbeatMs,
       maxPayload: config.wsMaxPayload,
       limits: { chatPer10s: config.wsChatPer10s, framesPer10s: config.wsFramesPer10s },

@@ -7,9 +7,11 @@ import helmet from 'helmet';
 import morgan from 'morgan';
 import nunjucks from 'nunjucks';
 import type { Chat } from '../chat/create-chat.js';
+import { hostRefusal, type HostCheck } from '../host-policy.js';
 import { csrfProtection } from './csrf.js';
 import { errorHandler, notFound } from './error-handler.js';
 import type { GifUploadOptions } from './gif-upload.js';
+import { HttpError } from './http-error.js';
 import { localeMiddleware } from './locale.js';
 import { gifRoutes } from './routes/gif-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
@@ -27,6 +29,7 @@ export interface AppDeps {
   upload: GifUploadOptions;
   cookieSecret: string;
   allowedOrigins: string[];
+  checkHost: (host: string | undefined) => HostCheck;
   trustProxy: boolean;
   logFormat: string;
   production: boolean;
@@ -69,6 +72,11 @@ export function createApp(deps: AppDeps): Express {
   // Before anything that can fail, so even a 404 for a static file gets a page in the right language.
   app.use(cookieParser(deps.cookieSecret));
   app.use(localeMiddleware);
+  // Every request, health checks included: a rebound DNS name must not reach anything.
+  app.use((req: Request, _res: Response, next: NextFunction) => {
+    const host = deps.checkHost(req.headers.host);
+    next(host.ok ? undefined : new HttpError(403, 'bad_host', hostRefusal(host.name)));
+  });
 
   app.use(healthRoutes(deps.isReady));
   app.use(express.static(path.join(deps.rootDir, 'public'), { index: false, maxAge: deps.production ? '1h' : 0 }));

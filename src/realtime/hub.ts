@@ -4,6 +4,7 @@ import type { Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { Chat } from '../chat/create-chat.js';
+import type { HostCheck } from '../host-policy.js';
 import { parseClientFrame } from '../shared/protocol.js';
 import { broadcast, broadcastRoomMessage } from './broadcast.js';
 import { Client } from './client.js';
@@ -17,6 +18,7 @@ export interface HubOptions {
   sessions: SessionAccess;
   allowedOrigins: string[];
   trustProxy: boolean;
+  checkHost: (host: string | undefined) => HostCheck;
   heartbeatMs: number;
   maxPayload: number;
   limits: FrameLimitOptions;
@@ -72,14 +74,14 @@ export function attachHub(server: Server, opts: HubOptions): Hub {
     // A named function, not a closure: a closure here would share this handler's scope and keep
     // the upgrade request (with its parsed session) alive as long as the socket lives.
     socket.on('error', destroySocket);
-    checkUpgrade(req, opts.sessions, opts.allowedOrigins, opts.trustProxy).then(
+    checkUpgrade(req, opts).then(
       (gate) => {
-        if (!gate.ok) return refuseUpgrade(socket, gate.status);
+        if (!gate.ok) return refuseUpgrade(socket, gate);
         wss.handleUpgrade(req, socket, head, (ws) => connected(ws, new Client(ws, gate.person, gate.sid)));
       },
       (err: unknown) => {
         opts.logError(err);
-        refuseUpgrade(socket, 503);
+        refuseUpgrade(socket, { status: 503 });
       },
     );
   });
