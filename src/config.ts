@@ -20,6 +20,7 @@ const envSchema = z.object({
   ALLOWED_HOSTS: z.string().default(''),
   UPLOAD_MAX_BYTES: int(5 * 1024 * 1024, 1024, 100 * 1024 * 1024),
   UPLOAD_MAX_PIXELS: int(4096 * 4096, 1, 100_000_000),
+  UPLOAD_MAX_TOTAL_PIXELS: int(100_000_000, 1, 2_000_000_000),
   ROOM_MAX_MEMBERS: int(100, 2, 100_000),
   ROOM_IDLE_MS: int(5 * 60_000, 0, 7 * 24 * 3_600_000),
   PRESENCE_GRACE_MS: int(5_000, 0, 600_000),
@@ -45,7 +46,10 @@ export interface Config {
   /** DNS names (exact, or ".example.com" for a domain and its subdomains, or "*") allowed in Host. */
   allowedHosts: string[];
   uploadMaxBytes: number;
+  /** Largest picture (screen or any one frame), in pixels. */
   uploadMaxPixels: number;
+  /** Largest sum of frame pixels over a whole animation: what a viewer decodes per loop. */
+  uploadMaxTotalPixels: number;
   /** The largest capacity a room may be created with. */
   roomMaxMembers: number;
   roomIdleMs: number;
@@ -90,6 +94,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     allowedHosts: list(e.ALLOWED_HOSTS).map((h) => h.toLowerCase()),
     uploadMaxBytes: e.UPLOAD_MAX_BYTES,
     uploadMaxPixels: e.UPLOAD_MAX_PIXELS,
+    // A total below the one-frame cap would only refuse single-frame GIFs the frame cap accepts.
+    uploadMaxTotalPixels: Math.max(e.UPLOAD_MAX_TOTAL_PIXELS, e.UPLOAD_MAX_PIXELS),
     roomMaxMembers: e.ROOM_MAX_MEMBERS,
     roomIdleMs: e.ROOM_IDLE_MS,
     presenceGraceMs: e.PRESENCE_GRACE_MS,

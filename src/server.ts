@@ -49,7 +49,12 @@ export async function startServer(config: Config, log: (line: string) => void = 
       rootDir: ROOT_DIR,
       chat,
       sessions,
-      upload: { uploadDir: config.uploadDir, maxBytes: config.uploadMaxBytes, maxPixels: config.uploadMaxPixels },
+      upload: {
+        uploadDir: config.uploadDir,
+        maxBytes: config.uploadMaxBytes,
+        maxPixels: config.uploadMaxPixels,
+        maxTotalPixels: config.uploadMaxTotalPixels,
+      },
       cookieSecret,
       allowedOrigins: config.allowedOrigins,
       checkHost,
