@@ -99,16 +99,15 @@ export function roomRoutes(chat: Chat, upload: GifUploadOptions): Router {
     const room = await rooms.require(req.params.id);
     const body = req.body as Record<string, unknown> | undefined;
     const attempt = typeof body?.password === 'string' ? body.password : '';
-    const ip = req.ip ?? 'unknown';
     try {
-      await guesses.check(req.sessionID, ip, room.id);
-      await rooms.unlock(room, attempt).catch(async (err: unknown) => {
-        await guesses.wrongGuess(req.sessionID, ip, room.id);
-        throw err;
-      });
+      // The guess is counted before argon2 checks it and given back only if it was right.
+      const guess = await guesses.take(req.sessionID, req.ip ?? 'unknown', room.id);
+      await rooms.unlock(room, attempt);
+      await guesses.giveBack(guess);
     } catch (err) {
       const httpErr = toHttpError(err);
       if (!httpErr || (httpErr.status !== 401 && httpErr.status !== 429) || !wantsHtml(req)) throw err;
+      if (httpErr.retryAfterS !== undefined) res.set('Retry-After', String(httpErr.retryAfterS));
       return res.status(httpErr.status).render('room-password', {
         pageTitle: room.title,
         room: { id: room.id, title: room.title },
