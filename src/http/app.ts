@@ -8,7 +8,7 @@ import morgan from 'morgan';
 import nunjucks from 'nunjucks';
 import type { Chat } from '../chat/create-chat.js';
 import { hostRefusal, type HostCheck } from '../host-policy.js';
-import { csrfProtection } from './csrf.js';
+import { csrfTokens } from './csrf.js';
 import { errorHandler, notFound } from './error-handler.js';
 import type { GifUploadOptions } from './gif-upload.js';
 import { HttpError } from './http-error.js';
@@ -82,16 +82,21 @@ export function createApp(deps: AppDeps): Express {
   app.use(express.static(path.join(deps.rootDir, 'public'), { index: false, maxAge: deps.production ? '1h' : 0 }));
   app.use(gifRoutes(deps.upload.uploadDir));
 
+  const csrf = csrfTokens(deps.cookieSecret);
   app.use(deps.sessions.middleware);
-  app.use(ensureVisitor);
-  app.use((req: Request, res: Response, next: NextFunction) => {
-    res.locals.me = req.session.visitor;
-    res.locals.csrfToken = req.session.csrfToken;
-    next();
-  });
   app.use(express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 20 }));
   app.use(express.json({ limit: '16kb' }));
-  app.use(csrfProtection(deps.allowedOrigins, deps.trustProxy));
+  app.use(csrf.protection(deps.allowedOrigins, deps.trustProxy));
+  // Only what needs an identity makes one (and so stores a session): see visitor.ts.
+  app.use(['/me', '/room/:id'], ensureVisitor);
+  app.post('/room', ensureVisitor);
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    res.locals.me = req.session.visitor;
+    // A getter: the token (and its cookie, when there is no session) is made only for a page
+    // that is rendered, not for JSON answers or redirects.
+    Object.defineProperty(res.locals, 'csrfToken', { enumerable: true, get: () => csrf.tokenFor(req, res) });
+    next();
+  });
 
   app.use(lobbyRoutes(deps.chat.rooms));
   app.use(meRoutes(deps.chat.membership));

@@ -1,4 +1,7 @@
-// Gives every visitor a stable identity and a CSRF token in their session on first contact.
+// A visitor's identity (and so a stored session) is made only when they first do something that
+// needs one: entering a room, creating one, unlocking one, renaming themselves, or asking who
+// they are (GET /me, which the page calls before it opens its socket). Reading the lobby or the
+// create form stores nothing, so a stranger's requests do not each leave a session behind.
 import { randomBytes } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import { saveSession } from './session.js';
