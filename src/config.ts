@@ -21,6 +21,13 @@ const envSchema = z.object({
   UPLOAD_MAX_BYTES: int(5 * 1024 * 1024, 1024, 100 * 1024 * 1024),
   UPLOAD_MAX_PIXELS: int(4096 * 4096, 1, 100_000_000),
   UPLOAD_MAX_TOTAL_PIXELS: int(100_000_000, 1, 2_000_000_000),
+  ROOMS_PER_PERSON_PER_10MIN: int(10, 1, 1_000_000),
+  ROOMS_PER_IP_PER_10MIN: int(30, 1, 1_000_000),
+  UPLOADS_PER_PERSON_PER_MIN: int(20, 1, 1_000_000),
+  UPLOADS_PER_IP_PER_MIN: int(60, 1, 1_000_000),
+  SOCKETS_PER_PERSON: int(20, 1, 1_000_000),
+  SOCKETS_PER_IP: int(200, 1, 10_000_000),
+  VISITORS_PER_IP_PER_10MIN: int(100, 1, 10_000_000),
   ROOM_MAX_MEMBERS: int(100, 2, 100_000),
   ROOM_IDLE_MS: int(5 * 60_000, 0, 7 * 24 * 3_600_000),
   PRESENCE_GRACE_MS: int(5_000, 0, 600_000),
@@ -50,6 +57,8 @@ export interface Config {
   uploadMaxPixels: number;
   /** Largest sum of frame pixels over a whole animation: what a viewer decodes per loop. */
   uploadMaxTotalPixels: number;
+  /** Budgets per person (visitor identity) and per client IP address (IPv6: per /64). */
+  quotas: Quotas;
   /** The largest capacity a room may be created with. */
   roomMaxMembers: number;
   roomIdleMs: number;
@@ -62,6 +71,15 @@ export interface Config {
   wsFramesPer10s: number;
   /** morgan format, or 'none' to log no requests. */
   logFormat: string;
+}
+
+export interface Quotas {
+  roomsPer10Min: { person: number; ip: number };
+  uploadsPerMin: { person: number; ip: number };
+  /** Sockets open at once. */
+  sockets: { person: number; ip: number };
+  /** New visitor identities (stored sessions) one address may create per 10 minutes. */
+  visitorsPerIpPer10Min: number;
 }
 
 export class ConfigError extends Error {}
@@ -96,6 +114,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     uploadMaxPixels: e.UPLOAD_MAX_PIXELS,
     // A total below the one-frame cap would only refuse single-frame GIFs the frame cap accepts.
     uploadMaxTotalPixels: Math.max(e.UPLOAD_MAX_TOTAL_PIXELS, e.UPLOAD_MAX_PIXELS),
+    quotas: {
+      roomsPer10Min: { person: e.ROOMS_PER_PERSON_PER_10MIN, ip: e.ROOMS_PER_IP_PER_10MIN },
+      uploadsPerMin: { person: e.UPLOADS_PER_PERSON_PER_MIN, ip: e.UPLOADS_PER_IP_PER_MIN },
+      sockets: { person: e.SOCKETS_PER_PERSON, ip: e.SOCKETS_PER_IP },
+      visitorsPerIpPer10Min: e.VISITORS_PER_IP_PER_10MIN,
+    },
     roomMaxMembers: e.ROOM_MAX_MEMBERS,
     roomIdleMs: e.ROOM_IDLE_MS,
     presenceGraceMs: e.PRESENCE_GRACE_MS,

@@ -13,6 +13,7 @@ import { errorHandler, notFound } from './error-handler.js';
 import type { GifUploadOptions } from './gif-upload.js';
 import { HttpError } from './http-error.js';
 import { localeMiddleware } from './locale.js';
+import { RequestQuotas, type RequestQuotaLimits } from './request-quotas.js';
 import { gifRoutes } from './routes/gif-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { langRoutes } from './routes/lang-routes.js';
@@ -30,6 +31,7 @@ export interface AppDeps {
   cookieSecret: string;
   allowedOrigins: string[];
   checkHost: (host: string | undefined) => HostCheck;
+  quotas: RequestQuotaLimits;
   trustProxy: boolean;
   logFormat: string;
   production: boolean;
@@ -83,13 +85,15 @@ export function createApp(deps: AppDeps): Express {
   app.use(gifRoutes(deps.upload.uploadDir));
 
   const csrf = csrfTokens(deps.cookieSecret);
+  const quotas = new RequestQuotas(deps.quotas, deps.trustProxy);
   app.use(deps.sessions.middleware);
   app.use(express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 20 }));
   app.use(express.json({ limit: '16kb' }));
   app.use(csrf.protection(deps.allowedOrigins, deps.trustProxy));
   // Only what needs an identity makes one (and so stores a session): see visitor.ts.
-  app.use(['/me', '/room/:id'], ensureVisitor);
-  app.post('/room', ensureVisitor);
+  const identity = ensureVisitor(quotas);
+  app.use(['/me', '/room/:id'], identity);
+  app.post('/room', identity);
   app.use((req: Request, res: Response, next: NextFunction) => {
     res.locals.me = req.session.visitor;
     // A getter: the token (and its cookie, when there is no session) is made only for a page
@@ -101,7 +105,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(lobbyRoutes(deps.chat.rooms));
   app.use(meRoutes(deps.chat.membership));
   app.use(langRoutes());
-  app.use(roomRoutes(deps.chat, deps.upload));
+  app.use(roomRoutes(deps.chat, deps.upload, quotas));
 
   app.use(notFound);
   app.use(errorHandler(deps.logError));

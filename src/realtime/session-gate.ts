@@ -20,7 +20,7 @@ export interface UpgradePolicy {
   checkHost: (host: string | undefined) => HostCheck;
 }
 
-export type Refusal = { ok: false; status: 401 | 403 | 404 | 503; message?: string };
+export type Refusal = { ok: false; status: 401 | 403 | 404 | 429 | 503; message?: string; retryAfterS?: number };
 export type GateResult = { ok: true; sid: string; person: Person } | Refusal;
 
 export async function checkUpgrade(req: IncomingMessage, policy: UpgradePolicy): Promise<GateResult> {
@@ -42,14 +42,16 @@ const REASONS: Record<number, string> = {
   401: 'Unauthorized',
   403: 'Forbidden',
   404: 'Not Found',
+  429: 'Too Many Requests',
   503: 'Service Unavailable',
 };
 
 export function refuseUpgrade(socket: Duplex, refusal: Omit<Refusal, 'ok'>): void {
   const reason = REASONS[refusal.status] ?? 'Bad Request';
   const body = Buffer.from(refusal.message ?? reason);
+  const retry = refusal.retryAfterS === undefined ? '' : `Retry-After: ${refusal.retryAfterS}\r\n`;
   socket.end(
     `HTTP/1.1 ${refusal.status} ${reason}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n` +
-      `Content-Length: ${body.length}\r\n\r\n${body.toString()}`,
+      `${retry}Content-Length: ${body.length}\r\n\r\n${body.toString()}`,
   );
 }
