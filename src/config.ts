@@ -16,8 +16,18 @@ const envSchema = z.object({
   COOKIE_SECRET: z.string().optional(),
   TRUST_PROXY: z.enum(['true', 'false', '1', '0', '']).default('false'),
   ALLOWED_ORIGINS: z.string().default(''),
+  PUBLIC_URL: z.string().url().optional().or(z.literal('').transform(() => undefined)),
+  ALLOWED_HOSTS: z.string().default(''),
   UPLOAD_MAX_BYTES: int(5 * 1024 * 1024, 1024, 100 * 1024 * 1024),
   UPLOAD_MAX_PIXELS: int(4096 * 4096, 1, 100_000_000),
+  UPLOAD_MAX_TOTAL_PIXELS: int(100_000_000, 1, 2_000_000_000),
+  ROOMS_PER_PERSON_PER_10MIN: int(10, 1, 1_000_000),
+  ROOMS_PER_IP_PER_10MIN: int(30, 1, 1_000_000),
+  UPLOADS_PER_PERSON_PER_MIN: int(20, 1, 1_000_000),
+  UPLOADS_PER_IP_PER_MIN: int(60, 1, 1_000_000),
+  SOCKETS_PER_PERSON: int(20, 1, 1_000_000),
+  SOCKETS_PER_IP: int(200, 1, 10_000_000),
+  VISITORS_PER_IP_PER_10MIN: int(100, 1, 10_000_000),
   ROOM_MAX_MEMBERS: int(100, 2, 100_000),
   ROOM_IDLE_MS: int(5 * 60_000, 0, 7 * 24 * 3_600_000),
   PRESENCE_GRACE_MS: int(5_000, 0, 600_000),
@@ -40,8 +50,17 @@ export interface Config {
   cookieSecret: string | undefined;
   trustProxy: boolean;
   allowedOrigins: string[];
+  /** The address people use to reach the app (its host is always an allowed Host), if set. */
+  publicUrl: string | undefined;
+  /** DNS names (exact, or ".example.com" for a domain and its subdomains, or "*") allowed in Host. */
+  allowedHosts: string[];
   uploadMaxBytes: number;
+  /** Largest picture (screen or any one frame), in pixels. */
   uploadMaxPixels: number;
+  /** Largest sum of frame pixels over a whole animation: what a viewer decodes per loop. */
+  uploadMaxTotalPixels: number;
+  /** Budgets per person (visitor identity) and per client IP address (IPv6: per /64). */
+  quotas: Quotas;
   /** The largest capacity a room may be created with. */
   roomMaxMembers: number;
   roomIdleMs: number;
@@ -60,7 +79,18 @@ export interface Config {
   embeddedDbRestartMs: number;
 }
 
+export interface Quotas {
+  roomsPer10Min: { person: number; ip: number };
+  uploadsPerMin: { person: number; ip: number };
+  /** Sockets open at once. */
+  sockets: { person: number; ip: number };
+  /** New visitor identities (stored sessions) one address may create per 10 minutes. */
+  visitorsPerIpPer10Min: number;
+}
+
 export class ConfigError extends Error {}
+
+const list = (raw: string) => raw.split(',').map((s) => s.trim()).filter(Boolean);
 
 function parseEnv<T extends z.ZodType>(schema: T, env: NodeJS.ProcessEnv): z.infer<T> {
   const parsed = schema.safeParse(env);
@@ -86,9 +116,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     uploadDir: path.resolve(e.UPLOAD_DIR),
     cookieSecret: e.COOKIE_SECRET || undefined,
     trustProxy: e.TRUST_PROXY === 'true' || e.TRUST_PROXY === '1',
-    allowedOrigins: e.ALLOWED_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
+    // The public address is the app's own origin wherever the request came in.
+    allowedOrigins: [...list(e.ALLOWED_ORIGINS), ...(e.PUBLIC_URL ? [new URL(e.PUBLIC_URL).origin] : [])],
+    publicUrl: e.PUBLIC_URL,
+    allowedHosts: list(e.ALLOWED_HOSTS).map((h) => h.toLowerCase()),
     uploadMaxBytes: e.UPLOAD_MAX_BYTES,
     uploadMaxPixels: e.UPLOAD_MAX_PIXELS,
+    // A total below the one-frame cap would only refuse single-frame GIFs the frame cap accepts.
+    uploadMaxTotalPixels: Math.max(e.UPLOAD_MAX_TOTAL_PIXELS, e.UPLOAD_MAX_PIXELS),
+    quotas: {
+      roomsPer10Min: { person: e.ROOMS_PER_PERSON_PER_10MIN, ip: e.ROOMS_PER_IP_PER_10MIN },
+      uploadsPerMin: { person: e.UPLOADS_PER_PERSON_PER_MIN, ip: e.UPLOADS_PER_IP_PER_MIN },
+      sockets: { person: e.SOCKETS_PER_PERSON, ip: e.SOCKETS_PER_IP },
+      visitorsPerIpPer10Min: e.VISITORS_PER_IP_PER_10MIN,
+    },
     roomMaxMembers: e.ROOM_MAX_MEMBERS,
     roomIdleMs: e.ROOM_IDLE_MS,
     presenceGraceMs: e.PRESENCE_GRACE_MS,

@@ -7,6 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { createChat } from './chat/create-chat.js';
 import type { EmbeddedDb } from './embedded-db/index.js';
 import type { Config } from './config.js';
+import { createErrorLog } from './error-log.js';
+import { hostPolicy } from './host-policy.js';
 import { createApp } from './http/app.js';
 import { createSessions, resolveCookieSecret } from './http/session.js';
 import { attachHub } from './realtime/hub.js';
@@ -29,7 +31,9 @@ export interface RunningServer {
 }
 
 export async function startServer(config: Config, log: (line: string) => void = console.log): Promise<RunningServer> {
-  const logError = (err: unknown) => console.error('[gif-chat]', err);
+  const errors = createErrorLog();
+  const logError = errors.logError;
+  const checkHost = hostPolicy(config.allowedHosts, config.publicUrl);
   await mkdir(config.dataDir, { recursive: true });
   await mkdir(config.uploadDir, { recursive: true });
 
@@ -55,9 +59,16 @@ export async function startServer(config: Config, log: (line: string) => void = 
       rootDir: ROOT_DIR,
       chat,
       sessions,
-      upload: { uploadDir: config.uploadDir, maxBytes: config.uploadMaxBytes, maxPixels: config.uploadMaxPixels },
+      upload: {
+        uploadDir: config.uploadDir,
+        maxBytes: config.uploadMaxBytes,
+        maxPixels: config.uploadMaxPixels,
+        maxTotalPixels: config.uploadMaxTotalPixels,
+      },
       cookieSecret,
       allowedOrigins: config.allowedOrigins,
+      checkHost,
+      quotas: config.quotas,
       trustProxy: config.trustProxy,
       logFormat: config.logFormat,
       production: config.env === 'production',
@@ -71,6 +82,8 @@ export async function startServer(config: Config, log: (line: string) => void = 
       sessions,
       allowedOrigins: config.allowedOrigins,
       trustProxy: config.trustProxy,
+      checkHost,
+      socketQuota: config.quotas.sockets,
       heartbeatMs: config.wsHeartbeatMs,
       maxPayload: config.wsMaxPayload,
       framesPer10s: config.wsFramesPer10s,
@@ -94,12 +107,14 @@ export async function startServer(config: Config, log: (line: string) => void = 
       embeddedDb: store.embedded,
       close: () =>
         (closing ??= (async () => {
+          errors.closing();
           const stopped = new Promise<void>((resolve) => http.close(() => resolve()));
           await hub.close();
           http.closeAllConnections();
           await stopped;
           chat.close();
           await store.close();
+          errors.closed();
         })()),
     };
   } catch (err) {

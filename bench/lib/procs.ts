@@ -37,6 +37,14 @@ function ourEnv(dataDir: string, extra: Record<string, string>): Record<string, 
     CHAT_PER_10S: '1000000',
     ROOM_MAX_MEMBERS: '100000',
     WS_FRAMES_PER_10S: '10000000',
+    // Thousands of simulated people, all from 127.0.0.1, some owning many rooms.
+    ROOMS_PER_PERSON_PER_10MIN: '1000000',
+    ROOMS_PER_IP_PER_10MIN: '1000000',
+    UPLOADS_PER_PERSON_PER_MIN: '1000000',
+    UPLOADS_PER_IP_PER_MIN: '1000000',
+    SOCKETS_PER_PERSON: '1000000',
+    SOCKETS_PER_IP: '10000000',
+    VISITORS_PER_IP_PER_10MIN: '10000000',
     ...extra,
   };
 }

@@ -65,6 +65,10 @@ export class WsConnection {
     if (this.stopped) return;
     window.clearTimeout(this.timer);
     this.timer = undefined;
+    if (!document.body.dataset.meId) {
+      void this.identify();
+      return;
+    }
     const ws = new WebSocket(this.url);
     this.ws = ws;
     ws.addEventListener('open', () => {
@@ -93,6 +97,23 @@ export class WsConnection {
     });
     // An error is always followed by close; the close handler does the work.
     ws.addEventListener('error', () => undefined);
+  }
+
+  /**
+   * A page shown before this visitor had an identity (the lobby on a first visit) has no session
+   * for the socket to use: GET /me makes one, then the socket can open.
+   */
+  private async identify(): Promise<void> {
+    try {
+      const res = await fetch('/me', { headers: { Accept: 'application/json' }, credentials: 'same-origin' });
+      if (!res.ok) throw new Error(`GET /me: ${res.status}`);
+      const body = (await res.json()) as { me: { id: string } };
+      document.body.dataset.meId = body.me.id;
+    } catch {
+      this.scheduleReconnect();
+      return;
+    }
+    this.connect();
   }
 
   private scheduleReconnect(): void {

@@ -16,6 +16,8 @@ export class CommandError extends Error {
 
 export const badValue = (msg: string) => new CommandError(2, 'BadValue', msg);
 export const failedToParse = (msg: string) => new CommandError(9, 'FailedToParse', msg);
+/** MongoDB's answer when a write cannot be stored because the disk is full. */
+export const outOfDiskSpace = () => new CommandError(14031, 'OutOfDiskSpace', 'No space left on device');
 export const namespaceNotFound = (msg = 'ns not found') => new CommandError(26, 'NamespaceNotFound', msg);
 
 /** A write error (per statement) as it appears in writeErrors[]. */

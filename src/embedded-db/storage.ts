@@ -3,6 +3,7 @@
 //   docs:    u32 collectionId + encoded _id -> document BSON (the _id index *is* this keyspace)
 //   index:   u32 indexId + encoded key fields + encoded _id -> encoded _id
 import { open, type Database, type RootDatabase } from 'lmdb';
+import { outOfDiskSpace } from './errors.js';
 import { afterPrefix } from './index-keys.js';
 
 export interface Storage {
@@ -36,12 +37,39 @@ export function openStorage(dir: string): Storage {
     catalog,
     docs,
     index,
-    write<T>(fn: () => T): Promise<T> {
-      return env.transaction(fn) as Promise<T>;
+    async write<T>(fn: () => T): Promise<T> {
+      try {
+        return (await env.transaction(fn)) as T;
+      } catch (err) {
+        throw (await commitCause(err)) ?? err;
+      }
     },
     async close() {
       await env.flushed;
       await env.close();
     },
   };
+}
+
+const CAUSE_WAIT_MS = 1000;
+const ENOSPC = 28;
+
+/**
+ * lmdb rejects a failed commit with "Commit failed (see commitError for details)" and gives the
+ * cause later, as a promise. A full disk is worth telling apart, as MongoDB does (OutOfDiskSpace):
+ * the app answers it with 503 and Retry-After instead of a 500.
+ */
+async function commitCause(err: unknown): Promise<Error | undefined> {
+  const pending = (err as { commitError?: unknown } | null)?.commitError;
+  if (!(pending instanceof Promise)) return undefined;
+  const cause: unknown = await Promise.race([
+    pending.then(
+      () => undefined,
+      (e: unknown) => e,
+    ),
+    new Promise((resolve) => setTimeout(resolve, CAUSE_WAIT_MS).unref()),
+  ]);
+  const c = cause as { code?: unknown; message?: unknown } | undefined;
+  const full = c?.code === ENOSPC || (typeof c?.message === 'string' && /No space left on device/i.test(c.message));
+  return full ? outOfDiskSpace() : undefined;
 }

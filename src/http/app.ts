@@ -7,10 +7,13 @@ import helmet from 'helmet';
 import morgan from 'morgan';
 import nunjucks from 'nunjucks';
 import type { Chat } from '../chat/create-chat.js';
-import { csrfProtection } from './csrf.js';
+import { hostRefusal, type HostCheck } from '../host-policy.js';
+import { csrfTokens } from './csrf.js';
 import { errorHandler, notFound } from './error-handler.js';
 import type { GifUploadOptions } from './gif-upload.js';
+import { HttpError } from './http-error.js';
 import { localeMiddleware } from './locale.js';
+import { RequestQuotas, type RequestQuotaLimits } from './request-quotas.js';
 import { gifRoutes } from './routes/gif-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { langRoutes } from './routes/lang-routes.js';
@@ -27,6 +30,8 @@ export interface AppDeps {
   upload: GifUploadOptions;
   cookieSecret: string;
   allowedOrigins: string[];
+  checkHost: (host: string | undefined) => HostCheck;
+  quotas: RequestQuotaLimits;
   trustProxy: boolean;
   logFormat: string;
   production: boolean;
@@ -70,26 +75,38 @@ export function createApp(deps: AppDeps): Express {
   // Before anything that can fail, so even a 404 for a static file gets a page in the right language.
   app.use(cookieParser(deps.cookieSecret));
   app.use(localeMiddleware);
+  // Every request, health checks included: a rebound DNS name must not reach anything.
+  app.use((req: Request, _res: Response, next: NextFunction) => {
+    const host = deps.checkHost(req.headers.host);
+    next(host.ok ? undefined : new HttpError(403, 'bad_host', hostRefusal(host.name)));
+  });
 
   app.use(healthRoutes(deps.isReady, deps.isLive));
   app.use(express.static(path.join(deps.rootDir, 'public'), { index: false, maxAge: deps.production ? '1h' : 0 }));
   app.use(gifRoutes(deps.upload.uploadDir));
 
+  const csrf = csrfTokens(deps.cookieSecret);
+  const quotas = new RequestQuotas(deps.quotas, deps.trustProxy);
   app.use(deps.sessions.middleware);
-  app.use(ensureVisitor);
-  app.use((req: Request, res: Response, next: NextFunction) => {
-    res.locals.me = req.session.visitor;
-    res.locals.csrfToken = req.session.csrfToken;
-    next();
-  });
   app.use(express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 20 }));
   app.use(express.json({ limit: '16kb' }));
-  app.use(csrfProtection(deps.allowedOrigins, deps.trustProxy));
+  app.use(csrf.protection(deps.allowedOrigins, deps.trustProxy));
+  // Only what needs an identity makes one (and so stores a session): see visitor.ts.
+  const identity = ensureVisitor(quotas);
+  app.use(['/me', '/room/:id'], identity);
+  app.post('/room', identity);
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    res.locals.me = req.session.visitor;
+    // A getter: the token (and its cookie, when there is no session) is made only for a page
+    // that is rendered, not for JSON answers or redirects.
+    Object.defineProperty(res.locals, 'csrfToken', { enumerable: true, get: () => csrf.tokenFor(req, res) });
+    next();
+  });
 
   app.use(lobbyRoutes(deps.chat.rooms));
   app.use(meRoutes(deps.chat.membership));
   app.use(langRoutes());
-  app.use(roomRoutes(deps.chat, deps.upload));
+  app.use(roomRoutes(deps.chat, deps.upload, quotas));
 
   app.use(notFound);
   app.use(errorHandler(deps.logError));

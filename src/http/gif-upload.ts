@@ -14,7 +14,10 @@ export interface UploadedGif extends GifInfo {
 export interface GifUploadOptions {
   uploadDir: string;
   maxBytes: number;
+  /** Largest picture or single frame, in pixels. */
   maxPixels: number;
+  /** Largest sum of all frames' pixels. */
+  maxTotalPixels: number;
 }
 
 const namesKey = Symbol('uploadNames');
@@ -53,7 +56,7 @@ export function gifUpload(opts: GifUploadOptions): RequestHandler {
       void (async () => {
         if (err) throw multerToHttp(err, opts.maxBytes);
         if (!req.file) throw new HttpError(400, 'no_file', 'Attach a GIF in the form field "gif".');
-        const info = await inspectGif(req.file.path, opts.maxPixels);
+        const info = await inspectGif(req.file.path, { maxPixels: opts.maxPixels, maxTotalPixels: opts.maxTotalPixels });
         res.locals.gif = { file: req.file.filename, ...info } satisfies UploadedGif;
       })().then(
         () => next(),

@@ -6,8 +6,8 @@ export class HttpError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
-    /** Sent as Retry-After: when trying again makes sense. */
-    readonly retryAfterSeconds?: number,
+    /** Sent as Retry-After: when trying again may work (429, 503). */
+    readonly retryAfterS?: number,
   ) {
     super(message);
     this.name = 'HttpError';

@@ -1,28 +1,30 @@
-// Slows password guessing on private rooms: wrong guesses are counted per session and per IP
-// address for each room; past the budget the answer is 429 until the window passes.
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+// Slows password guessing on private rooms: at most 5 guesses a minute per session and 20 per
+// client address, for each room. A guess takes its point *before* argon2 verifies it, so parallel
+// requests cannot all pass a check made before any was counted (100 at once: at most 5 are ever
+// verified, the rest get 429); a right password gives its point back. Once the budget is spent,
+// even the right password gets 429 until the window passes: otherwise the answer to a guess made
+// past the limit would still say whether it was right.
+import { Budget, type BudgetKeys } from './budget.js';
 import { HttpError } from './http-error.js';
 
+export const GUESSES_PER_MINUTE = { person: 5, ip: 20 };
+
 export class PasswordLimiter {
-  private readonly perSession = new RateLimiterMemory({ points: 5, duration: 60 });
-  private readonly perIp = new RateLimiterMemory({ points: 20, duration: 60 });
+  private readonly budget = new Budget({ ...GUESSES_PER_MINUTE, per: 60 });
 
-  /** Throws 429 if this session or address has used up its guesses for the room. */
-  async check(sid: string, ip: string, roomId: string): Promise<void> {
-    const [s, i] = await Promise.all([this.perSession.get(`${sid}:${roomId}`), this.perIp.get(`${ip}:${roomId}`)]);
-    const blocked = [s, i].find((r) => r && r.remainingPoints <= 0);
-    if (blocked) throw this.tooMany(blocked);
+  /** Takes one guess at this room's password; throws 429 if this session or address has none left. */
+  async take(sid: string, address: string, roomId: string): Promise<BudgetKeys> {
+    const keys = { person: `${sid}:${roomId}`, ip: `${address}:${roomId}` };
+    const refused = await this.budget.take(keys);
+    if (refused) {
+      const s = refused.retryAfterS;
+      throw new HttpError(429, 'too_many_guesses', `Too many wrong passwords; try again in ${s} s.`, s);
+    }
+    return keys;
   }
 
-  async wrongGuess(sid: string, ip: string, roomId: string): Promise<void> {
-    await Promise.all([
-      this.perSession.penalty(`${sid}:${roomId}`, 1),
-      this.perIp.penalty(`${ip}:${roomId}`, 1),
-    ]);
-  }
-
-  private tooMany(res: RateLimiterRes): HttpError {
-    const seconds = Math.ceil(res.msBeforeNext / 1000);
-    return new HttpError(429, 'too_many_guesses', `Too many wrong passwords; try again in ${seconds} s.`);
+  /** The guess was right: it does not count against the budget. */
+  giveBack(keys: BudgetKeys): Promise<void> {
+    return this.budget.giveBack(keys);
   }
 }

@@ -4,6 +4,8 @@ import type { Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { Chat } from '../chat/create-chat.js';
+import { addressKey, clientAddress } from '../client-address.js';
+import type { HostCheck } from '../host-policy.js';
 import { parseClientFrame } from '../shared/protocol.js';
 import { broadcast, broadcastRoomMessage } from './broadcast.js';
 import { Client } from './client.js';
@@ -11,12 +13,16 @@ import { FrameHandler, reply } from './frame-handler.js';
 import { FrameLimits } from './frame-limits.js';
 import { RoomRegistry } from './room-registry.js';
 import { checkUpgrade, refuseUpgrade, type SessionAccess } from './session-gate.js';
+import { SocketQuota, type SocketQuotaLimits } from './socket-quota.js';
 
 export interface HubOptions {
   chat: Chat;
   sessions: SessionAccess;
   allowedOrigins: string[];
   trustProxy: boolean;
+  checkHost: (host: string | undefined) => HostCheck;
+  /** Sockets open at once per person and per client address. */
+  socketQuota: SocketQuotaLimits;
   heartbeatMs: number;
   maxPayload: number;
   /** Frames of any kind one connection may send per 10 s before it is closed. */
@@ -41,6 +47,7 @@ export function attachHub(server: Server, opts: HubOptions): Hub {
   const registry = new RoomRegistry();
   const clients = new Map<string, Client>();
   const limits = new FrameLimits(opts.framesPer10s);
+  const quota = new SocketQuota(opts.socketQuota);
   const handler = new FrameHandler(opts.chat, registry, opts.sessions, opts.logError);
   const { events } = opts.chat;
 
@@ -76,14 +83,23 @@ export function attachHub(server: Server, opts: HubOptions): Hub {
     // A named function, not a closure: a closure here would share this handler's scope and keep
     // the upgrade request (with its parsed session) alive as long as the socket lives.
     socket.on('error', destroySocket);
-    checkUpgrade(req, opts.sessions, opts.allowedOrigins, opts.trustProxy).then(
+    checkUpgrade(req, opts).then(
       (gate) => {
-        if (!gate.ok) return refuseUpgrade(socket, gate.status);
+        if (!gate.ok) return refuseUpgrade(socket, gate);
+        const place = quota.take(gate.person.id, addressKey(clientAddress(req, opts.trustProxy)));
+        if ('refused' in place) {
+          const who = place.refused === 'person' ? 'you have' : 'your address has';
+          const most = opts.socketQuota[place.refused];
+          const message = `Too many open connections: ${who} ${most}. Close a tab and try again.`;
+          return refuseUpgrade(socket, { status: 429, message, retryAfterS: 10 });
+        }
+        // The raw socket closes whether the handshake completes or not.
+        socket.once('close', place.release);
         wss.handleUpgrade(req, socket, head, (ws) => connected(ws, new Client(ws, gate.person, gate.sid)));
       },
       (err: unknown) => {
         opts.logError(err);
-        refuseUpgrade(socket, 503);
+        refuseUpgrade(socket, { status: 503 });
       },
     );
   });

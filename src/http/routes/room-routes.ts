@@ -13,6 +13,7 @@ import { HttpError, toHttpError } from '../http-error.js';
 import { errorText } from '../locale.js';
 import { wantsHtml } from '../negotiate.js';
 import { PasswordLimiter } from '../password-limiter.js';
+import type { RequestQuotas } from '../request-quotas.js';
 import { saveSession } from '../session.js';
 import { grantsOf, visitorOf } from '../visitor.js';
 
@@ -38,7 +39,7 @@ function parseMax(raw: string | number | undefined): number {
   return Number.isFinite(n) ? n : NaN;
 }
 
-export function roomRoutes(chat: Chat, upload: GifUploadOptions): Router {
+export function roomRoutes(chat: Chat, upload: GifUploadOptions, quotas: RequestQuotas): Router {
   const router = Router();
   const { rooms, messages, membership, access } = chat;
   const guesses = new PasswordLimiter();
@@ -57,6 +58,8 @@ export function roomRoutes(chat: Chat, upload: GifUploadOptions): Router {
   router.post('/room', async (req, res) => {
     const body = createSchema.safeParse(req.body ?? {});
     const input = body.success ? body.data : { title: '', max: undefined, password: '' };
+    // Counted before the argon2 hash is made, so parallel requests cannot overspend.
+    const spent = await quotas.takeRoom(req);
     try {
       if (!body.success) throw new ChatError('invalid', 'The form was not filled in correctly.');
       const room = await rooms.create(
@@ -66,7 +69,10 @@ export function roomRoutes(chat: Chat, upload: GifUploadOptions): Router {
       if (wantsHtml(req)) return res.redirect(303, `/room/${room.id}`);
       return res.status(201).json({ room: rooms.summary(room) });
     } catch (err) {
-      if (!(err instanceof ChatError && err.code === 'invalid') || !wantsHtml(req)) throw err;
+      const invalid = err instanceof ChatError && err.code === 'invalid';
+      // A form filled in wrong made no hash and no room: it does not count.
+      if (invalid) await quotas.giveBackRoom(spent);
+      if (!invalid || !wantsHtml(req)) throw err;
       res.status(400).render('room-new', {
         pageTitle: res.locals.t('create.title'),
         values: { title: input.title, max: String(input.max ?? '10') },
@@ -98,16 +104,15 @@ export function roomRoutes(chat: Chat, upload: GifUploadOptions): Router {
     const room = await rooms.require(req.params.id);
     const body = req.body as Record<string, unknown> | undefined;
     const attempt = typeof body?.password === 'string' ? body.password : '';
-    const ip = req.ip ?? 'unknown';
     try {
-      await guesses.check(req.sessionID, ip, room.id);
-      await rooms.unlock(room, attempt).catch(async (err: unknown) => {
-        await guesses.wrongGuess(req.sessionID, ip, room.id);
-        throw err;
-      });
+      // The guess is counted before argon2 checks it and given back only if it was right.
+      const guess = await guesses.take(req.sessionID, quotas.address(req), room.id);
+      await rooms.unlock(room, attempt);
+      await guesses.giveBack(guess);
     } catch (err) {
       const httpErr = toHttpError(err);
       if (!httpErr || (httpErr.status !== 401 && httpErr.status !== 429) || !wantsHtml(req)) throw err;
+      if (httpErr.retryAfterS !== undefined) res.set('Retry-After', String(httpErr.retryAfterS));
       return res.status(httpErr.status).render('room-password', {
         pageTitle: room.title,
         room: { id: room.id, title: room.title },
@@ -156,6 +161,7 @@ export function roomRoutes(chat: Chat, upload: GifUploadOptions): Router {
       await admittedRoom(req);
       next();
     },
+    quotas.uploadGate,
     gifUpload(upload),
     async (req, res) => {
       const gif = uploadedGif(res);

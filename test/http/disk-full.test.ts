@@ -1,0 +1,106 @@
+// A full disk is the server's passing problem, not the client's fault and not a crash: an upload
+// or a chat that cannot be written gets 503 with Retry-After and a sentence, the log gets one line,
+// no partial file stays, and writes work again once there is room. The disks are real: tiny tmpfs
+// mounts filled to the last byte (mounting needs root; elsewhere the test says why it skips).
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, readdir, rm, rmdir, statfs, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { startTestServer } from '../helpers/server.js';
+import { makeGif, Visitor } from '../helpers/visitor.js';
+
+/** A fresh tmpfs of `size`, or the reason there cannot be one here. */
+async function tinyDisk(size: string): Promise<{ dir: string; unmount(): Promise<void> } | string> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'gifchat-full-'));
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir], { stdio: 'pipe' });
+  } catch (err) {
+    await rmdir(dir);
+    return `cannot mount a tmpfs here (needs root): ${(err as Error).message.split('\n')[0]}`;
+  }
+  return {
+    dir,
+    async unmount() {
+      execFileSync('umount', [dir]);
+      await rmdir(dir);
+    },
+  };
+}
+
+/** Takes every free byte of the filesystem at `dir`. */
+async function fill(dir: string): Promise<string> {
+  const { bavail, bsize } = await statfs(dir);
+  const filler = path.join(dir, 'filler');
+  await writeFile(filler, Buffer.alloc(bavail * bsize));
+  return filler;
+}
+
+function captureErrors(): { lines: string[]; restore(): void } {
+  const original = console.error;
+  const lines: string[] = [];
+  console.error = (...args: unknown[]) => lines.push(args.map((a) => (a instanceof Error ? a.stack : String(a))).join(' '));
+  return { lines, restore: () => (console.error = original) };
+}
+
+async function assertDiskFull(res: Response): Promise<void> {
+  assert.equal(res.status, 503);
+  assert.equal(res.headers.get('retry-after'), '60');
+  const body = (await res.json()) as { error: { code: string; message: string } };
+  assert.equal(body.error.code, 'disk_full');
+  assert.match(body.error.message, /out of disk space/);
+}
+
+describe('a full disk', () => {
+  it('an upload to a full upload folder gets 503 with Retry-After and leaves no file', async (t) => {
+    const disk = await tinyDisk('256k');
+    if (typeof disk === 'string') return t.skip(disk);
+    const srv = await startTestServer({ UPLOAD_DIR: disk.dir, UPLOAD_MAX_BYTES: '1048576' });
+    const log = captureErrors();
+    try {
+      const v = await Visitor.create(srv.baseUrl);
+      const roomId = await v.createRoom('full');
+      const filler = await fill(disk.dir);
+      const form = new FormData();
+      form.append('gif', new Blob([Buffer.concat([makeGif(), Buffer.alloc(100_000)])], { type: 'image/gif' }), 'x.gif');
+      await assertDiskFull(await v.fetch(`/room/${roomId}/gif`, { method: 'POST', body: form }));
+      assert.deepEqual(await readdir(disk.dir), ['filler']);
+      assert.equal(log.lines.length, 1, log.lines.join('\n'));
+      assert.match(log.lines[0]!, /gif: 503, the disk is full/);
+
+      await rm(filler);
+      const again = new FormData();
+      again.append('gif', new Blob([makeGif()], { type: 'image/gif' }), 'x.gif');
+      assert.equal((await v.fetch(`/room/${roomId}/gif`, { method: 'POST', body: again })).status, 201);
+    } finally {
+      log.restore();
+      await srv.close();
+      await disk.unmount();
+    }
+  });
+
+  it('a chat the database cannot store for lack of disk gets 503 with Retry-After, and works again after', async (t) => {
+    const disk = await tinyDisk('16m');
+    if (typeof disk === 'string') return t.skip(disk);
+    const uploads = await mkdtemp(path.join(tmpdir(), 'gifchat-full-up-'));
+    const srv = await startTestServer({ DATA_DIR: disk.dir, UPLOAD_DIR: uploads });
+    const log = captureErrors();
+    try {
+      const v = await Visitor.create(srv.baseUrl);
+      const roomId = await v.createRoom('full db');
+      const filler = await fill(disk.dir);
+      await assertDiskFull(await v.postJson(`/room/${roomId}/chat`, { chat: 'x'.repeat(1000) }));
+      assert.ok(log.lines.some((l) => /chat: 503, the disk is full/.test(l)), log.lines.join('\n'));
+      assert.ok(!log.lines.some((l) => /\[gif-chat\][\s\S]*\n\s+at /.test(l)), 'no stack trace from the app');
+
+      await rm(filler);
+      assert.equal((await v.postJson(`/room/${roomId}/chat`, { chat: 'room again' })).status, 201);
+    } finally {
+      log.restore();
+      await srv.close();
+      await disk.unmount();
+      await rm(uploads, { recursive: true, force: true });
+    }
+  });
+});
