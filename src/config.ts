@@ -34,6 +34,7 @@ const envSchema = z.object({
   WS_HEARTBEAT_MS: int(30_000, 50, 600_000),
   WS_MAX_PAYLOAD: int(16 * 1024, 1024, 1024 * 1024),
   CHAT_PER_10S: int(20, 1, 1_000_000),
+  CHAT_PER_IP_PER_10S: int(100, 1, 10_000_000),
   WS_FRAMES_PER_10S: int(120, 10, 10_000_000),
   LOG_FORMAT: z.string().default(''),
   DB_OP_TIMEOUT_MS: int(5_000, 100, 600_000),
@@ -69,6 +70,8 @@ export interface Config {
   wsMaxPayload: number;
   /** Chats and whispers one person may send per 10 s, over the socket and HTTP together. */
   chatPer10s: number;
+  /** Chats and whispers everyone from one address may send per 10 s together. */
+  chatPerIpPer10s: number;
   /** Frames of any kind one connection may send per 10 s before it is closed with 1008. */
   wsFramesPer10s: number;
   /** morgan format, or 'none' to log no requests. */
@@ -136,6 +139,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     wsHeartbeatMs: e.WS_HEARTBEAT_MS,
     wsMaxPayload: e.WS_MAX_PAYLOAD,
     chatPer10s: e.CHAT_PER_10S,
+    chatPerIpPer10s: e.CHAT_PER_IP_PER_10S,
     wsFramesPer10s: e.WS_FRAMES_PER_10S,
     logFormat: e.LOG_FORMAT || (production ? 'combined' : e.NODE_ENV === 'test' ? 'none' : 'dev'),
     dbOpTimeoutMs: e.DB_OP_TIMEOUT_MS,

@@ -51,6 +51,7 @@ export async function startServer(config: Config, log: (line: string) => void = 
       roomMaxMembers: config.roomMaxMembers,
       presenceGraceMs: config.presenceGraceMs,
       chatPer10s: config.chatPer10s,
+      chatPerIpPer10s: config.chatPerIpPer10s,
       onError: logError,
     });
     const cookieSecret = await resolveCookieSecret(config.cookieSecret, config.dataDir);

@@ -34,7 +34,7 @@ function ourEnv(dataDir: string, extra: Record<string, string>): Record<string, 
     DATA_DIR: dataDir,
     UPLOAD_DIR: path.join(dataDir, 'uploads'),
     LOG_FORMAT: 'none',
-    CHAT_PER_10S: '1000000',
+    CHAT_PER_10S: '1000000', CHAT_PER_IP_PER_10S: '10000000',
     ROOM_MAX_MEMBERS: '100000',
     WS_FRAMES_PER_10S: '10000000',
     // Thousands of simulated people, all from 127.0.0.1, some owning many rooms.

@@ -16,6 +16,8 @@ export interface ChatOptions {
   presenceGraceMs: number;
   /** Chats and whispers one person may send per 10 s, whatever the path. */
   chatPer10s: number;
+  /** The same for everyone from one address together. */
+  chatPerIpPer10s: number;
   onError: (err: unknown) => void;
 }
 
@@ -34,7 +36,7 @@ export async function createChat(opts: ChatOptions): Promise<Chat> {
   const events = new ChatEvents();
   const messages = new MessageService(events);
   const presence = new Presence(opts.presenceGraceMs, (roomId, person) => membership.gone(roomId, person));
-  const access = new RoomAccess(presence, { chatPer10s: opts.chatPer10s });
+  const access = new RoomAccess(presence, { chatPer10s: opts.chatPer10s, chatPerIpPer10s: opts.chatPerIpPer10s });
   const rooms = new RoomService(events, presence, access, opts.uploadDir, opts.roomMaxMembers);
   const membership = new Membership(events, messages, presence, access, {
     idleMs: opts.roomIdleMs,

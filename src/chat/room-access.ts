@@ -13,6 +13,8 @@ export type Grants = ReadonlySet<string>;
 export interface RoomAccessOptions {
   /** Chat messages and whispers one person may send per 10 s, over the socket and HTTP together. */
   chatPer10s: number;
+  /** The same for everyone from one address together: new identities do not buy more. */
+  chatPerIpPer10s: number;
 }
 
 export class RoomAccess {
@@ -21,13 +23,15 @@ export class RoomAccess {
    * before the ban was stored must not slip through while the write is in flight.
    */
   private readonly bans = new Map<string, Set<string>>();
-  private readonly chatLimiter: RateLimiterMemory;
+  private readonly chatPerPerson: RateLimiterMemory;
+  private readonly chatPerAddress: RateLimiterMemory;
 
   constructor(
     private readonly presence: Presence,
     opts: RoomAccessOptions,
   ) {
-    this.chatLimiter = new RateLimiterMemory({ points: opts.chatPer10s, duration: 10 });
+    this.chatPerPerson = new RateLimiterMemory({ points: opts.chatPer10s, duration: 10 });
+    this.chatPerAddress = new RateLimiterMemory({ points: opts.chatPerIpPer10s, duration: 10 });
   }
 
   /**
@@ -90,10 +94,11 @@ export class RoomAccess {
     this.bans.delete(roomId);
   }
 
-  /** Counts one chat or whisper against the person's budget, whichever path it came by. */
-  async takeChat(personId: string): Promise<void> {
+  /** Counts one chat or whisper against the person's and their address's budgets, whichever path it came by. */
+  async takeChat(personId: string, address: string): Promise<void> {
     try {
-      await this.chatLimiter.consume(personId);
+      await this.chatPerAddress.consume(address);
+      await this.chatPerPerson.consume(personId);
     } catch (res) {
       const ms = (res as { msBeforeNext?: number }).msBeforeNext ?? 1000;
       throw new ChatError('rate_limited', `You are sending too fast; wait ${Math.ceil(ms / 1000)} s.`, ms);

@@ -27,6 +27,8 @@ export class Client {
     readonly ws: WebSocket,
     public person: Person,
     readonly sid: string,
+    /** The client's address key (an IPv4 address or an IPv6 /64), for per-address budgets. */
+    readonly address: string,
   ) {}
 
   /** Made on first use: most sockets never type, and the hub may hold many idle ones. */

@@ -93,14 +93,14 @@ export class FrameHandler {
         // A chat needs no database read first: the socket is in the room only while the room
         // exists and lets it in (deletion, a kick or a leave take it out of the registry).
         const room = this.joinedRoomId(client, frame.roomId);
-        await this.chat.access.takeChat(client.person.id);
+        await this.chat.access.takeChat(client.person.id, client.address);
         this.joinedRoomId(client, frame.roomId);
         this.acknowledge(client, frame.clientId, this.chat.messages.postChat(room, client.person, frame.text, frame.clientId));
         return;
       }
       case 'whisper': {
         const room = await this.joinedRoom(client, frame.roomId);
-        await this.chat.access.takeChat(client.person.id);
+        await this.chat.access.takeChat(client.person.id, client.address);
         this.joinedRoomId(client, frame.roomId);
         const to = this.member(room.id, frame.to);
         this.acknowledge(client, frame.clientId, this.chat.messages.postWhisper(room, client.person, to, frame.text, frame.clientId));

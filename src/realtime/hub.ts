@@ -86,7 +86,8 @@ export function attachHub(server: Server, opts: HubOptions): Hub {
     checkUpgrade(req, opts).then(
       (gate) => {
         if (!gate.ok) return refuseUpgrade(socket, gate);
-        const place = quota.take(gate.person.id, addressKey(clientAddress(req, opts.trustProxy)));
+        const address = addressKey(clientAddress(req, opts.trustProxy));
+        const place = quota.take(gate.person.id, address);
         if ('refused' in place) {
           const who = place.refused === 'person' ? 'you have' : 'your address has';
           const most = opts.socketQuota[place.refused];
@@ -95,7 +96,7 @@ export function attachHub(server: Server, opts: HubOptions): Hub {
         }
         // The raw socket closes whether the handshake completes or not.
         socket.once('close', place.release);
-        wss.handleUpgrade(req, socket, head, (ws) => connected(ws, new Client(ws, gate.person, gate.sid)));
+        wss.handleUpgrade(req, socket, head, (ws) => connected(ws, new Client(ws, gate.person, gate.sid, address)));
       },
       (err: unknown) => {
         opts.logError(err);

@@ -25,6 +25,7 @@ describe('membership', () => {
       roomMaxMembers: 10,
       presenceGraceMs: 50,
       chatPer10s: 20,
+      chatPerIpPer10s: 100,
       onError: () => undefined,
     });
   });

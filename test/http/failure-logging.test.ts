@@ -29,7 +29,7 @@ describe('failures that are not the server’s', () => {
       UPLOAD_DIR: path.join(dataDir, 'up'),
       MONGO_URL: '',
       LOG_FORMAT: 'none',
-      CHAT_PER_10S: '1000000',
+      CHAT_PER_10S: '1000000', CHAT_PER_IP_PER_10S: '10000000',
       WS_FRAMES_PER_10S: '10000000',
     };
     const started = await startProcess('main.js', env, /listening on (http:\/\/\S+)/);

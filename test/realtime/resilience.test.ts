@@ -55,7 +55,7 @@ describe('resilience', () => {
     const dataDir = await mkdtemp(path.join(tmpdir(), 'gifchat-kill9-'));
     // One port for every restart: the visitor's page (its Origin) stays the same.
     const port = String(await freePort());
-    const env = { NODE_ENV: 'test', PORT: port, HOST: '127.0.0.1', DATA_DIR: dataDir, UPLOAD_DIR: path.join(dataDir, 'up'), MONGO_URL: '', LOG_FORMAT: 'none', CHAT_PER_10S: '1000000', WS_FRAMES_PER_10S: '10000000' };
+    const env = { NODE_ENV: 'test', PORT: port, HOST: '127.0.0.1', DATA_DIR: dataDir, UPLOAD_DIR: path.join(dataDir, 'up'), MONGO_URL: '', LOG_FORMAT: 'none', CHAT_PER_10S: '1000000', CHAT_PER_IP_PER_10S: '10000000', WS_FRAMES_PER_10S: '10000000' };
     const ready = /listening on (http:\/\/\S+)/;
     const start = async () => {
       const { child, match } = await startProcess('main.js', env, ready);

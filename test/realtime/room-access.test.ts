@@ -141,6 +141,33 @@ describe('room access on every path', () => {
   });
 });
 
+describe('one chat budget per address', () => {
+  let srv: TestServer;
+  before(async () => {
+    srv = await startTestServer({ CHAT_PER_10S: '100', CHAT_PER_IP_PER_10S: '5' });
+  });
+  after(async () => {
+    await srv.close();
+  });
+
+  it('new identities from one address buy no more chats', async () => {
+    const first = await Visitor.create(srv.baseUrl);
+    const roomId = await first.createRoom('one address');
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      // A fresh identity each time, as a script making new sessions would.
+      const v = i === 0 ? first : await Visitor.create(srv.baseUrl);
+      for (let j = 0; j < 2; j++) statuses.push((await v.postJson(`/room/${roomId}/chat`, { chat: `${i}.${j}` })).status);
+    }
+    assert.deepEqual(statuses, [201, 201, 201, 201, 201, 429, 429, 429]);
+    const socket = await (await Visitor.create(srv.baseUrl)).socket(srv.wsUrl);
+    await socket.join(roomId);
+    socket.send({ type: 'chat', roomId, text: 'over the socket too', clientId: 'ip-1' });
+    assert.equal((await socket.next('error', (f) => f.clientId === 'ip-1')).code, 'rate_limited');
+    socket.close();
+  });
+});
+
 describe('names and text', () => {
   let srv: TestServer;
   before(async () => {

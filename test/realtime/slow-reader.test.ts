@@ -7,7 +7,7 @@ import { Visitor } from '../helpers/visitor.js';
 
 describe('slow reader', () => {
   it('drops a reader that fell behind; a fast reader still gets every message in order', async () => {
-    const srv = await startTestServer({ CHAT_PER_10S: '1000000', WS_FRAMES_PER_10S: '10000000' });
+    const srv = await startTestServer({ CHAT_PER_10S: '1000000', CHAT_PER_IP_PER_10S: '10000000', WS_FRAMES_PER_10S: '10000000' });
     try {
       const [a, b, c] = await Promise.all([0, 1, 2].map(() => Visitor.create(srv.baseUrl)));
       const roomId = await a!.createRoom('backpressure');

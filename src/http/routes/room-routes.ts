@@ -148,7 +148,7 @@ export function roomRoutes(chat: Chat, upload: GifUploadOptions, quotas: Request
     const body = chatSchema.safeParse(req.body ?? {});
     if (!body.success) throw new HttpError(400, 'invalid', 'Send JSON like {"chat": "hello"}.');
     const me = visitorOf(req);
-    await access.takeChat(me.id);
+    await access.takeChat(me.id, quotas.address(req));
     // A kick may have landed while the budget was counted.
     access.admit(room, me, grantsOf(req));
     const posted = await messages.postChat(room, me, body.data.chat, body.data.clientId);
