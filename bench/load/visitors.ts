@@ -1,4 +1,5 @@
 // gif-chat visitors over real HTTP: GET /me gives a session cookie and a CSRF token.
+import WebSocket from 'ws';
 export interface Session {
   cookie: string;
   csrfToken: string;
@@ -21,6 +22,20 @@ export async function createRoom(s: Session, title: string, max: number): Promis
   });
   if (res.status !== 201) throw new Error(`POST /room: ${res.status} ${await res.text()}`);
   return ((await res.json()) as { room: { id: string } }).room.id;
+}
+
+/** Opens a socket in the room, as the room's page does: posting over HTTP needs a place in it. */
+export function enterRoom(s: Session, roomId: string): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`${s.origin.replace(/^http/, 'ws')}/ws`, { headers: { cookie: s.cookie, origin: s.origin } });
+    ws.once('open', () => ws.send(JSON.stringify({ type: 'join', roomId })));
+    ws.on('message', (data: Buffer) => {
+      const frame = JSON.parse(data.toString()) as { type: string; roomId?: string; message?: string };
+      if (frame.type === 'joined' && frame.roomId === roomId) resolve(ws);
+      else if (frame.type === 'error') reject(new Error(`join: ${frame.message ?? ''}`));
+    });
+    ws.once('error', reject);
+  });
 }
 
 /** Runs `fn` over `items` with at most `limit` in flight. */

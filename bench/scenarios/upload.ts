@@ -4,6 +4,7 @@
 import type { Scale } from '../lib/scale.js';
 import { startBenchServer } from '../lib/procs.js';
 import { round, sleep } from '../lib/stats.js';
+import { enterRoom } from '../load/visitors.js';
 import { fillRoom } from './room.js';
 
 export interface UploadResult {
@@ -33,6 +34,7 @@ export async function upload(scale: Scale): Promise<UploadResult> {
   const server = await startBenchServer('us', { UPLOAD_MAX_BYTES: String(Math.max(scale.uploadBytes, 1024)) });
   const room = await fillRoom(server, scale.uploadMembers, scale.loadProcesses, scale.tabsPerVisitor, 0);
   const gif = bigGif(scale.uploadBytes - 4096);
+  const ownerSocket = await enterRoom(room.owner!, room.roomId);
   try {
     await sleep(500);
     let worstDelta = 0;
@@ -67,6 +69,7 @@ export async function upload(scale: Scale): Promise<UploadResult> {
       peakRssMbDelta: round(worstDelta / 1024 / 1024, 2),
     };
   } finally {
+    ownerSocket.close();
     await room.close();
     await server.stop();
   }

@@ -8,6 +8,8 @@ export type ChatErrorCode =
   /** The owner removed this person from the room; they may not come back. */
   | 'banned'
   | 'room_full'
+  /** Posting needs a place in the room (the page open, a socket joined). */
+  | 'not_joined'
   | 'invalid'
   | 'conflict'
   | 'wrong_password'

@@ -78,6 +78,17 @@ export class RoomAccess {
     }
   }
 
+  /**
+   * Posting needs a place in the room (its page open, a socket joined), whichever path the post
+   * takes: so everyone who writes is in the member list, and the owner can remove them.
+   */
+  requireMember(room: RoomRecord, person: Person): void {
+    if (this.isBanned(room, person.id)) throw new ChatError('banned', 'The owner removed you from this room.');
+    if (!this.presence.has(room.id, person.id)) {
+      throw new ChatError('not_joined', 'Open the room before posting to it: only people in the room can post.');
+    }
+  }
+
   requireOwner(room: RoomRecord, person: Person, what: string): void {
     if (room.owner.id !== person.id) throw new ChatError('forbidden', `Only the owner can ${what}.`);
   }

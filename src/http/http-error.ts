@@ -19,6 +19,7 @@ const STATUS: Record<ChatErrorCode, number> = {
   forbidden: 403,
   banned: 403,
   room_full: 403,
+  not_joined: 403,
   invalid: 400,
   conflict: 409,
   wrong_password: 401,

@@ -14,6 +14,7 @@ const CODES: Record<ChatErrorCode, ErrorCode> = {
   forbidden: 'forbidden',
   banned: 'forbidden',
   room_full: 'room_full',
+  not_joined: 'not_joined',
   invalid: 'bad_frame',
   conflict: 'conflict',
   wrong_password: 'forbidden',

@@ -49,6 +49,13 @@ export class Visitor {
   socket(wsUrl: string, headers: Record<string, string> = {}): Promise<TestSocket> {
     return TestSocket.open(wsUrl, { cookie: this.cookie, origin: this.baseUrl, ...headers });
   }
+
+  /** Opens the room as its page does (a socket joined to it): posting needs a place in the room. */
+  async enter(roomId: string): Promise<TestSocket> {
+    const socket = await this.socket(`${this.baseUrl.replace(/^http/, 'ws')}/ws`);
+    await socket.join(roomId);
+    return socket;
+  }
 }
 
 /** A ws client that queues frames so tests can await the next one of a type. */

@@ -85,10 +85,12 @@ describe('abuse quotas', () => {
     await withServer({ UPLOADS_PER_PERSON_PER_MIN: '2', UPLOADS_PER_IP_PER_MIN: '3' }, async (srv) => {
       const a = await Visitor.create(srv.baseUrl);
       const roomId = await a.createRoom('gifs');
+      await a.enter(roomId);
       const first = await Promise.all([0, 1, 2, 3].map(() => upload(a, roomId)));
       assert.deepEqual(statusesOf(first), [201, 201, 429, 429]);
       await assertTooMany(first.find((r) => r.status === 429)!, /You have uploaded 2 GIFs/);
       const b = await Visitor.create(srv.baseUrl);
+      await b.enter(roomId);
       assert.equal((await upload(b, roomId)).status, 201);
       await assertTooMany(await upload(b, roomId), /from your network/);
       assert.equal((await readdir(srv.uploadDir)).filter((f) => f.endsWith('.gif')).length, 3);

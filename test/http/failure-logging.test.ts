@@ -61,6 +61,7 @@ describe('failures that are not the server’s', () => {
   it('logs one line for an upload the client abandons, and keeps no part of it', async () => {
     const v = await Visitor.create(url);
     const roomId = await v.createRoom('abandoned');
+    await v.enter(roomId);
     const logBefore = output().length;
     const { port } = new URL(url);
     const boundary = 'gifchat-abandon';
@@ -85,6 +86,7 @@ describe('failures that are not the server’s', () => {
   it('a SIGTERM during a burst of chats logs at most one line about what it interrupted', async () => {
     const v = await Visitor.create(url);
     const roomId = await v.createRoom('burst');
+    await v.enter(roomId);
     const ws = await v.socket(url.replace('http', 'ws') + '/ws');
     await ws.join(roomId);
     let acks = 0;

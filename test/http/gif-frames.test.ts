@@ -55,6 +55,7 @@ describe('GIF frames against the pixel caps', () => {
     });
     v = await Visitor.create(srv.baseUrl);
     roomId = await v.createRoom('frames');
+    await v.enter(roomId);
   });
   after(async () => {
     await srv.close();

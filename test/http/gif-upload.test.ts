@@ -27,6 +27,7 @@ describe('GIF uploads', () => {
     const a = await Visitor.create(srv.baseUrl);
     const b = await Visitor.create(srv.baseUrl);
     const roomId = await a.createRoom('gifs');
+    await a.enter(roomId);
     const wa = await a.socket(srv.wsUrl);
     const wb = await b.socket(srv.wsUrl);
     for (const w of [wa, wb]) {
@@ -54,6 +55,7 @@ describe('GIF uploads', () => {
   it('refuses what is not a GIF, too large, too many pixels, or missing — leaving nothing on disk', async () => {
     const a = await Visitor.create(srv.baseUrl);
     const roomId = await a.createRoom('refusals');
+    await a.enter(roomId);
     const before = await readdir(srv.uploadDir);
     const cases: Array<[string, Promise<Response>, number]> = [
       ['png named .gif', upload(a, roomId, PNG, 'cat.gif'), 415],

@@ -12,6 +12,7 @@ describe('hostile HTTP', () => {
     srv = await startTestServer();
     v = await Visitor.create(srv.baseUrl);
     roomId = await v.createRoom('target');
+    await v.enter(roomId);
   });
   after(async () => {
     await srv.close();
@@ -73,6 +74,7 @@ describe('hostile HTTP', () => {
 
   it('renders hostile titles and messages escaped in server-rendered pages', async () => {
     const xssRoom = await v.createRoom('<img src=x onerror=alert(1)>');
+    await v.enter(xssRoom);
     await v.postJson(`/room/${xssRoom}/chat`, { chat: '<script>alert("x")</script>' });
     const lobby = await (await v.fetch('/', { headers: { accept: 'text/html' } })).text();
     assert.doesNotMatch(lobby, /<img src=x/);

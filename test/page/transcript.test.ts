@@ -61,6 +61,8 @@ describe('the transcript in a browser', { skip: skipBrowserTests }, () => {
     [server, browser] = await Promise.all([startTestServer(env()), launchBrowser()]);
     poster = await Visitor.create(server.baseUrl);
     roomId = await poster.createRoom('Long history');
+    // The poster posts over HTTP, which needs a place in the room, as an open page has.
+    await poster.enter(roomId);
     for (let i = 1; i <= 70; i++) await post(`seed message ${i}`);
     reader = await newVisitor(browser, server.baseUrl, { width: 900, height: 600 });
     // Headless tabs are never hidden; let the test hide this one as switching tabs would.
@@ -157,6 +159,7 @@ describe('the transcript in a browser', { skip: skipBrowserTests }, () => {
     assert.equal(await mine.count(), 1);
 
     // Rejoined: live messages flow again (the poster's session survived the restart too).
+    await poster.enter(roomId);
     await post('after the restart');
     await reader.page.getByRole('log').getByText('after the restart').waitFor();
     // Chromium logs the refused WebSocket attempts while the server was down; nothing else.

@@ -73,7 +73,7 @@ describe('room access on every path', () => {
     bs.close();
   });
 
-  it('an outsider cannot post into, upload to or read a full room', async () => {
+  it('an outsider cannot post into, upload to or read a full room, nor post into one with space', async () => {
     const owner = await Visitor.create(srv.baseUrl);
     const bob = await Visitor.create(srv.baseUrl);
     const carol = await Visitor.create(srv.baseUrl);
@@ -83,9 +83,23 @@ describe('room access on every path', () => {
     await bs.join(roomId);
     const chat = await carol.postJson(`/room/${roomId}/chat`, { chat: 'let me in' });
     assert.equal(chat.status, 403);
-    assert.equal(((await chat.json()) as { error: { code: string } }).error.code, 'room_full');
+    assert.equal(((await chat.json()) as { error: { code: string } }).error.code, 'not_joined');
     assert.equal((await uploadGif(carol, roomId)).status, 403);
-    assert.equal((await carol.fetch(`/room/${roomId}/messages`)).status, 403);
+    const read = await carol.fetch(`/room/${roomId}/messages`);
+    assert.equal(read.status, 403);
+    assert.equal(((await read.json()) as { error: { code: string } }).error.code, 'room_full');
+    // Posting needs a place in the room even where there is space: whoever writes is in the
+    // member list, where the owner can remove them.
+    const roomy = await owner.createRoom('roomy');
+    await os.join(roomy);
+    const outside = await carol.postJson(`/room/${roomy}/chat`, { chat: 'from outside' });
+    assert.equal(outside.status, 403);
+    assert.equal(((await outside.json()) as { error: { code: string } }).error.code, 'not_joined');
+    assert.equal((await uploadGif(carol, roomy)).status, 403);
+    assert.equal((await carol.fetch(`/room/${roomy}/messages`)).status, 200);
+    const cs = await carol.enter(roomy);
+    assert.equal((await carol.postJson(`/room/${roomy}/chat`, { chat: 'from inside' })).status, 201);
+    cs.close();
     // Members inside still may, over HTTP as over the socket.
     assert.equal((await bob.postJson(`/room/${roomId}/chat`, { chat: 'inside' })).status, 201);
     assert.equal((await uploadGif(bob, roomId)).status, 201);
@@ -116,6 +130,7 @@ describe('room access on every path', () => {
   it('a hundred parallel HTTP chats from one person store no more than the budget', async () => {
     const a = await Visitor.create(srv.baseUrl);
     const roomId = await a.createRoom('flood');
+    await a.enter(roomId);
     const statuses = await Promise.all(
       Array.from({ length: 100 }, (_, i) => a.postJson(`/room/${roomId}/chat`, { chat: `f${i}` }).then((r) => r.status)),
     );
@@ -129,6 +144,8 @@ describe('room access on every path', () => {
     const a = await Visitor.create(srv.baseUrl);
     const one = await a.createRoom('one');
     const two = await a.createRoom('two');
+    await a.enter(one);
+    await a.enter(two);
     const first = await a.postJson(`/room/${one}/chat`, { chat: 'hello one', clientId: 'same-id' });
     assert.equal(first.status, 201);
     const retry = await a.postJson(`/room/${one}/chat`, { chat: 'hello one', clientId: 'same-id' });
@@ -157,6 +174,7 @@ describe('one chat budget per address', () => {
     for (let i = 0; i < 4; i++) {
       // A fresh identity each time, as a script making new sessions would.
       const v = i === 0 ? first : await Visitor.create(srv.baseUrl);
+      await v.enter(roomId);
       for (let j = 0; j < 2; j++) statuses.push((await v.postJson(`/room/${roomId}/chat`, { chat: `${i}.${j}` })).status);
     }
     assert.deepEqual(statuses, [201, 201, 201, 201, 201, 429, 429, 429]);
@@ -197,7 +215,8 @@ describe('names and text', () => {
       const err = await socket.next('error');
       assert.equal(err.code, 'conflict', JSON.stringify(twin));
       assert.equal((await v.fetch(`/room/${roomId}`, { headers: { accept: 'text/html' } })).status, 409);
-      assert.equal((await v.postJson(`/room/${roomId}/chat`, { chat: 'impostor' })).status, 409);
+      // Not let in, so not let post either.
+      assert.equal((await v.postJson(`/room/${roomId}/chat`, { chat: 'impostor' })).status, 403);
       socket.close();
     }
     const other = await named('guest-e948');

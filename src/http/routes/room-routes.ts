@@ -44,10 +44,17 @@ export function roomRoutes(chat: Chat, upload: GifUploadOptions, quotas: Request
   const { rooms, messages, membership, access } = chat;
   const guesses = new PasswordLimiter();
 
-  /** The room, if this visitor may read and post in it: the same rule a socket's join meets. */
+  /** The room, if this visitor may read it: the same rule a socket's join meets. */
   async function admittedRoom(req: Request): Promise<RoomRecord> {
     const room = await rooms.require(String(req.params.id));
     access.admit(room, visitorOf(req), grantsOf(req));
+    return room;
+  }
+
+  /** The room, if this visitor is in it (has it open) and may post there, like a socket's chat. */
+  async function memberRoom(req: Request): Promise<RoomRecord> {
+    const room = await rooms.require(String(req.params.id));
+    access.requireMember(room, visitorOf(req));
     return room;
   }
 
@@ -144,13 +151,13 @@ export function roomRoutes(chat: Chat, upload: GifUploadOptions, quotas: Request
   });
 
   router.post('/room/:id/chat', async (req, res) => {
-    const room = await admittedRoom(req);
     const body = chatSchema.safeParse(req.body ?? {});
     if (!body.success) throw new HttpError(400, 'invalid', 'Send JSON like {"chat": "hello"}.');
+    const room = await memberRoom(req);
     const me = visitorOf(req);
     await access.takeChat(me.id, quotas.address(req));
     // A kick may have landed while the budget was counted.
-    access.admit(room, me, grantsOf(req));
+    access.requireMember(room, me);
     const posted = await messages.postChat(room, me, body.data.chat, body.data.clientId);
     res.status(posted.duplicate ? 200 : 201).json({ message: posted.message });
   });
@@ -158,7 +165,7 @@ export function roomRoutes(chat: Chat, upload: GifUploadOptions, quotas: Request
   router.post(
     '/room/:id/gif',
     async (req, _res, next) => {
-      await admittedRoom(req);
+      await memberRoom(req);
       next();
     },
     quotas.uploadGate,
@@ -166,7 +173,8 @@ export function roomRoutes(chat: Chat, upload: GifUploadOptions, quotas: Request
     async (req, res) => {
       const gif = uploadedGif(res);
       try {
-        const room = await admittedRoom(req);
+        // Checked again: the upload may have taken a while, and a kick may have landed meanwhile.
+        const room = await memberRoom(req);
         const posted = await messages.postGif(room, visitorOf(req), gif);
         res.status(201).json({ message: posted.message });
       } catch (err) {
