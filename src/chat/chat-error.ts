@@ -1,6 +1,7 @@
 // Errors the chat domain raises as values with a machine-readable code; the HTTP layer and the
 // socket layer each translate the code into their own shape (status, or error frame).
 export { isDatabaseUnavailable } from '../store/db-errors.js';
+export { isDiskFull } from '../store/disk-full.js';
 
 export type ChatErrorCode =
   | 'not_found'

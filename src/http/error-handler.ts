@@ -2,8 +2,7 @@
 // Unexpected errors are logged and shown as 500 without internals; what the client caused (a bad
 // address, a request it gave up on) or what will pass (a full disk) is not a stack trace.
 import type { NextFunction, Request, Response } from 'express';
-import { isDatabaseUnavailable } from '../chat/chat-error.js';
-import { isDiskFull } from './disk-full.js';
+import { isDatabaseUnavailable, isDiskFull } from '../chat/chat-error.js';
 import { HttpError, toHttpError } from './http-error.js';
 import { errorText } from './locale.js';
 import { wantsHtml } from './negotiate.js';

@@ -1,6 +1,6 @@
 // Acts on one validated inbound frame. Domain errors become error frames with a code; nothing a
 // client sends can throw out of here.
-import { ChatError, isDatabaseUnavailable, type ChatErrorCode } from '../chat/chat-error.js';
+import { ChatError, isDatabaseUnavailable, isDiskFull, type ChatErrorCode } from '../chat/chat-error.js';
 import type { Chat } from '../chat/create-chat.js';
 import type { Posted } from '../chat/message-service.js';
 import type { ClientFrame, ErrorCode, ServerFrame } from '../shared/protocol.js';
@@ -73,6 +73,10 @@ export class FrameHandler {
     const extra = clientId ? { clientId } : {};
     if (err instanceof ChatError) return { type: 'error', code: CODES[err.code], message: err.message, ...extra };
     if (err instanceof FrameError) return { type: 'error', code: err.code, message: err.message, ...extra };
+    // The server's passing problem, not a bug: try again later, as over HTTP (503).
+    if (isDiskFull(err)) {
+      return { type: 'error', code: 'unavailable', message: 'The server is out of disk space; try again in a minute.', ...extra };
+    }
     if (isDatabaseUnavailable(err)) {
       return { type: 'error', code: 'unavailable', message: 'The database is unavailable; try again shortly.', ...extra };
     }
