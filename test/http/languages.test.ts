@@ -84,4 +84,19 @@ describe('page languages', () => {
     assert.equal(missing.res.status, 404);
     assert.match(missing.html, /<h1>찾을 수 없습니다<\/h1>/);
   });
+
+  it('says the newer refusals in Korean too', async () => {
+    const badPath = await page('/room/%ZZ', { 'accept-language': 'ko' });
+    assert.equal(badPath.res.status, 400);
+    assert.match(badPath.html, /주소가 올바르게 쓰이지 않았습니다/);
+    const v = await Visitor.create(srv.baseUrl);
+    const roomId = await v.createRoom('한국어');
+    const form = new FormData();
+    form.append('gif', new Blob([Buffer.from('not a gif at all')], { type: 'image/gif' }), 'x.gif');
+    const socket = await v.enter(roomId);
+    const notGif = await v.fetch(`/room/${roomId}/gif`, { method: 'POST', body: form, headers: { accept: 'text/html', 'accept-language': 'ko' } });
+    assert.equal(notGif.status, 415);
+    assert.match(await notGif.text(), /그 파일은 GIF가 아닙니다/);
+    socket.close();
+  });
 });

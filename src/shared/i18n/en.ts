@@ -147,6 +147,18 @@ export const en = {
   'error.internal': 'Something went wrong on our side.',
   'error.not_joined': 'You are not in this room any more; reload the page.',
   'error.bad_frame': 'That could not be done.',
+  'error.bad_host': 'This server does not answer to that address.',
+  'error.bad_path': 'That address is not written correctly.',
+  'error.bad_json': 'The request body is not valid JSON.',
+  'error.bad_upload': 'The upload could not be read; try again.',
+  'error.no_file': 'Choose a GIF to upload.',
+  'error.not_gif': 'That file is not a GIF.',
+  'error.gif_too_big': 'That GIF is too large.',
+  'error.too_large': 'The request is too large.',
+  'error.disk_full': 'The server is out of disk space; try again in a minute.',
+  'error.too_many_rooms': 'Too many rooms were created; wait a while and try again.',
+  'error.too_many_uploads': 'Too many GIFs were uploaded; wait a minute and try again.',
+  'error.too_many_visitors': 'Too many new visitors came from your network; try again later.',
 } as const;
 
 export type MessageKey = keyof typeof en;
