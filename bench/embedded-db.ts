@@ -36,19 +36,32 @@ try {
   t = Date.now();
   const concurrent = 4000;
   const workers = 16;
-  await Promise.all(Array.from({ length: workers }, async (_, w) => {
-    for (let i = w; i < concurrent; i += workers) await Message.create(doc(i));
-  }));
-  console.log(`Model.create (${workers} concurrent, group commit): ${(concurrent / ((Date.now() - t) / 1000)).toFixed(0)} inserts/s`);
+  await Promise.all(
+    Array.from({ length: workers }, async (_, w) => {
+      for (let i = w; i < concurrent; i += workers) await Message.create(doc(i));
+    }),
+  );
+  console.log(
+    `Model.create (${workers} concurrent, group commit): ${(concurrent / ((Date.now() - t) / 1000)).toFixed(0)} inserts/s`,
+  );
 
   const bulk = N - singles - concurrent;
   const bulkRate = await insertInBatches(Message, bulk, doc, BATCH);
   console.log(`Model.insertMany (batches of ${BATCH}): ${bulkRate.toFixed(0)} inserts/s, ${N} messages in the room`);
 
   await timeQueries('latest 50', 300, () => Message.find({ room }).sort({ _id: -1 }).limit(50).lean());
-  const anchors = await Message.find({ room }).sort({ _id: -1 }).skip(Math.floor(N / 2)).limit(1).lean();
+  const anchors = await Message.find({ room })
+    .sort({ _id: -1 })
+    .skip(Math.floor(N / 2))
+    .limit(1)
+    .lean();
   const anchor = anchors[0]!._id;
-  await timeQueries('50 before X (mid-room)', 300, () => Message.find({ room, _id: { $lt: anchor } }).sort({ _id: -1 }).limit(50).lean());
+  await timeQueries('50 before X (mid-room)', 300, () =>
+    Message.find({ room, _id: { $lt: anchor } })
+      .sort({ _id: -1 })
+      .limit(50)
+      .lean(),
+  );
   const stat = (await conn.db!.admin().command({ serverStatus: 1 })).embeddedDb as unknown;
   console.log('server counters:', stat);
   await conn.close();

@@ -60,8 +60,18 @@ export function latestJson(r: Results, m: ReturnType<typeof machine>) {
       sockets: r.idle.us.sockets,
     },
     persist: { msgs_per_s: r.persist.msgsPerS, delivered_per_s: r.persist.deliveredPerS, sockets: r.persist.sockets },
-    history: { p50_ms: r.history.latest.p50, p99_ms: r.history.latest.p99, messages: r.history.messages, before_mid_p99_ms: r.history.beforeMid.p99 },
-    upload: { peak_rss_mb_delta: r.upload.peakRssMbDelta, ms_to_everyone: r.upload.msToEveryone, bytes: r.upload.bytes, members: r.upload.members },
+    history: {
+      p50_ms: r.history.latest.p50,
+      p99_ms: r.history.latest.p99,
+      messages: r.history.messages,
+      before_mid_p99_ms: r.history.beforeMid.p99,
+    },
+    upload: {
+      peak_rss_mb_delta: r.upload.peakRssMbDelta,
+      ms_to_everyone: r.upload.msToEveryone,
+      bytes: r.upload.bytes,
+      members: r.upload.members,
+    },
     machine: m,
   };
 }
@@ -99,7 +109,8 @@ export function writeResults(dir: string, r: Results, m: ReturnType<typeof machi
     '',
     `Fan-out steps (offered → delivered msgs/s, CPU µs/delivery):`,
     ...(['us', 'socketio', 'ws'] as const).map(
-      (k) => `- ${k}: ${r.fanout[k].steps.map((s) => `${n(s.offered)} → ${n(s.delivered)} (${s.cpuUsPerDelivery})`).join(', ')}; latency measured at ${r.fanout[k].halfRate} msgs/s into the room (${r.fanout[k].latencySamples} samples)`,
+      (k) =>
+        `- ${k}: ${r.fanout[k].steps.map((s) => `${n(s.offered)} → ${n(s.delivered)} (${s.cpuUsPerDelivery})`).join(', ')}; latency measured at ${r.fanout[k].halfRate} msgs/s into the room (${r.fanout[k].latencySamples} samples)`,
     ),
     `- persistence: ${r.persist.sockets} sockets in ${r.persist.rooms} rooms × ${r.persist.window} chats in flight; ${n(r.persist.deliveredPerS)} deliveries/s to the room`,
     `- history: filled at ${n(r.history.insertsPerS)} inserts/s; 50 before a mid-room id: p50 ${r.history.beforeMid.p50} ms, p99 ${r.history.beforeMid.p99} ms`,

@@ -23,7 +23,9 @@ async function step<T>(label: string, fn: () => Promise<T>): Promise<T> {
   return value;
 }
 
-console.log(`gif-chat bench, scale ${scale.name} (${scale.members} members, ${scale.idleSockets} idle sockets, ${scale.historyMessages} messages)`);
+console.log(
+  `gif-chat bench, scale ${scale.name} (${scale.members} members, ${scale.idleSockets} idle sockets, ${scale.historyMessages} messages)`,
+);
 const results: Results = {
   fanout: {
     us: await step('fan-out gif-chat', () => fanout('us', scale)),
@@ -41,4 +43,6 @@ const results: Results = {
 };
 const m = machine(scale, (performance.now() - started) / 1000);
 console.log(`\n${markdown(results, m)}\n`);
-console.log(`wrote ${writeResults(outDir, results, m)} and ${scale.name === 'full' ? 'latest.json' : `latest-${scale.name}.json`} (${m.seconds} s)`);
+console.log(
+  `wrote ${writeResults(outDir, results, m)} and ${scale.name === 'full' ? 'latest.json' : `latest-${scale.name}.json`} (${m.seconds} s)`,
+);

@@ -10,7 +10,10 @@ const HOST_HEADER = /^(\[[0-9a-f:.]+\]|[^\s:[\]/\\@?#]+)(?::\d{1,5})?$/i;
 
 export type HostCheck = { ok: true } | { ok: false; name: string };
 
-export function hostPolicy(allowedHosts: readonly string[], publicUrl: string | undefined): (host: string | undefined) => HostCheck {
+export function hostPolicy(
+  allowedHosts: readonly string[],
+  publicUrl: string | undefined,
+): (host: string | undefined) => HostCheck {
   const names = allowedHosts.map(normalize);
   if (publicUrl) names.push(normalize(new URL(publicUrl).hostname));
   const anyHost = names.includes('*');

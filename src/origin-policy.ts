@@ -14,7 +14,11 @@ export function isAllowedOrigin(req: IncomingMessage, allowed: readonly string[]
   } catch {
     return false;
   }
-  const forwardedProto = trustProxy ? String(req.headers['x-forwarded-proto'] ?? '').split(',')[0]?.trim() : '';
+  const forwardedProto = trustProxy
+    ? String(req.headers['x-forwarded-proto'] ?? '')
+        .split(',')[0]
+        ?.trim()
+    : '';
   const encrypted = (req.socket as { encrypted?: boolean }).encrypted === true;
   const scheme = forwardedProto || (encrypted ? 'https' : 'http');
   return parsed.host === host && parsed.protocol === `${scheme}:`;

@@ -55,7 +55,11 @@ export async function startServer(config: Config, log: (line: string) => void = 
       onError: logError,
     });
     const cookieSecret = await resolveCookieSecret(config.cookieSecret, config.dataDir);
-    const sessions = await createSessions({ secret: cookieSecret, client: store.client, secureCookies: config.trustProxy });
+    const sessions = await createSessions({
+      secret: cookieSecret,
+      client: store.client,
+      secureCookies: config.trustProxy,
+    });
     const app = createApp({
       rootDir: ROOT_DIR,
       chat,

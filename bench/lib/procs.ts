@@ -34,7 +34,8 @@ function ourEnv(dataDir: string, extra: Record<string, string>): Record<string, 
     DATA_DIR: dataDir,
     UPLOAD_DIR: path.join(dataDir, 'uploads'),
     LOG_FORMAT: 'none',
-    CHAT_PER_10S: '1000000', CHAT_PER_IP_PER_10S: '10000000',
+    CHAT_PER_10S: '1000000',
+    CHAT_PER_IP_PER_10S: '10000000',
     ROOM_MAX_MEMBERS: '100000',
     WS_FRAMES_PER_10S: '10000000',
     // Thousands of simulated people, all from 127.0.0.1, some owning many rooms.
@@ -54,7 +55,10 @@ export async function startBenchServer(kind: ServerKind, extraEnv: Record<string
   const env = kind === 'us' ? { ...process.env, ...ourEnv(dataDir, extraEnv) } : { ...process.env, ...extraEnv };
   const child = fork(path.join(BENCH_DIR, SERVER_FILES[kind]), [], {
     env,
-    execArgv: ['--expose-gc', ...(process.env.BENCH_PROF === kind ? ['--cpu-prof', `--cpu-prof-dir=${process.cwd()}/prof`] : [])],
+    execArgv: [
+      '--expose-gc',
+      ...(process.env.BENCH_PROF === kind ? ['--cpu-prof', `--cpu-prof-dir=${process.cwd()}/prof`] : []),
+    ],
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
   });
   // What the server logs (mostly chats still queued when the bench stops it) goes to a file, so the

@@ -29,7 +29,8 @@ export function serve(handlers: Handlers): void {
       })
       .then(
         (value) => process.send?.({ rpc: req.rpc, ok: true, value } satisfies Response),
-        (err: unknown) => process.send?.({ rpc: req.rpc, ok: false, error: String((err as Error)?.stack ?? err) } satisfies Response),
+        (err: unknown) =>
+          process.send?.({ rpc: req.rpc, ok: false, error: String((err as Error)?.stack ?? err) } satisfies Response),
       );
   });
 }

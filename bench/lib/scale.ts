@@ -31,12 +31,25 @@ export interface Scale {
 export function scaleFrom(env: NodeJS.ProcessEnv = process.env): Scale {
   const name = (env.BENCH_SCALE ?? 'full') as ScaleName;
   // Doubling up to 400k, then by about √2, so the peak is not missed between two coarse steps.
-  const steps = [25_000, 50_000, 100_000, 200_000, 400_000, 560_000, 800_000, 1_100_000, 1_600_000, 2_200_000, 3_200_000];
+  const steps = [
+    25_000, 50_000, 100_000, 200_000, 400_000, 560_000, 800_000, 1_100_000, 1_600_000, 2_200_000, 3_200_000,
+  ];
   if (name === 'tiny') {
     return {
-      name, members: 20, tabsPerVisitor: 10, senders: 2, fanoutSteps: [2_000, 20_000], stepMs: 500,
-      idleSockets: 100, persistSockets: 4, persistMs: 500, historyMessages: 2_000, historyRuns: 20,
-      uploadBytes: 1024 * 1024, uploadMembers: 10, loadProcesses: 2,
+      name,
+      members: 20,
+      tabsPerVisitor: 10,
+      senders: 2,
+      fanoutSteps: [2_000, 20_000],
+      stepMs: 500,
+      idleSockets: 100,
+      persistSockets: 4,
+      persistMs: 500,
+      historyMessages: 2_000,
+      historyRuns: 20,
+      uploadBytes: 1024 * 1024,
+      uploadMembers: 10,
+      loadProcesses: 2,
     };
   }
   const small = name === 'small';

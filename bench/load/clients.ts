@@ -61,7 +61,12 @@ function onMessage(sock: Sock, sampled: boolean, data: Buffer, onControl: (text:
   if (!dialect.keepAlive(sock.ws, text)) onControl(text);
 }
 
-function waitFor(pending: Map<number, (text: string) => boolean>, index: number, test: (text: string) => boolean, what: string): Promise<void> {
+function waitFor(
+  pending: Map<number, (text: string) => boolean>,
+  index: number,
+  test: (text: string) => boolean,
+  what: string,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`socket ${index}: no ${what} in 30 s`)), 30_000);
     pending.set(index, (text) => {
@@ -103,7 +108,9 @@ async function open(args: OpenArgs): Promise<number> {
     ws.on('error', () => undefined);
     // A server that is ready on open (the bare ws peer) sends no ready frame: wait for none, or
     // the 30 s timer would reject with nobody listening.
-    const ready = dialect.isReady('') ? Promise.resolve() : waitFor(waiting, index, (t) => dialect.isReady(t), 'ready frame');
+    const ready = dialect.isReady('')
+      ? Promise.resolve()
+      : waitFor(waiting, index, (t) => dialect.isReady(t), 'ready frame');
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
       ws.once('unexpected-response', (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)));

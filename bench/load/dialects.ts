@@ -42,7 +42,8 @@ const socketIo: Dialect = {
   onOpen: (ws) => ws.send('40'),
   isReady: (text) => text.startsWith('40'),
   isJoined: (text) => text.startsWith('430'),
-  isMessage: (d) => d[0] === 0x34 && d[1] === 0x32 && d[4] === 0x6d && d[6] === 0x73 && d.toString('latin1', 2, 12) === '["message"',
+  isMessage: (d) =>
+    d[0] === 0x34 && d[1] === 0x32 && d[4] === 0x6d && d[6] === 0x73 && d.toString('latin1', 2, 12) === '["message"',
   isAck: () => false,
   keepAlive: (ws, text) => {
     if (text !== '2') return false;

@@ -17,7 +17,12 @@ export async function newSession(origin: string): Promise<Session> {
 export async function createRoom(s: Session, title: string, max: number): Promise<string> {
   const res = await fetch(`${s.origin}/room`, {
     method: 'POST',
-    headers: { cookie: s.cookie, 'x-csrf-token': s.csrfToken, 'content-type': 'application/json', accept: 'application/json' },
+    headers: {
+      cookie: s.cookie,
+      'x-csrf-token': s.csrfToken,
+      'content-type': 'application/json',
+      accept: 'application/json',
+    },
     body: JSON.stringify({ title, max, password: '' }),
   });
   if (res.status !== 201) throw new Error(`POST /room: ${res.status} ${await res.text()}`);
@@ -27,7 +32,9 @@ export async function createRoom(s: Session, title: string, max: number): Promis
 /** Opens a socket in the room, as the room's page does: posting over HTTP needs a place in it. */
 export function enterRoom(s: Session, roomId: string): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`${s.origin.replace(/^http/, 'ws')}/ws`, { headers: { cookie: s.cookie, origin: s.origin } });
+    const ws = new WebSocket(`${s.origin.replace(/^http/, 'ws')}/ws`, {
+      headers: { cookie: s.cookie, origin: s.origin },
+    });
     ws.once('open', () => ws.send(JSON.stringify({ type: 'join', roomId })));
     ws.on('message', (data: Buffer) => {
       const frame = JSON.parse(data.toString()) as { type: string; roomId?: string; message?: string };

@@ -7,7 +7,12 @@ import { chatMessage, type ChatIn } from './peer-message.js';
 import { ready, serveStats } from './server-stats.js';
 
 const http = createServer();
-const io = new Server(http, { transports: ['websocket'], perMessageDeflate: false, serveClient: false, cors: { origin: '*' } });
+const io = new Server(http, {
+  transports: ['websocket'],
+  perMessageDeflate: false,
+  serveClient: false,
+  cors: { origin: '*' },
+});
 
 io.on('connection', (socket) => {
   const author = { id: socket.id, nickname: `guest-${socket.id.slice(0, 4)}`, color: 'hsl(200, 60%, 45%)' };

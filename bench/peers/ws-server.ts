@@ -58,7 +58,10 @@ let nextId = 0;
 
 wss.on('connection', (ws) => {
   const socket = (ws as unknown as { _socket: Duplex })._socket;
-  const peer: Peer = { socket, author: { id: `p${++nextId}`, nickname: `guest-${nextId}`, color: 'hsl(200, 60%, 45%)' } };
+  const peer: Peer = {
+    socket,
+    author: { id: `p${++nextId}`, nickname: `guest-${nextId}`, color: 'hsl(200, 60%, 45%)' },
+  };
   const joined = new Set<string>();
   ws.on('message', (data) => {
     let msg: { type?: string } & Partial<ChatIn>;

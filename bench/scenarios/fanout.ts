@@ -71,7 +71,11 @@ export async function fanout(kind: ServerKind, scale: Scale): Promise<FanoutResu
       members: scale.members,
       deliveredPerS: round(best.delivered, 0),
       cpuUsPerDelivery: round(best.cpuUsPerDelivery, 2),
-      steps: steps.map((s) => ({ offered: s.offered, delivered: round(s.delivered, 0), cpuUsPerDelivery: round(s.cpuUsPerDelivery, 2) })),
+      steps: steps.map((s) => ({
+        offered: s.offered,
+        delivered: round(s.delivered, 0),
+        cpuUsPerDelivery: round(s.cpuUsPerDelivery, 2),
+      })),
       halfRate: round(halfRate, 1),
       p50Ms: round(percentile(latencies, 50), 2),
       p99Ms: round(percentile(latencies, 99), 2),

@@ -27,7 +27,11 @@ async function run(args: { messages: number; runs: number }): Promise<HistoryRes
     await mongoose.connect(`${db.url.replace(/\/$/, '')}/gifchat`, { autoIndex: false });
     await MessageModel.createIndexes();
     const room = new mongoose.Types.ObjectId();
-    const authors = Array.from({ length: 50 }, (_, i) => ({ id: `v${i}`, nickname: `guest-${i}`, color: 'hsl(10, 60%, 45%)' }));
+    const authors = Array.from({ length: 50 }, (_, i) => ({
+      id: `v${i}`,
+      nickname: `guest-${i}`,
+      color: 'hsl(10, 60%, 45%)',
+    }));
     const insertsPerS = await insertInBatches(MessageModel, args.messages, (i) => ({
       room,
       kind: 'chat' as const,
@@ -39,7 +43,11 @@ async function run(args: { messages: number; runs: number }): Promise<HistoryRes
     const roomId = room.toHexString();
     await timeRuns(20, () => service.before(roomId, 'v1', undefined)); // warm-up
     const latest = await timeRuns(args.runs, () => service.before(roomId, 'v1', undefined));
-    const mid = await MessageModel.find({ room }).sort({ _id: -1 }).skip(Math.floor(args.messages / 2)).limit(1).lean();
+    const mid = await MessageModel.find({ room })
+      .sort({ _id: -1 })
+      .skip(Math.floor(args.messages / 2))
+      .limit(1)
+      .lean();
     const anchor = mid[0]!._id.toHexString();
     const beforeMid = await timeRuns(args.runs, () => service.before(roomId, 'v1', anchor));
     return { messages: args.messages, insertsPerS, latest, beforeMid };

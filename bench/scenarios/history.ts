@@ -14,7 +14,12 @@ export async function history(scale: Scale): Promise<HistoryResult> {
   try {
     const r = await remote.call<HistoryResult>('run', { messages: scale.historyMessages, runs: scale.historyRuns });
     const t = (x: HistoryResult['latest']) => ({ p50: round(x.p50, 3), p99: round(x.p99, 3), runs: x.runs });
-    return { messages: r.messages, insertsPerS: round(r.insertsPerS, 0), latest: t(r.latest), beforeMid: t(r.beforeMid) };
+    return {
+      messages: r.messages,
+      insertsPerS: round(r.insertsPerS, 0),
+      latest: t(r.latest),
+      beforeMid: t(r.beforeMid),
+    };
   } finally {
     await remote.stop();
   }

@@ -20,11 +20,25 @@ export async function idle(kind: ServerKind, scale: Scale): Promise<IdleResult> 
   const loads = startLoad(scale.loadProcesses);
   try {
     // Warm the code paths with a few sockets first so the baseline includes compiled code.
-    await loads[0]!.call('open', { kind, port: server.port, count: 10, tabsPerVisitor: 10, roomId: null, sampleEvery: 0, procId: 0 } satisfies OpenArgs);
+    await loads[0]!.call('open', {
+      kind,
+      port: server.port,
+      count: 10,
+      tabsPerVisitor: 10,
+      roomId: null,
+      sampleEvery: 0,
+      procId: 0,
+    } satisfies OpenArgs);
     await loads[0]!.call('closeAll');
-    const plan = split(scale.idleSockets, loads.length).map(
-      (count, i): OpenArgs => ({ kind, port: server.port, count, tabsPerVisitor: 10, roomId: null, sampleEvery: 0, procId: i }),
-    );
+    const plan = split(scale.idleSockets, loads.length).map((count, i): OpenArgs => ({
+      kind,
+      port: server.port,
+      count,
+      tabsPerVisitor: 10,
+      roomId: null,
+      sampleEvery: 0,
+      procId: i,
+    }));
     if (kind === 'us') await Promise.all(plan.map((args, i) => loads[i]!.call('prepare', args)));
     await sleep(500);
     const before = await server.remote.call<MemSample>('mem');

@@ -25,11 +25,21 @@ export async function persist(scale: Scale): Promise<PersistResult> {
   try {
     await sleep(300);
     await room.take();
-    const results = await Promise.all(room.loads.map((l) => l.call<{ acked: number; ms: number }>('persist', { ms: scale.persistMs, window: WINDOW, pad: 40 })));
+    const results = await Promise.all(
+      room.loads.map((l) =>
+        l.call<{ acked: number; ms: number }>('persist', { ms: scale.persistMs, window: WINDOW, pad: 40 }),
+      ),
+    );
     const delivered = (await room.take()).reduce((n, t) => n + t.received, 0);
     const seconds = Math.max(...results.map((r) => r.ms)) / 1000;
     const acked = results.reduce((n, r) => n + r.acked, 0);
-    return { sockets: scale.persistSockets, rooms, window: WINDOW, msgsPerS: round(acked / seconds, 0), deliveredPerS: round(delivered / seconds, 0) };
+    return {
+      sockets: scale.persistSockets,
+      rooms,
+      window: WINDOW,
+      msgsPerS: round(acked / seconds, 0),
+      deliveredPerS: round(delivered / seconds, 0),
+    };
   } finally {
     await room.close();
     await server.stop();

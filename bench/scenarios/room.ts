@@ -38,7 +38,14 @@ export async function fillRoom(
   await Promise.all(
     split(members, processes).map((count, i) =>
       loads[i]!.call<number>('open', {
-        kind: server.kind, port: server.port, count, tabsPerVisitor, roomId, roomIds, sampleEvery: i === 0 ? sampleEvery : 0, procId: i,
+        kind: server.kind,
+        port: server.port,
+        count,
+        tabsPerVisitor,
+        roomId,
+        roomIds,
+        sampleEvery: i === 0 ? sampleEvery : 0,
+        procId: i,
       } satisfies OpenArgs),
     ),
   );

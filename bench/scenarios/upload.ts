@@ -17,7 +17,9 @@ export interface UploadResult {
 
 /** A valid GIF89a of `bytes` bytes: a 320×240 screen, a comment extension as filler, one pixel. */
 export function bigGif(bytes: number): Buffer {
-  const head = Buffer.from([0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 0x40, 0x01, 0xf0, 0x00, 0x80, 0, 0, 0, 0, 0, 255, 255, 255]);
+  const head = Buffer.from([
+    0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 0x40, 0x01, 0xf0, 0x00, 0x80, 0, 0, 0, 0, 0, 255, 255, 255,
+  ]);
   const tail = Buffer.from([0x2c, 0, 0, 0, 0, 1, 0, 1, 0, 0, 0x02, 0x02, 0x44, 0x01, 0x00, 0x3b]);
   const blocks = Math.floor((bytes - head.length - tail.length - 3) / 256);
   const comment = Buffer.alloc(2 + blocks * 256 + 1, 0x61);
@@ -51,10 +53,11 @@ export async function upload(scale: Scale): Promise<UploadResult> {
         body: form,
       });
       if (res.status !== 201) throw new Error(`upload: ${res.status} ${await res.text()}`);
-      for (let got = 0; got < scale.uploadMembers; ) {
+      for (let got = 0; got < scale.uploadMembers;) {
         got += (await room.take()).reduce((n, t) => n + t.received, 0);
         if (got < scale.uploadMembers) await sleep(2);
-        if (performance.now() - t0 > 30_000) throw new Error(`upload: only ${got} of ${scale.uploadMembers} members got the frame`);
+        if (performance.now() - t0 > 30_000)
+          throw new Error(`upload: only ${got} of ${scale.uploadMembers} members got the frame`);
       }
       times.push(performance.now() - t0);
       const peak = await server.remote.call<number>('rssWatchStop');

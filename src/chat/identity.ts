@@ -12,6 +12,6 @@ export function newVisitor(): Person {
 export function colorFor(id: string): string {
   const digest = createHash('sha256').update(id).digest();
   const hue = digest.readUInt16BE(0) % 360;
-  const saturation = 55 + (digest[2] ?? 0) % 25;
+  const saturation = 55 + ((digest[2] ?? 0) % 25);
   return `hsl(${hue} ${saturation}% 45%)`;
 }

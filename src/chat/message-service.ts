@@ -47,17 +47,44 @@ export class MessageService {
   /** Only the room's id is needed: the caller has already checked the author may post there. */
   postChat(room: Pick<RoomRecord, 'id'>, author: Person, rawText: string, clientId?: string): Promise<Posted> {
     const text = checkText(rawText, clientId);
-    return this.publish({ roomId: room.id, kind: 'chat', author, text, gif: null, to: null, system: null, clientId: clientId ?? null });
+    return this.publish({
+      roomId: room.id,
+      kind: 'chat',
+      author,
+      text,
+      gif: null,
+      to: null,
+      system: null,
+      clientId: clientId ?? null,
+    });
   }
 
   /** A message for one member of the room; only its author and recipient ever see it. */
   postWhisper(room: RoomRecord, author: Person, to: Person, rawText: string, clientId?: string): Promise<Posted> {
     const text = checkText(rawText, clientId);
-    return this.publish({ roomId: room.id, kind: 'whisper', author, text, gif: null, to, system: null, clientId: clientId ?? null });
+    return this.publish({
+      roomId: room.id,
+      kind: 'whisper',
+      author,
+      text,
+      gif: null,
+      to,
+      system: null,
+      clientId: clientId ?? null,
+    });
   }
 
   postGif(room: RoomRecord, author: Person, gif: StoredGif): Promise<Posted> {
-    return this.publish({ roomId: room.id, kind: 'gif', author, text: '', gif, to: null, system: null, clientId: null });
+    return this.publish({
+      roomId: room.id,
+      kind: 'gif',
+      author,
+      text: '',
+      gif,
+      to: null,
+      system: null,
+      clientId: null,
+    });
   }
 
   postSystem(roomId: string, system: SystemInfo): Promise<Posted> {
@@ -68,7 +95,10 @@ export class MessageService {
   private publish(draft: Draft): Promise<Posted> {
     return this.writer.write(draft).catch((err: unknown) => {
       if (err instanceof ClientIdReusedError) {
-        throw new ChatError('conflict', 'That clientId was already used for a message in another room; make a new one.');
+        throw new ChatError(
+          'conflict',
+          'That clientId was already used for a message in another room; make a new one.',
+        );
       }
       throw err;
     });
@@ -84,8 +114,14 @@ export class MessageService {
   }
 
   /** A page of history older than `before` (or the latest page) as `viewerId` may see it, oldest first. */
-  async before(roomId: string, viewerId: string, before: string | undefined, limit: number = LIMITS.historyPage): Promise<Page> {
-    if (before !== undefined && !isObjectIdHex(before)) throw new ChatError('invalid', '`before` must be a message id.');
+  async before(
+    roomId: string,
+    viewerId: string,
+    before: string | undefined,
+    limit: number = LIMITS.historyPage,
+  ): Promise<Page> {
+    if (before !== undefined && !isObjectIdHex(before))
+      throw new ChatError('invalid', '`before` must be a message id.');
     const n = Math.min(Math.max(1, Math.trunc(limit)), 100);
     const records = await pageBefore(roomId, viewerId, before, n + 1);
     const hasMore = records.length > n;

@@ -15,7 +15,13 @@
 // still in id order; a retry with the same clientId finds the stored one, as any retry does.
 import type { MessageView } from '../shared/protocol.js';
 import { isDatabaseUnavailable, isOutcomeUnknown } from '../store/db-errors.js';
-import { insertMessages, newMessageId, type Inserted, type MessageRecord, type NewMessage } from '../store/message-repository.js';
+import {
+  insertMessages,
+  newMessageId,
+  type Inserted,
+  type MessageRecord,
+  type NewMessage,
+} from '../store/message-repository.js';
 import { ChatError } from './chat-error.js';
 import { toMessageView } from './views.js';
 

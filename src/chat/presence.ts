@@ -30,7 +30,12 @@ export class Presence {
       this.stopLeaving(entry);
       return false;
     }
-    members.set(person.id, { person, connections: new Set([connectionId]), joinedAt: Date.now(), leaveTimer: undefined });
+    members.set(person.id, {
+      person,
+      connections: new Set([connectionId]),
+      joinedAt: Date.now(),
+      leaveTimer: undefined,
+    });
     return true;
   }
 

@@ -39,7 +39,10 @@ export class RoomAccess {
    * hash (salted anew on every change), so changing the password revokes every earlier grant.
    */
   grantFor(room: RoomRecord): string {
-    const stamp = createHash('sha256').update(room.passwordHash ?? '').digest('base64url').slice(0, 16);
+    const stamp = createHash('sha256')
+      .update(room.passwordHash ?? '')
+      .digest('base64url')
+      .slice(0, 16);
     return `${room.id}:${stamp}`;
   }
 
@@ -50,7 +53,11 @@ export class RoomAccess {
 
   /** Whether the room's page should ask this visitor for the password before anything else. */
   asksPassword(room: RoomRecord, person: Person, grants: Grants): boolean {
-    return !this.isBanned(room, person.id) && !this.presence.has(room.id, person.id) && !this.passedPassword(room, person, grants);
+    return (
+      !this.isBanned(room, person.id) &&
+      !this.presence.has(room.id, person.id) &&
+      !this.passedPassword(room, person, grants)
+    );
   }
 
   isBanned(room: RoomRecord, personId: string): boolean {
@@ -74,7 +81,10 @@ export class RoomAccess {
     const mine = nameSkeleton(person.nickname);
     const twin = this.presence.members(room.id).find((m) => m.id !== person.id && nameSkeleton(m.nickname) === mine);
     if (twin) {
-      throw new ChatError('conflict', `Someone in this room is already called ${twin.nickname}; choose another name to enter.`);
+      throw new ChatError(
+        'conflict',
+        `Someone in this room is already called ${twin.nickname}; choose another name to enter.`,
+      );
     }
   }
 

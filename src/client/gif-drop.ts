@@ -32,10 +32,7 @@ export function acceptGifPaste(onFile: (file: File) => void): void {
   document.addEventListener('paste', (e) => {
     const data = e.clipboardData;
     if (!data) return;
-    const file =
-      data.files[0] ??
-      [...data.items].find((item) => item.kind === 'file')?.getAsFile() ??
-      undefined;
+    const file = data.files[0] ?? [...data.items].find((item) => item.kind === 'file')?.getAsFile() ?? undefined;
     if (!file) return;
     e.preventDefault();
     onFile(file);

@@ -21,7 +21,11 @@ function actionButton(action: Action, member: MemberView, actions: MemberActions
       : action === 'makeOwner'
         ? [t('member.makeOwner'), t('member.makeOwnerName', { name })]
         : [t('member.kick'), t('member.kickName', { name })];
-  const button = el('button', { type: 'button', class: `button small member-${action}`, 'aria-label': label, 'data-action': action }, [text]);
+  const button = el(
+    'button',
+    { type: 'button', class: `button small member-${action}`, 'aria-label': label, 'data-action': action },
+    [text],
+  );
   button.addEventListener('click', () => actions[action](member));
   return button;
 }
@@ -40,10 +44,17 @@ export function renderMembers(
 ): void {
   const iOwn = isOwner(members, meId);
   // The list is rebuilt on every change; keep keyboard focus on the same button if it survives.
-  const focused = document.activeElement instanceof HTMLElement && list.contains(document.activeElement) ? document.activeElement : null;
-  const focusKey = focused ? `${focused.closest<HTMLElement>('[data-user-id]')?.dataset.userId}:${focused.dataset.action}` : '';
+  const focused =
+    document.activeElement instanceof HTMLElement && list.contains(document.activeElement)
+      ? document.activeElement
+      : null;
+  const focusKey = focused
+    ? `${focused.closest<HTMLElement>('[data-user-id]')?.dataset.userId}:${focused.dataset.action}`
+    : '';
 
-  const sorted = [...members].sort((a, b) => Number(b.isOwner) - Number(a.isOwner) || a.nickname.localeCompare(b.nickname));
+  const sorted = [...members].sort(
+    (a, b) => Number(b.isOwner) - Number(a.isOwner) || a.nickname.localeCompare(b.nickname),
+  );
   list.replaceChildren(
     ...sorted.map((p) => {
       const li = el('li', { class: 'member', 'data-user-id': p.id }, [nick(p)]);
@@ -51,14 +62,24 @@ export function renderMembers(
       if (p.isOwner) li.append(' ', el('span', { class: 'badge' }, [t('member.owner')]));
       if (actions && p.id !== meId) {
         const kinds: Action[] = iOwn ? ['whisper', 'makeOwner', 'kick'] : ['whisper'];
-        li.append(el('span', { class: 'member-actions' }, kinds.map((k) => actionButton(k, p, actions))));
+        li.append(
+          el(
+            'span',
+            { class: 'member-actions' },
+            kinds.map((k) => actionButton(k, p, actions)),
+          ),
+        );
       }
       return li;
     }),
   );
   if (focusKey) {
     const [userId, action] = focusKey.split(':');
-    list.querySelector<HTMLElement>(`[data-user-id="${CSS.escape(userId ?? '')}"] [data-action="${CSS.escape(action ?? '')}"]`)?.focus();
+    list
+      .querySelector<HTMLElement>(
+        `[data-user-id="${CSS.escape(userId ?? '')}"] [data-action="${CSS.escape(action ?? '')}"]`,
+      )
+      ?.focus();
   }
   if (count) count.textContent = `${members.length}/${max}`;
 }

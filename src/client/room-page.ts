@@ -62,7 +62,9 @@ export function startRoom(): void {
     joined = false;
     members.clear();
     showNotice(text, true);
-    for (const control of form.querySelectorAll<HTMLInputElement | HTMLTextAreaElement | HTMLButtonElement>('input, textarea, button')) {
+    for (const control of form.querySelectorAll<HTMLInputElement | HTMLTextAreaElement | HTMLButtonElement>(
+      'input, textarea, button',
+    )) {
       control.disabled = true;
     }
     root.classList.add('is-closed');
@@ -109,9 +111,10 @@ export function startRoom(): void {
     max,
     list: byId('member-list', HTMLUListElement),
     count: maybeById('room-count', HTMLSpanElement),
-    ownerControls: [maybeById('delete-room', HTMLButtonElement), maybeById('password-panel', HTMLDetailsElement)].filter(
-      (c): c is HTMLButtonElement | HTMLDetailsElement => c !== null,
-    ),
+    ownerControls: [
+      maybeById('delete-room', HTMLButtonElement),
+      maybeById('password-panel', HTMLDetailsElement),
+    ].filter((c): c is HTMLButtonElement | HTMLDetailsElement => c !== null),
     whisper,
     send: (frame) => joined && connection.send(frame),
     notice: (text) => showNotice(text, false),
@@ -120,7 +123,10 @@ export function startRoom(): void {
   const outbox = new Outbox(
     me,
     (text, clientId, to) =>
-      joined && connection.send(to ? { type: 'whisper', roomId, to: to.id, text, clientId } : { type: 'chat', roomId, text, clientId }),
+      joined &&
+      connection.send(
+        to ? { type: 'whisper', roomId, to: to.id, text, clientId } : { type: 'chat', roomId, text, clientId },
+      ),
     (node) => follow.append(() => (transcript.appendPending(node), 1), true),
   );
   const typing = new TypingIndicator(byId('typing', HTMLParagraphElement), () => {
@@ -138,7 +144,11 @@ export function startRoom(): void {
         if (!gone) notice.hidden = true;
         members.update(frame.members);
         // Nothing seen yet means no `after` to catch up from: take the latest page instead.
-        if (!transcript.newestId()) void fetchPage(roomId, undefined).then((p) => showMessages(p.messages), () => undefined);
+        if (!transcript.newestId())
+          void fetchPage(roomId, undefined).then(
+            (p) => showMessages(p.messages),
+            () => undefined,
+          );
         outbox.resendAll();
         return;
       case 'catchup':
@@ -169,7 +179,8 @@ export function startRoom(): void {
         return;
       case 'error':
         if (frame.clientId && outbox.has(frame.clientId)) outbox.failed(frame.clientId, frame.message);
-        else if (!joined && ['not_found', 'forbidden', 'room_full', 'conflict'].includes(frame.code)) closeRoom(errorText(frame.code, frame.message));
+        else if (!joined && ['not_found', 'forbidden', 'room_full', 'conflict'].includes(frame.code))
+          closeRoom(errorText(frame.code, frame.message));
         else showNotice(errorText(frame.code, frame.message), false);
         return;
       default:
@@ -177,7 +188,12 @@ export function startRoom(): void {
     }
   }
 
-  startComposer(form, input, (text) => outbox.send(text, whisper.target), () => typing.iAmTyping());
+  startComposer(
+    form,
+    input,
+    (text) => outbox.send(text, whisper.target),
+    () => typing.iAmTyping(),
+  );
   startNicknameForm((renamed) => Object.assign(me, { nickname: renamed.nickname }));
 
   const uploader = new Uploader(

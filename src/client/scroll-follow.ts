@@ -12,9 +12,13 @@ export class ScrollFollow {
     private readonly button: HTMLButtonElement,
   ) {
     button.addEventListener('click', () => this.toBottom(true));
-    scroller.addEventListener('scroll', () => {
-      if (this.atBottom()) this.clearUnseen();
-    }, { passive: true });
+    scroller.addEventListener(
+      'scroll',
+      () => {
+        if (this.atBottom()) this.clearUnseen();
+      },
+      { passive: true },
+    );
     // Keep the bottom in view when the transcript's box changes (phone keyboard, window resize).
     let wasAtBottom = true;
     scroller.addEventListener('scroll', () => (wasAtBottom = this.atBottom()), { passive: true });

@@ -6,7 +6,12 @@ const page = pageLocale();
 const readerLocale = navigator.languages.find((l) => l.toLowerCase().startsWith(page)) ?? page;
 const timeFormat = new Intl.DateTimeFormat(readerLocale, { hour: 'numeric', minute: '2-digit' });
 const fullFormat = new Intl.DateTimeFormat(readerLocale, { dateStyle: 'full', timeStyle: 'short' });
-const dayFormat = new Intl.DateTimeFormat(readerLocale, { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric' });
+const dayFormat = new Intl.DateTimeFormat(readerLocale, {
+  weekday: 'long',
+  year: 'numeric',
+  month: 'long',
+  day: 'numeric',
+});
 const relative = new Intl.RelativeTimeFormat(readerLocale, { numeric: 'auto' });
 
 export function timeOf(iso: string): string {

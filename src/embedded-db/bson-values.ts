@@ -34,7 +34,10 @@ export function toQueryForm(v: unknown, types?: TypeMap, path = ''): unknown {
   return out;
 }
 
-function getAt(root: unknown, parts: string[]): { parent: Record<string, unknown> | unknown[]; key: string } | undefined {
+function getAt(
+  root: unknown,
+  parts: string[],
+): { parent: Record<string, unknown> | unknown[]; key: string } | undefined {
   let cur: unknown = root;
   for (let i = 0; i < parts.length - 1; i++) {
     if (cur === null || typeof cur !== 'object') return undefined;

@@ -48,7 +48,8 @@ export class Catalog {
       }
       const meta = deserialize(value, { promoteValues: true }) as CollectionMeta;
       for (const ix of meta.indexes) {
-        if (ix.partialFilterExpression) ix.partialFilterExpression = toQueryForm(ix.partialFilterExpression) as Document;
+        if (ix.partialFilterExpression)
+          ix.partialFilterExpression = toQueryForm(ix.partialFilterExpression) as Document;
       }
       this.byNs.set(key, meta);
     }

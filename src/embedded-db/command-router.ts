@@ -78,13 +78,21 @@ export async function runCommand(exact: Document, base: Omit<CommandContext, 'db
   const name = Object.keys(exact)[0] ?? '';
   try {
     if (name === '__legacyFind') {
-      throw new CommandError(352, 'UnsupportedOpQueryCommand', 'Unsupported OP_QUERY command: find. The client driver may require an upgrade.');
+      throw new CommandError(
+        352,
+        'UnsupportedOpQueryCommand',
+        'Unsupported OP_QUERY command: find. The client driver may require an upgrade.',
+      );
     }
     const db = typeof exact.$db === 'string' ? exact.$db : 'admin';
     const handler = Object.hasOwn(handlers, name) ? handlers[name] : undefined;
     if (!handler) throw new CommandError(59, 'CommandNotFound', `no such command: '${name}'`);
     if (exact.startTransaction === true || exact.autocommit === false) {
-      throw new CommandError(20, 'IllegalOperation', 'Transaction numbers are only allowed on a replica set member or mongos');
+      throw new CommandError(
+        20,
+        'IllegalOperation',
+        'Transaction numbers are only allowed on a replica set member or mongos',
+      );
     }
     return await handler(queryForm(exact), exact, { ...base, db });
   } catch (e) {

@@ -63,7 +63,8 @@ export class Connection {
       // Let I/O that arrived while the event loop was busy (a long query) be read first: only a
       // message still incomplete after that is the client's fault.
       setImmediate(() => {
-        if (this.deadline === timer && !this.closed) this.fail(`message not completed within ${this.messageTimeoutMs} ms`);
+        if (this.deadline === timer && !this.closed)
+          this.fail(`message not completed within ${this.messageTimeoutMs} ms`);
       });
     }, this.messageTimeoutMs);
     this.deadline = timer;
@@ -75,9 +76,11 @@ export class Connection {
   }
 
   private enqueue(message: Buffer): void {
-    this.chain = this.chain.then(() => this.handle(message)).catch((e: unknown) => {
-      this.fail(e instanceof Error ? e.message : String(e));
-    });
+    this.chain = this.chain
+      .then(() => this.handle(message))
+      .catch((e: unknown) => {
+        this.fail(e instanceof Error ? e.message : String(e));
+      });
   }
 
   private async handle(message: Buffer): Promise<void> {

@@ -21,7 +21,10 @@ function newId(): bigint {
   return (randomBytes(8).readBigUInt64BE() & 0x3fffffffffffffffn) | 1n;
 }
 
-function takeBatch(c: { iterator: Iterator<Buffer>; pending?: Buffer }, max: number): { docs: Buffer[]; done: boolean } {
+function takeBatch(
+  c: { iterator: Iterator<Buffer>; pending?: Buffer },
+  max: number,
+): { docs: Buffer[]; done: boolean } {
   const docs: Buffer[] = [];
   let bytes = 0;
   while (docs.length < max) {
@@ -43,7 +46,13 @@ function takeBatch(c: { iterator: Iterator<Buffer>; pending?: Buffer }, max: num
 }
 
 /** First batch of a new result set; registers a cursor when documents remain. */
-export function firstBatch(ns: string, iterator: Iterator<Buffer>, batchSize: number, singleBatch: boolean, connectionId: number): Buffer {
+export function firstBatch(
+  ns: string,
+  iterator: Iterator<Buffer>,
+  batchSize: number,
+  singleBatch: boolean,
+  connectionId: number,
+): Buffer {
   const c: OpenCursor = { ns, iterator, lastUsed: Date.now(), connectionId };
   const { docs, done } = takeBatch(c, batchSize > 0 ? batchSize : batchSize === 0 ? 0 : 101);
   let id = 0n;
@@ -91,7 +100,8 @@ export function cursorNs(id: bigint): string | undefined {
 
 export function closeConnectionCursors(connectionId: number): void {
   // Cursors outlive connections in MongoDB only with sessions; keep it simple and bounded.
-  for (const [id, c] of cursors) if (c.connectionId === connectionId && Date.now() - c.lastUsed > IDLE_MS) killCursor(id);
+  for (const [id, c] of cursors)
+    if (c.connectionId === connectionId && Date.now() - c.lastUsed > IDLE_MS) killCursor(id);
 }
 
 export function expireIdleCursors(): void {

@@ -13,7 +13,12 @@ function docWith(elements: Buffer[]): Buffer {
   return Buffer.concat([len, body]);
 }
 
-export function encodeCursorReply(ns: string, id: bigint, batchName: 'firstBatch' | 'nextBatch', docs: Buffer[]): Buffer {
+export function encodeCursorReply(
+  ns: string,
+  id: bigint,
+  batchName: 'firstBatch' | 'nextBatch',
+  docs: Buffer[],
+): Buffer {
   const arrayEls = docs.map((d, i) => Buffer.concat([Buffer.from([0x03]), cstr(String(i)), d]));
   const idBytes = Buffer.alloc(8);
   idBytes.writeBigInt64LE(id);

@@ -16,11 +16,20 @@ const MAX_DOC = 16 * 1024 * 1024;
 
 function tooLarge(bytes: Buffer): WriteError | undefined {
   if (bytes.length <= MAX_DOC) return undefined;
-  return { code: 10334, codeName: 'BSONObjectTooLarge', errmsg: `object to insert too large. size in bytes: ${bytes.length}, max size: ${MAX_DOC}` };
+  return {
+    code: 10334,
+    codeName: 'BSONObjectTooLarge',
+    errmsg: `object to insert too large. size in bytes: ${bytes.length}, max size: ${MAX_DOC}`,
+  };
 }
 
 /** Inserts encoded bytes whose decoded form is `doc` (must already have _id). */
-export function insertDoc(ctx: Ctx, meta: CollectionMeta, bytes: Buffer, doc: Document = decodeForQuery(bytes)): WriteError | undefined {
+export function insertDoc(
+  ctx: Ctx,
+  meta: CollectionMeta,
+  bytes: Buffer,
+  doc: Document = decodeForQuery(bytes),
+): WriteError | undefined {
   const big = tooLarge(bytes);
   if (big) return big;
   const dup = findDuplicate(ctx.storage, meta, doc, true);

@@ -125,7 +125,12 @@ function encodeInto(out: Chunk, v: unknown): void {
       pushDouble(out, toNumber(v));
       return;
     case TAG.string:
-      pushString(out, typeof v === 'string' ? v : String((v as { value?: unknown; code?: unknown }).value ?? (v as { code?: unknown }).code));
+      pushString(
+        out,
+        typeof v === 'string'
+          ? v
+          : String((v as { value?: unknown; code?: unknown }).value ?? (v as { code?: unknown }).code),
+      );
       return;
     case TAG.boolean:
       out.push(v ? 1 : 0);

@@ -103,7 +103,12 @@ export function docKey(meta: CollectionMeta, id: unknown): Buffer {
 }
 
 /** Finds the first unique-key conflict `doc` would cause (ignoring the document itself). */
-export function findDuplicate(storage: Storage, meta: CollectionMeta, doc: Document, isNew: boolean): DuplicateKey | undefined {
+export function findDuplicate(
+  storage: Storage,
+  meta: CollectionMeta,
+  doc: Document,
+  isNew: boolean,
+): DuplicateKey | undefined {
   if (isNew && storage.docs.get(docKey(meta, doc._id)) !== undefined) {
     return { index: '_id_', keyValue: { _id: doc._id } };
   }

@@ -10,7 +10,9 @@ import { startEmbeddedDb } from './index.js';
 try {
   const { dataDir, port, host } = loadEmbeddedDbConfig();
   const db = await startEmbeddedDb({ dataDir, port, host, onLog: (line) => console.error(`[embedded-db] ${line}`) });
-  console.log(`embedded MongoDB-compatible server listening on ${db.url} (data in ${path.join(dataDir, 'embedded-db')})`);
+  console.log(
+    `embedded MongoDB-compatible server listening on ${db.url} (data in ${path.join(dataDir, 'embedded-db')})`,
+  );
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

@@ -40,8 +40,9 @@ const ID_INDEX: IndexSpec = {
 function indexableScalar(v: unknown): boolean {
   const tag = typeTag(v);
   return (
-    tag === TAG.number || tag === TAG.string || tag === TAG.boolean || tag === TAG.date || tag === TAG.objectId
-  ) && !(typeof v === 'object' && v !== null && (v as { _bsontype?: string })._bsontype === 'Code');
+    (tag === TAG.number || tag === TAG.string || tag === TAG.boolean || tag === TAG.date || tag === TAG.objectId) &&
+    !(typeof v === 'object' && v !== null && (v as { _bsontype?: string })._bsontype === 'Code')
+  );
 }
 
 function isOperatorObject(v: unknown): v is Record<string, unknown> {
@@ -103,7 +104,11 @@ interface Candidate {
   plan: Plan;
 }
 
-function sortDirection(index: IndexSpec, from: number, sort: Array<[string, number]>): 'forward' | 'reverse' | undefined {
+function sortDirection(
+  index: IndexSpec,
+  from: number,
+  sort: Array<[string, number]>,
+): 'forward' | 'reverse' | undefined {
   if (sort.length === 0) return 'forward';
   if (index.multikey) return undefined;
   let dir: 'forward' | 'reverse' | undefined;
@@ -118,7 +123,12 @@ function sortDirection(index: IndexSpec, from: number, sort: Array<[string, numb
   return dir;
 }
 
-function planIndex(meta: CollectionMeta, index: IndexSpec, conds: Map<string, FieldCond>, sort: Array<[string, number]>): Candidate | undefined {
+function planIndex(
+  meta: CollectionMeta,
+  index: IndexSpec,
+  conds: Map<string, FieldCond>,
+  sort: Array<[string, number]>,
+): Candidate | undefined {
   const parts: Buffer[] = [index.id === -1 ? u32(meta.id) : u32(index.id)];
   let n = 0;
   while (n < index.key.length) {
@@ -159,7 +169,10 @@ function planIndex(meta: CollectionMeta, index: IndexSpec, conds: Map<string, Fi
     if (c?.in) return { score, plan: { kind: 'ids', ids: c.in, sortCovered: c.in.length === 1 } };
     return { score, plan: { kind: 'docs', range: ranges[0]!, reverse, sortCovered } };
   }
-  return { score, plan: { kind: 'index', index, ranges, reverse, sortCovered, dedupe: index.multikey || ranges.length > 1 } };
+  return {
+    score,
+    plan: { kind: 'index', index, ranges, reverse, sortCovered, dedupe: index.multikey || ranges.length > 1 },
+  };
 }
 
 export function planQuery(meta: CollectionMeta, filter: Document, sortDoc: Document | undefined): Plan {

@@ -30,8 +30,15 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   // The data dir is locked by the thread that starts this worker (index.ts), for its whole life.
   fs.mkdirSync(dir, { recursive: true });
   const storage = openStorage(dir);
-  const state: ServerState = { storage, catalog: new Catalog(storage), processId: new ObjectId(), startedAt: Date.now() };
-  const stopTtl = startTtlSweeper(storage, state.catalog, opts.ttlIntervalMs, (e) => opts.log(`ttl sweep failed: ${String(e)}`));
+  const state: ServerState = {
+    storage,
+    catalog: new Catalog(storage),
+    processId: new ObjectId(),
+    startedAt: Date.now(),
+  };
+  const stopTtl = startTtlSweeper(storage, state.catalog, opts.ttlIntervalMs, (e) =>
+    opts.log(`ttl sweep failed: ${String(e)}`),
+  );
   const cursorTimer = setInterval(expireIdleCursors, 60_000);
   const connections = new Set<Connection>();
   let nextId = 1;

@@ -31,7 +31,12 @@ export async function sweepOnce(storage: Storage, catalog: Catalog): Promise<num
   return removed;
 }
 
-export function startTtlSweeper(storage: Storage, catalog: Catalog, intervalMs: number, onError: (e: unknown) => void): () => Promise<void> {
+export function startTtlSweeper(
+  storage: Storage,
+  catalog: Catalog,
+  intervalMs: number,
+  onError: (e: unknown) => void,
+): () => Promise<void> {
   let running: Promise<unknown> = Promise.resolve();
   let stopped = false;
   const timer = setInterval(() => {

@@ -3,7 +3,14 @@
 // BSON numeric types.
 import { ObjectId, type Document } from 'bson';
 import { update as mingoUpdate, updateOne as mingoUpdateOne } from 'mingo';
-import { decodeForUpdate, encodeDocument, isPlainObject, restoreTypes, toQueryForm, type TypeMap } from './bson-values.js';
+import {
+  decodeForUpdate,
+  encodeDocument,
+  isPlainObject,
+  restoreTypes,
+  toQueryForm,
+  type TypeMap,
+} from './bson-values.js';
 import { compareValues } from './index-keys.js';
 import { CommandError, failedToParse } from './errors.js';
 
@@ -25,7 +32,18 @@ export function isReplacement(u: unknown): u is Document {
   return isPlainObject(u) && !Object.keys(u).some((k) => k.startsWith('$'));
 }
 
-const RESETTING_OPS = new Set(['$set', '$setOnInsert', '$unset', '$rename', '$push', '$addToSet', '$pull', '$pop', '$pullAll', '$currentDate']);
+const RESETTING_OPS = new Set([
+  '$set',
+  '$setOnInsert',
+  '$unset',
+  '$rename',
+  '$push',
+  '$addToSet',
+  '$pull',
+  '$pop',
+  '$pullAll',
+  '$currentDate',
+]);
 
 interface Modifier {
   ops: Document;
@@ -37,7 +55,8 @@ function modifierQueryForm(u: Document, types: TypeMap, upsert: boolean): Modifi
   const out: Document = {};
   let setId: { v: unknown } | undefined;
   for (const [op, fields] of Object.entries(u)) {
-    if (!isPlainObject(fields)) throw failedToParse(`Modifiers operate on fields but we found type ${typeof fields} instead`);
+    if (!isPlainObject(fields))
+      throw failedToParse(`Modifiers operate on fields but we found type ${typeof fields} instead`);
     if (op === '$setOnInsert' && !upsert) continue;
     const target = op === '$setOnInsert' ? '$set' : op;
     const conv: Document = (out[target] as Document | undefined) ?? {};
@@ -49,7 +68,13 @@ function modifierQueryForm(u: Document, types: TypeMap, upsert: boolean): Modifi
       if (RESETTING_OPS.has(op)) {
         for (const p of [...types.keys()]) if (p === path || p.startsWith(`${path}.`)) types.delete(p);
       }
-      conv[path] = toQueryForm(val, op === '$set' || op === '$setOnInsert' || op === '$inc' || op === '$mul' || op === '$min' || op === '$max' ? types : undefined, path);
+      conv[path] = toQueryForm(
+        val,
+        op === '$set' || op === '$setOnInsert' || op === '$inc' || op === '$mul' || op === '$min' || op === '$max'
+          ? types
+          : undefined,
+        path,
+      );
     }
     if (Object.keys(conv).length > 0) out[target] = conv;
   }
@@ -86,12 +111,18 @@ function setPath(doc: Document, path: string, value: unknown): void {
 }
 
 function immutableId(): CommandError {
-  return new CommandError(66, 'ImmutableField', "Performing an update on the path '_id' would modify the immutable field '_id'");
+  return new CommandError(
+    66,
+    'ImmutableField',
+    "Performing an update on the path '_id' would modify the immutable field '_id'",
+  );
 }
 
 /** Applies `st` to a stored document (oldRaw) or, for an upsert insert, to the seed (oldRaw undefined). */
 export function applyUpdate(st: UpdateStatement, oldRaw: Buffer | undefined): Applied {
-  const { doc: start, types } = oldRaw ? decodeForUpdate(oldRaw) : { doc: upsertSeed(st.q), types: new Map() as TypeMap };
+  const { doc: start, types } = oldRaw
+    ? decodeForUpdate(oldRaw)
+    : { doc: upsertSeed(st.q), types: new Map() as TypeMap };
   const upsert = oldRaw === undefined;
   const oldId = start._id;
   let doc: Document;
@@ -113,7 +144,9 @@ export function applyUpdate(st: UpdateStatement, oldRaw: Buffer | undefined): Ap
       doc._id = mod.setId.v;
     }
     if (Object.keys(mod.ops).length > 0) {
-      const fields = mingoUpdate(doc, mod.ops as never, st.arrayFilters, upsert ? undefined : st.q, { cloneMode: 'none' });
+      const fields = mingoUpdate(doc, mod.ops as never, st.arrayFilters, upsert ? undefined : st.q, {
+        cloneMode: 'none',
+      });
       changed = fields.length > 0;
     }
   } else {

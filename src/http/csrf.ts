@@ -25,7 +25,10 @@ function sameToken(a: string, b: string): boolean {
 export interface CsrfTokens {
   /** The token for this visitor's forms; may set the seed cookie, so call it before the response. */
   tokenFor(req: Request, res: Response): string;
-  protection(allowedOrigins: readonly string[], trustProxy: boolean): (req: Request, res: Response, next: NextFunction) => void;
+  protection(
+    allowedOrigins: readonly string[],
+    trustProxy: boolean,
+  ): (req: Request, res: Response, next: NextFunction) => void;
 }
 
 export function csrfTokens(secret: string): CsrfTokens {
@@ -59,8 +62,10 @@ export function csrfTokens(secret: string): CsrfTokens {
         const stored = req.session?.visitor ? req.session.csrfToken : undefined;
         const seed = seedOf(req);
         const valid =
-          sent !== undefined && ((stored !== undefined && sameToken(stored, sent)) || (seed !== undefined && sameToken(sign(seed), sent)));
-        if (!valid) return next(new HttpError(403, 'bad_csrf', 'This form has expired; reload the page and try again.'));
+          sent !== undefined &&
+          ((stored !== undefined && sameToken(stored, sent)) || (seed !== undefined && sameToken(sign(seed), sent)));
+        if (!valid)
+          return next(new HttpError(403, 'bad_csrf', 'This form has expired; reload the page and try again.'));
         next();
       };
     },

@@ -16,6 +16,8 @@ export async function inspectGif(file: string, limits: GifLimits): Promise<GifIn
     return { width: gif.width, height: gif.height };
   } catch (err) {
     if (!(err instanceof GifProblem)) throw err;
-    throw err.kind === 'too_big' ? new HttpError(413, 'gif_too_big', err.message) : new HttpError(415, 'not_gif', err.message);
+    throw err.kind === 'too_big'
+      ? new HttpError(413, 'gif_too_big', err.message)
+      : new HttpError(415, 'not_gif', err.message);
   }
 }

@@ -139,7 +139,9 @@ async function walk(bytes: Bytes, limits: GifLimits): Promise<GifStructure> {
       continue;
     }
     if (introducer !== 0x2c) {
-      throw invalid(`That GIF has an unknown block (0x${introducer.toString(16).padStart(2, '0')}); it may be damaged.`);
+      throw invalid(
+        `That GIF has an unknown block (0x${introducer.toString(16).padStart(2, '0')}); it may be damaged.`,
+      );
     }
     frames++;
     await must(bytes, 9, 'an image descriptor');
@@ -150,10 +152,15 @@ async function walk(bytes: Bytes, limits: GifLimits): Promise<GifStructure> {
     const flags = bytes.u8();
     if (w === 0 || h === 0) throw invalid(`Frame ${frames} of that GIF has no size.`);
     if (w * h > limits.maxPixels) {
-      throw new GifProblem('too_big', `Frame ${frames} of that GIF is ${w}×${h}; at most ${limits.maxPixels} pixels are allowed.`);
+      throw new GifProblem(
+        'too_big',
+        `Frame ${frames} of that GIF is ${w}×${h}; at most ${limits.maxPixels} pixels are allowed.`,
+      );
     }
     if (left + w > width || top + h > height) {
-      throw invalid(`Frame ${frames} of that GIF (${w}×${h} at ${left},${top}) lies outside its ${width}×${height} picture.`);
+      throw invalid(
+        `Frame ${frames} of that GIF (${w}×${h} at ${left},${top}) lies outside its ${width}×${height} picture.`,
+      );
     }
     totalPixels += w * h;
     if (totalPixels > limits.maxTotalPixels) {

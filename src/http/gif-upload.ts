@@ -56,7 +56,10 @@ export function gifUpload(opts: GifUploadOptions): RequestHandler {
       void (async () => {
         if (err) throw multerToHttp(err, opts.maxBytes);
         if (!req.file) throw new HttpError(400, 'no_file', 'Attach a GIF in the form field "gif".');
-        const info = await inspectGif(req.file.path, { maxPixels: opts.maxPixels, maxTotalPixels: opts.maxTotalPixels });
+        const info = await inspectGif(req.file.path, {
+          maxPixels: opts.maxPixels,
+          maxTotalPixels: opts.maxTotalPixels,
+        });
         res.locals.gif = { file: req.file.filename, ...info } satisfies UploadedGif;
       })().then(
         () => next(),

@@ -75,10 +75,20 @@ export class FrameHandler {
     if (err instanceof FrameError) return { type: 'error', code: err.code, message: err.message, ...extra };
     // The server's passing problem, not a bug: try again later, as over HTTP (503).
     if (isDiskFull(err)) {
-      return { type: 'error', code: 'unavailable', message: 'The server is out of disk space; try again in a minute.', ...extra };
+      return {
+        type: 'error',
+        code: 'unavailable',
+        message: 'The server is out of disk space; try again in a minute.',
+        ...extra,
+      };
     }
     if (isDatabaseUnavailable(err)) {
-      return { type: 'error', code: 'unavailable', message: 'The database is unavailable; try again shortly.', ...extra };
+      return {
+        type: 'error',
+        code: 'unavailable',
+        message: 'The database is unavailable; try again shortly.',
+        ...extra,
+      };
     }
     this.logError(err);
     return { type: 'error', code: 'internal', message: 'Something went wrong on our side.', ...extra };
@@ -100,7 +110,11 @@ export class FrameHandler {
         const room = this.joinedRoomId(client, frame.roomId);
         await this.chat.access.takeChat(client.person.id, client.address);
         this.joinedRoomId(client, frame.roomId);
-        this.acknowledge(client, frame.clientId, this.chat.messages.postChat(room, client.person, frame.text, frame.clientId));
+        this.acknowledge(
+          client,
+          frame.clientId,
+          this.chat.messages.postChat(room, client.person, frame.text, frame.clientId),
+        );
         return;
       }
       case 'whisper': {
@@ -108,7 +122,11 @@ export class FrameHandler {
         await this.chat.access.takeChat(client.person.id, client.address);
         this.joinedRoomId(client, frame.roomId);
         const to = this.member(room.id, frame.to);
-        this.acknowledge(client, frame.clientId, this.chat.messages.postWhisper(room, client.person, to, frame.text, frame.clientId));
+        this.acknowledge(
+          client,
+          frame.clientId,
+          this.chat.messages.postWhisper(room, client.person, to, frame.text, frame.clientId),
+        );
         return;
       }
       case 'typing':

@@ -55,7 +55,9 @@ export function attachHub(server: Server, opts: HubOptions): Hub {
     const inRoom = registry.members(message.roomId);
     // A whisper goes to its author's and its recipient's sockets only: nobody else gets a frame.
     const to = message.to;
-    const recipients = to ? [...inRoom].filter((c) => c.person.id === to.id || c.person.id === message.author?.id) : inRoom;
+    const recipients = to
+      ? [...inRoom].filter((c) => c.person.id === to.id || c.person.id === message.author?.id)
+      : inRoom;
     broadcastRoomMessage(message.roomId, recipients, { type: 'message', message });
   });
   events.on('members', (roomId, members) => broadcast(registry.members(roomId), { type: 'members', roomId, members }));
@@ -162,14 +164,15 @@ export function attachHub(server: Server, opts: HubOptions): Hub {
       clearInterval(heartbeat);
       clearInterval(reconcile);
       const closed = [...clients.values()].map(
-        (c) => new Promise<void>((resolve) => {
-          c.ws.once('close', () => resolve());
-          c.ws.close(1001, 'server shutting down');
-          setTimeout(() => {
-            c.ws.terminate();
-            resolve();
-          }, 2000).unref();
-        }),
+        (c) =>
+          new Promise<void>((resolve) => {
+            c.ws.once('close', () => resolve());
+            c.ws.close(1001, 'server shutting down');
+            setTimeout(() => {
+              c.ws.terminate();
+              resolve();
+            }, 2000).unref();
+          }),
       );
       await Promise.all(closed);
       wss.close();

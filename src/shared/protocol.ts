@@ -13,7 +13,11 @@ export const LIMITS = {
 
 const objectId = z.string().regex(/^[0-9a-f]{24}$/, 'expected a 24-hex id');
 const visitorId = z.string().regex(/^[0-9a-f]{24}$/, 'expected a visitor id');
-const clientId = z.string().min(1).max(LIMITS.clientIdMaxChars).regex(/^[A-Za-z0-9_-]+$/);
+const clientId = z
+  .string()
+  .min(1)
+  .max(LIMITS.clientIdMaxChars)
+  .regex(/^[A-Za-z0-9_-]+$/);
 
 /** Frames the browser sends. */
 export const clientFrameSchema = z.discriminatedUnion('type', [
@@ -113,8 +117,7 @@ export type ServerFrame =
   | { type: 'error'; code: ErrorCode; message: string; clientId?: string };
 
 export type ParseResult =
-  | { ok: true; frame: ClientFrame }
-  | { ok: false; code: 'bad_json' | 'bad_frame'; message: string };
+  { ok: true; frame: ClientFrame } | { ok: false; code: 'bad_json' | 'bad_frame'; message: string };
 
 /** Parses one inbound text frame exactly once and validates it against the schema. */
 export function parseClientFrame(text: string): ParseResult {

@@ -35,7 +35,12 @@ export async function connectStore(opts: StoreOptions): Promise<StoreConnection>
   let embedded: EmbeddedDb | undefined;
   let url = opts.mongoUrl;
   if (!url) {
-    embedded = await startEmbeddedDb({ dataDir: opts.dataDir, port: 0, restartDelayMs: opts.restartDelayMs, onLog: opts.onLog });
+    embedded = await startEmbeddedDb({
+      dataDir: opts.dataDir,
+      port: 0,
+      restartDelayMs: opts.restartDelayMs,
+      onLog: opts.onLog,
+    });
     url = `${embedded.url.replace(/\/$/, '')}/gifchat`;
   }
   try {

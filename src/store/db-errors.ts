@@ -1,13 +1,18 @@
 // Tells "the database cannot be reached right now" apart from every other failure, so callers can
 // answer 503 / "unavailable" and let the driver reconnect by itself.
-const UNAVAILABLE = /^Mongo(ose)?(ServerSelection|Network|NetworkTimeout|NotConnected|PoolCleared|TopologyClosed|WaitQueueTimeout)Error$/;
+const UNAVAILABLE =
+  /^Mongo(ose)?(ServerSelection|Network|NetworkTimeout|NotConnected|PoolCleared|TopologyClosed|WaitQueueTimeout)Error$/;
 
 export function isDatabaseUnavailable(err: unknown): boolean {
   if (typeof err !== 'object' || err === null) return false;
   const { name, message } = err as { name?: unknown; message?: unknown };
   if (typeof name === 'string' && UNAVAILABLE.test(name)) return true;
   if (isWrappedConnectionError(err)) return true;
-  return name === 'MongooseError' && typeof message === 'string' && /buffering timed out|before initial connection/.test(message);
+  return (
+    name === 'MongooseError' &&
+    typeof message === 'string' &&
+    /buffering timed out|before initial connection/.test(message)
+  );
 }
 
 /**
@@ -28,5 +33,8 @@ function isWrappedConnectionError(err: object): boolean {
 export function isOutcomeUnknown(err: unknown): boolean {
   if (!isDatabaseUnavailable(err)) return false;
   const name = (err as { name?: unknown }).name;
-  return !(typeof name === 'string' && /^Mongo(ose)?(ServerSelection|NotConnected|TopologyClosed|WaitQueueTimeout)Error$/.test(name));
+  return !(
+    typeof name === 'string' &&
+    /^Mongo(ose)?(ServerSelection|NotConnected|TopologyClosed|WaitQueueTimeout)Error$/.test(name)
+  );
 }

@@ -8,7 +8,14 @@ const DISK_FULL_TEXT = /\bENOSPC\b|No space left on device|Disk quota exceeded|M
 
 export function isDiskFull(err: unknown, depth = 0): boolean {
   if (typeof err !== 'object' || err === null || depth > 3) return false;
-  const e = err as { code?: unknown; message?: unknown; errmsg?: unknown; errorResponse?: unknown; cause?: unknown; writeErrors?: unknown };
+  const e = err as {
+    code?: unknown;
+    message?: unknown;
+    errmsg?: unknown;
+    errorResponse?: unknown;
+    cause?: unknown;
+    writeErrors?: unknown;
+  };
   if (typeof e.code === 'string' && DISK_FULL_CODES.has(e.code)) return true;
   if (e.code === OUT_OF_DISK_SPACE) return true;
   if ([e.message, e.errmsg].some((m) => typeof m === 'string' && DISK_FULL_TEXT.test(m))) return true;

@@ -15,7 +15,5 @@ export function gifPath(uploadDir: string, name: string): string {
 }
 
 export async function removeGifFiles(uploadDir: string, names: string[]): Promise<void> {
-  await Promise.all(
-    names.filter(isGifName).map((name) => unlink(path.join(uploadDir, name)).catch(() => undefined)),
-  );
+  await Promise.all(names.filter(isGifName).map((name) => unlink(path.join(uploadDir, name)).catch(() => undefined)));
 }

@@ -47,7 +47,11 @@ function toRecord(doc: MessageDoc): MessageRecord {
     author: doc.author ? person(doc.author) : null,
     to: doc.to ? person(doc.to) : null,
     system: doc.system?.event
-      ? { event: doc.system.event, name: doc.system.name, ...(doc.system.newName ? { newName: doc.system.newName } : {}) }
+      ? {
+          event: doc.system.event,
+          name: doc.system.name,
+          ...(doc.system.newName ? { newName: doc.system.newName } : {}),
+        }
       : null,
     text: doc.text ?? '',
     gif: doc.gif ? { file: doc.gif.file, width: doc.gif.width, height: doc.gif.height } : null,
@@ -71,8 +75,12 @@ export type Inserted = { record: MessageRecord; duplicate: boolean } | { error: 
 function writeErrorsOf(err: unknown, attempted: number): Array<{ index: number; code?: unknown }> | undefined {
   const e = err as { writeErrors?: unknown; insertedCount?: unknown } | null;
   if (e?.writeErrors === undefined) return undefined;
-  const list = (Array.isArray(e.writeErrors) ? e.writeErrors : [e.writeErrors]) as Array<{ index: number; code?: unknown }>;
-  if (list.length === 0 || typeof e.insertedCount !== 'number' || e.insertedCount + list.length !== attempted) return undefined;
+  const list = (Array.isArray(e.writeErrors) ? e.writeErrors : [e.writeErrors]) as Array<{
+    index: number;
+    code?: unknown;
+  }>;
+  if (list.length === 0 || typeof e.insertedCount !== 'number' || e.insertedCount + list.length !== attempted)
+    return undefined;
   return list;
 }
 
@@ -132,7 +140,9 @@ export async function insertMessages(msgs: NewMessage[]): Promise<Inserted[]> {
       const err = failed.get(i);
       if (!isDuplicateKey(err)) return { error: err, whole };
       const same = msg.clientId && msg.author ? [{ 'author.id': msg.author.id, clientId: msg.clientId }] : [];
-      const found = await MessageModel.find({ $or: [{ _id: oid(msg.id) }, ...same] }).limit(2).lean<MessageDoc[]>();
+      const found = await MessageModel.find({ $or: [{ _id: oid(msg.id) }, ...same] })
+        .limit(2)
+        .lean<MessageDoc[]>();
       const own = found.find((d) => d._id.toHexString() === msg.id);
       if (own) return { record: toRecord(own), duplicate: false };
       const retried = found[0];
@@ -150,7 +160,12 @@ const visibleTo = (viewerId: string) => ({
 });
 
 /** Up to `limit` messages of a room older than `before` (or the latest), oldest first. */
-export async function pageBefore(roomId: string, viewerId: string, before: string | undefined, limit: number): Promise<MessageRecord[]> {
+export async function pageBefore(
+  roomId: string,
+  viewerId: string,
+  before: string | undefined,
+  limit: number,
+): Promise<MessageRecord[]> {
   const filter = before ? { room: oid(roomId), _id: { $lt: oid(before) } } : { room: oid(roomId) };
   const docs = await MessageModel.find({ ...filter, ...visibleTo(viewerId) })
     .sort({ _id: -1 })
@@ -167,7 +182,11 @@ export async function pageAfter(
   below: string,
   limit: number,
 ): Promise<MessageRecord[]> {
-  const docs = await MessageModel.find({ room: oid(roomId), _id: { $gt: oid(after), $lt: oid(below) }, ...visibleTo(viewerId) })
+  const docs = await MessageModel.find({
+    room: oid(roomId),
+    _id: { $gt: oid(after), $lt: oid(below) },
+    ...visibleTo(viewerId),
+  })
     .sort({ _id: 1 })
     .limit(limit)
     .lean<MessageDoc[]>();

@@ -21,7 +21,10 @@ it('runs the bench at tiny scale and writes latest-tiny.json in the shape of lat
       maxBuffer: 16 * 1024 * 1024,
     });
     assert.match(stdout, /\| Fan-out/);
-    const json = JSON.parse(await readFile(path.join(out, 'latest-tiny.json'), 'utf8')) as Record<string, Record<string, unknown>>;
+    const json = JSON.parse(await readFile(path.join(out, 'latest-tiny.json'), 'utf8')) as Record<
+      string,
+      Record<string, unknown>
+    >;
     const shape = {
       fanout: ['us', 'socketio', 'ws', 'p99_ms', 'us_cpu_us_per_delivery'],
       idle: ['heap_kb_per_conn', 'rss_kb_per_conn', 'socketio_heap_kb_per_conn'],
@@ -32,9 +35,13 @@ it('runs the bench at tiny scale and writes latest-tiny.json in the shape of lat
     for (const [section, keys] of Object.entries(shape)) {
       for (const key of keys) assert.equal(typeof json[section]?.[key], 'number', `${section}.${key} is a number`);
     }
-    for (const server of ['us', 'socketio', 'ws']) assert.ok((json.fanout![server] as number) > 0, `${server} delivered`);
+    for (const server of ['us', 'socketio', 'ws'])
+      assert.ok((json.fanout![server] as number) > 0, `${server} delivered`);
     assert.ok((json.persist!.msgs_per_s as number) > 0, 'messages were persisted');
-    assert.ok((await readdir(out)).some((f) => f.endsWith('.md')), 'a markdown results file');
+    assert.ok(
+      (await readdir(out)).some((f) => f.endsWith('.md')),
+      'a markdown results file',
+    );
   } finally {
     await rm(out, { recursive: true, force: true });
   }

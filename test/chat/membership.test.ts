@@ -52,7 +52,10 @@ describe('membership', () => {
     }
     // Back again, bob gets the seat that was never really his.
     await chat.membership.join(room, bob, new Set(), 'c-bob');
-    assert.deepEqual(chat.presence.members(room.id).map((p) => p.id), [owner.id, bob.id]);
+    assert.deepEqual(
+      chat.presence.members(room.id).map((p) => p.id),
+      [owner.id, bob.id],
+    );
   });
 });
 

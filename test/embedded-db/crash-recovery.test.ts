@@ -11,8 +11,13 @@ import { tempDir } from './helpers.js';
 
 const writerScript = path.join(path.dirname(fileURLToPath(import.meta.url)), 'crash-writer.js');
 
-function spawnWriter(dataDir: string, mode: 'write' | 'hold'): { child: ChildProcess; lines: string[]; ready: Promise<void> } {
-  const child = spawn(process.execPath, [writerScript, '--crash-writer', dataDir, mode], { stdio: ['ignore', 'pipe', 'inherit'] });
+function spawnWriter(
+  dataDir: string,
+  mode: 'write' | 'hold',
+): { child: ChildProcess; lines: string[]; ready: Promise<void> } {
+  const child = spawn(process.execPath, [writerScript, '--crash-writer', dataDir, mode], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const lines: string[] = [];
   let partial = '';
   let onReady: () => void = () => undefined;
@@ -28,7 +33,10 @@ function spawnWriter(dataDir: string, mode: 'write' | 'hold'): { child: ChildPro
   return { child, lines, ready };
 }
 
-const exited = (child: ChildProcess) => new Promise<void>((r) => (child.exitCode !== null || child.signalCode !== null ? r() : child.once('exit', () => r())));
+const exited = (child: ChildProcess) =>
+  new Promise<void>((r) =>
+    child.exitCode !== null || child.signalCode !== null ? r() : child.once('exit', () => r()),
+  );
 
 describe('embedded-db crash safety', () => {
   it('keeps every acknowledged insert across SIGKILL', async () => {
@@ -44,9 +52,21 @@ describe('embedded-db crash safety', () => {
         const db = await startEmbeddedDb({ dataDir });
         const client = await MongoClient.connect(db.url);
         try {
-          const ids = new Set((await client.db('crash').collection('docs').find({}, { projection: { _id: 1 } }).toArray()).map((d) => String(d._id)));
+          const ids = new Set(
+            (
+              await client
+                .db('crash')
+                .collection('docs')
+                .find({}, { projection: { _id: 1 } })
+                .toArray()
+            ).map((d) => String(d._id)),
+          );
           const missing = lines.filter((id) => !ids.has(id));
-          assert.deepEqual(missing, [], `round ${round}: ${missing.length} acknowledged ids missing of ${lines.length}`);
+          assert.deepEqual(
+            missing,
+            [],
+            `round ${round}: ${missing.length} acknowledged ids missing of ${lines.length}`,
+          );
         } finally {
           await client.close();
           await db.close();

@@ -58,7 +58,13 @@ describe('index key encoding', () => {
 
 describe('numeric BSON types at the mingo boundary', () => {
   it('restores integral doubles and int64 after conversion', () => {
-    const bytes = encodeDocument({ _id: 1, d: new Double(5), l: Long.fromNumber(7), nested: { d: new Double(1) }, i: new Int32(3) });
+    const bytes = encodeDocument({
+      _id: 1,
+      d: new Double(5),
+      l: Long.fromNumber(7),
+      nested: { d: new Double(1) },
+      i: new Int32(3),
+    });
     const { doc, types } = decodeForUpdate(bytes);
     assert.equal(doc.d, 5);
     const back = deserialize(encodeDocument(restoreTypes(doc, types)), { promoteValues: false });

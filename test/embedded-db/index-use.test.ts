@@ -42,7 +42,11 @@ describe('embedded-db index use', { skip: process.env.TEST_MONGO_URL ? 'reads em
   });
 
   async function examined(run: () => Promise<unknown>): Promise<{ docs: number; keys: number }> {
-    const stat = async () => (await conn.db!.admin().command({ serverStatus: 1 })).embeddedDb as { docsExamined: number; keysExamined: number };
+    const stat = async () =>
+      (await conn.db!.admin().command({ serverStatus: 1 })).embeddedDb as {
+        docsExamined: number;
+        keysExamined: number;
+      };
     const a = await stat();
     await run();
     const b = await stat();
@@ -54,7 +58,10 @@ describe('embedded-db index use', { skip: process.env.TEST_MONGO_URL ? 'reads em
     const cost = await examined(async () => {
       page = await Message.find({ room }).sort({ _id: -1 }).limit(50).lean();
     });
-    assert.deepEqual(page.map((m) => m.seq), Array.from({ length: 50 }, (_, i) => N - 1 - i));
+    assert.deepEqual(
+      page.map((m) => m.seq),
+      Array.from({ length: 50 }, (_, i) => N - 1 - i),
+    );
     assert.ok(cost.docs <= 51, `examined ${cost.docs} documents`);
   });
 
@@ -62,9 +69,15 @@ describe('embedded-db index use', { skip: process.env.TEST_MONGO_URL ? 'reads em
     const anchor = await Message.findOne({ room, seq: 10_000 }).lean();
     let page: Array<Msg & { _id: mongoose.Types.ObjectId }> = [];
     const cost = await examined(async () => {
-      page = await Message.find({ room, _id: { $lt: anchor!._id } }).sort({ _id: -1 }).limit(50).lean();
+      page = await Message.find({ room, _id: { $lt: anchor!._id } })
+        .sort({ _id: -1 })
+        .limit(50)
+        .lean();
     });
-    assert.deepEqual(page.map((m) => m.seq), Array.from({ length: 50 }, (_, i) => 9_999 - i));
+    assert.deepEqual(
+      page.map((m) => m.seq),
+      Array.from({ length: 50 }, (_, i) => 9_999 - i),
+    );
     assert.ok(cost.docs <= 51, `examined ${cost.docs} documents`);
     assert.ok(cost.keys <= 52, `examined ${cost.keys} keys`);
   });

@@ -22,7 +22,10 @@ describe('embedded-db via Mongoose', () => {
   let target: TestTarget;
   let conn: Connection;
 
-  const roomSchema = new Schema<RoomDoc>({ name: { type: String, required: true }, createdAt: { type: Date, default: Date.now } });
+  const roomSchema = new Schema<RoomDoc>({
+    name: { type: String, required: true },
+    createdAt: { type: Date, default: Date.now },
+  });
   const messageSchema = new Schema<MessageDoc>({
     room: { type: Schema.Types.ObjectId, ref: 'Room', required: true },
     author: String,
@@ -32,11 +35,16 @@ describe('embedded-db via Mongoose', () => {
     score: Number,
   });
   messageSchema.index({ room: 1, _id: -1 });
-  messageSchema.index({ author: 1, clientId: 1 }, { unique: true, partialFilterExpression: { clientId: { $type: 'string' } } });
+  messageSchema.index(
+    { author: 1, clientId: 1 },
+    { unique: true, partialFilterExpression: { clientId: { $type: 'string' } } },
+  );
 
   before(async () => {
     target = await startTarget();
-    conn = await mongoose.createConnection(`${target.url}${target.dbName}`, { serverSelectionTimeoutMS: 5000 }).asPromise();
+    conn = await mongoose
+      .createConnection(`${target.url}${target.dbName}`, { serverSelectionTimeoutMS: 5000 })
+      .asPromise();
     conn.model('Room', roomSchema);
     const Message = conn.model('Message', messageSchema);
     await Message.init();
@@ -64,14 +72,31 @@ describe('embedded-db via Mongoose', () => {
   it('sorts by ObjectId and Date and pages with _id < X', async () => {
     const room = await Room().create({ name: 'paging' });
     const base = Date.now();
-    const docs = Array.from({ length: 30 }, (_, i) => ({ room: room._id, text: `m${i}`, sentAt: new Date(base - i * 1000) }));
+    const docs = Array.from({ length: 30 }, (_, i) => ({
+      room: room._id,
+      text: `m${i}`,
+      sentAt: new Date(base - i * 1000),
+    }));
     for (const d of docs) await Message().create(d);
     const latest = await Message().find({ room: room._id }).sort({ _id: -1 }).limit(10).lean();
-    assert.deepEqual(latest.map((m) => m.text), Array.from({ length: 10 }, (_, i) => `m${29 - i}`));
-    const older = await Message().find({ room: room._id, _id: { $lt: latest[9]!._id } }).sort({ _id: -1 }).limit(10).lean();
-    assert.deepEqual(older.map((m) => m.text), Array.from({ length: 10 }, (_, i) => `m${19 - i}`));
+    assert.deepEqual(
+      latest.map((m) => m.text),
+      Array.from({ length: 10 }, (_, i) => `m${29 - i}`),
+    );
+    const older = await Message()
+      .find({ room: room._id, _id: { $lt: latest[9]!._id } })
+      .sort({ _id: -1 })
+      .limit(10)
+      .lean();
+    assert.deepEqual(
+      older.map((m) => m.text),
+      Array.from({ length: 10 }, (_, i) => `m${19 - i}`),
+    );
     const byDate = await Message().find({ room: room._id }).sort({ sentAt: 1 }).limit(3).lean();
-    assert.deepEqual(byDate.map((m) => m.text), ['m29', 'm28', 'm27']);
+    assert.deepEqual(
+      byDate.map((m) => m.text),
+      ['m29', 'm28', 'm27'],
+    );
     const recent = await Message().countDocuments({ room: room._id, sentAt: { $gt: new Date(base - 5500) } });
     assert.equal(recent, 6);
   });
@@ -79,11 +104,14 @@ describe('embedded-db via Mongoose', () => {
   it('reports unique violations as code 11000', async () => {
     const room = await Room().create({ name: 'unique' });
     await Message().create({ room: room._id, author: 'ann', clientId: 'c1', text: 'a' });
-    await assert.rejects(Message().create({ room: room._id, author: 'ann', clientId: 'c1', text: 'b' }), (e: { code?: number; keyValue?: unknown }) => {
-      assert.equal(e.code, 11000);
-      assert.deepEqual(e.keyValue, { author: 'ann', clientId: 'c1' });
-      return true;
-    });
+    await assert.rejects(
+      Message().create({ room: room._id, author: 'ann', clientId: 'c1', text: 'b' }),
+      (e: { code?: number; keyValue?: unknown }) => {
+        assert.equal(e.code, 11000);
+        assert.deepEqual(e.keyValue, { author: 'ann', clientId: 'c1' });
+        return true;
+      },
+    );
     // Partial index: documents without clientId never collide.
     await Message().create({ room: room._id, author: 'ann', text: 'c' });
     await Message().create({ room: room._id, author: 'ann', text: 'd' });
@@ -92,9 +120,17 @@ describe('embedded-db via Mongoose', () => {
   it('findOneAndUpdate with new and upsert, updateMany upsert with $setOnInsert', async () => {
     const R = Room();
     const room = await R.create({ name: 'fau' });
-    const updated = await R.findOneAndUpdate({ _id: room._id }, { $set: { name: 'fau2' } }, { returnDocument: 'after' }).lean();
+    const updated = await R.findOneAndUpdate(
+      { _id: room._id },
+      { $set: { name: 'fau2' } },
+      { returnDocument: 'after' },
+    ).lean();
     assert.equal(updated?.name, 'fau2');
-    const upserted = await R.findOneAndUpdate({ name: 'fresh' }, { $set: { name: 'fresh' } }, { returnDocument: 'after', upsert: true }).lean();
+    const upserted = await R.findOneAndUpdate(
+      { name: 'fresh' },
+      { $set: { name: 'fresh' } },
+      { returnDocument: 'after', upsert: true },
+    ).lean();
     assert.equal(upserted?.name, 'fresh');
     assert.ok(upserted?.createdAt instanceof Date, 'schema default applied through $setOnInsert');
     const coll = conn.collection('extras');
@@ -120,7 +156,10 @@ describe('embedded-db via Mongoose', () => {
       { $group: { _id: '$author', n: { $sum: 1 } } },
       { $sort: { _id: 1 } },
     ]);
-    assert.deepEqual(grouped, [{ _id: 'x', n: 2 }, { _id: 'y', n: 1 }]);
+    assert.deepEqual(grouped, [
+      { _id: 'x', n: 2 },
+      { _id: 'y', n: 1 },
+    ]);
     const joined = await Message().aggregate<{ text: string; r: { name: string } }>([
       { $match: { room: { $in: [a._id, b._id] } } },
       { $lookup: { from: 'rooms', localField: 'room', foreignField: '_id', as: 'r' } },
@@ -128,8 +167,14 @@ describe('embedded-db via Mongoose', () => {
       { $sort: { text: 1 } },
       { $project: { _id: 0, text: 1, 'r.name': 1 } },
     ]);
-    assert.deepEqual(joined.map((j) => `${j.text}:${j.r.name}`), ['1:agg-a', '2:agg-a', '3:agg-b']);
-    const populated = await Message().findOne({ text: '3', room: b._id }).populate<{ room: { name: string } }>('room').lean();
+    assert.deepEqual(
+      joined.map((j) => `${j.text}:${j.r.name}`),
+      ['1:agg-a', '2:agg-a', '3:agg-b'],
+    );
+    const populated = await Message()
+      .findOne({ text: '3', room: b._id })
+      .populate<{ room: { name: string } }>('room')
+      .lean();
     assert.equal(populated?.room.name, 'agg-b');
     const del = await Message().deleteMany({ room: a._id });
     assert.equal(del.deletedCount, 2);
@@ -162,7 +207,10 @@ describe('embedded-db via Mongoose', () => {
   it('expires documents through a TTL index', async () => {
     const coll = conn.collection('ttl');
     await coll.createIndex({ expires: 1 }, { expireAfterSeconds: 0 });
-    await coll.insertMany([{ _id: 'old' as never, expires: new Date(Date.now() - 1000) }, { _id: 'new' as never, expires: new Date(Date.now() + 3_600_000) }]);
+    await coll.insertMany([
+      { _id: 'old' as never, expires: new Date(Date.now() - 1000) },
+      { _id: 'new' as never, expires: new Date(Date.now() + 3_600_000) },
+    ]);
     // A real MongoDB sweeps every 60 s; only wait that long against one.
     const limit = process.env.TEST_MONGO_URL ? 70_000 : 5_000;
     assert.ok(await waitFor(async () => (await coll.countDocuments({ _id: 'old' as never })) === 0, limit));
@@ -170,7 +218,11 @@ describe('embedded-db via Mongoose', () => {
   });
 
   it('serves connect-mongo set/get/destroy', async () => {
-    const store = MongoStore.create({ client: conn.getClient() as never, dbName: target.dbName, collectionName: 'sessions' });
+    const store = MongoStore.create({
+      client: conn.getClient() as never,
+      dbName: target.dbName,
+      collectionName: 'sessions',
+    });
     const cb = <T>(fn: (done: (err: unknown, v?: T) => void) => void) =>
       new Promise<T | undefined>((resolve, reject) => fn((err, v) => (err ? reject(err) : resolve(v))));
     const session = { cookie: { originalMaxAge: 60_000, expires: new Date(Date.now() + 60_000) }, user: 'ann' };

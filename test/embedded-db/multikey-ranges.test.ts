@@ -47,7 +47,8 @@ describe('embedded-db range queries on multikey indexes', () => {
     await coll('byA').createIndex({ a: 1 });
     await coll('byGA').createIndex({ g: 1, a: 1 });
     await coll('byADesc').createIndex({ a: -1 });
-    for (const name of ['plain', 'byA', 'byGA', 'byADesc', 'byAB']) await coll(name).insertMany(docs.map((d) => ({ ...d })));
+    for (const name of ['plain', 'byA', 'byGA', 'byADesc', 'byAB'])
+      await coll(name).insertMany(docs.map((d) => ({ ...d })));
     // Built after the arrays are stored: the index build must notice multikey-ness too.
     await coll('byAB').createIndex({ 'a.b': 1 });
   });
@@ -60,7 +61,9 @@ describe('embedded-db range queries on multikey indexes', () => {
 
   it('finds {a: [1, 10]} for {a: {$gt: 3, $lt: 5}} through an index on a', async () => {
     assert.deepEqual(await ids(coll('byA'), { a: { $gt: 3, $lt: 5 } }), [1, 2, 5]);
-    const plan = (await coll('byA').find({ a: { $gt: 3, $lt: 5 } }).explain()) as Document;
+    const plan = (await coll('byA')
+      .find({ a: { $gt: 3, $lt: 5 } })
+      .explain()) as Document;
     assert.match(JSON.stringify(plan.queryPlanner.winningPlan), /IXSCAN/, 'the index must actually be used');
   });
 
@@ -79,7 +82,11 @@ describe('embedded-db range queries on multikey indexes', () => {
     const filter = { a: { $gt: 3, $lt: 5 } };
     const expected = await ids(coll('plain'), filter);
     for (const c of ['plain', 'byA', 'byGA', 'byADesc'].map(coll)) {
-      assert.equal((await c.updateMany(filter, { $set: { hit: true } })).modifiedCount, expected.length, c.collectionName);
+      assert.equal(
+        (await c.updateMany(filter, { $set: { hit: true } })).modifiedCount,
+        expected.length,
+        c.collectionName,
+      );
       assert.deepEqual(await ids(c, { hit: true }), expected, c.collectionName);
       assert.equal((await c.deleteMany(filter)).deletedCount, expected.length, c.collectionName);
       assert.deepEqual(await ids(c, { hit: true }), [], c.collectionName);

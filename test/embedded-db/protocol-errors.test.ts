@@ -56,7 +56,16 @@ describe('embedded-db wire protocol', { skip: usingRealMongo() ? 'embedded serve
     size.writeInt32LE(4 + ident.length + docs.length);
     const flags = Buffer.alloc(4);
     flags.writeUInt32LE(1);
-    const body = Buffer.concat([flags, Buffer.from([0]), Buffer.from(serialize({ insert: 'seq', $db: 'p' })), Buffer.from([1]), size, ident, docs, Buffer.alloc(4)]);
+    const body = Buffer.concat([
+      flags,
+      Buffer.from([0]),
+      Buffer.from(serialize({ insert: 'seq', $db: 'p' })),
+      Buffer.from([1]),
+      size,
+      ident,
+      docs,
+      Buffer.alloc(4),
+    ]);
     c.socket.write(frame(2013, body));
     const r = await c.reply();
     assert.equal(r.doc.n, 2);
@@ -68,8 +77,23 @@ describe('embedded-db wire protocol', { skip: usingRealMongo() ? 'embedded serve
     ['a huge declared length', () => Buffer.from([0xff, 0xff, 0xff, 0x7f, 0, 0, 0, 0])],
     ['a negative declared length', () => Buffer.from([0xf0, 0xff, 0xff, 0xff, 0, 0, 0, 0])],
     ['an unknown opcode', () => frame(4242, Buffer.alloc(20))],
-    ['invalid BSON', () => frame(2013, Buffer.concat([Buffer.alloc(4), Buffer.from([0]), Buffer.from([0x0c, 0, 0, 0, 0x7e, 0x61, 0, 1, 2, 3, 4, 0])]))],
-    ['a truncated document inside a message', () => frame(2013, Buffer.concat([Buffer.alloc(4), Buffer.from([0]), Buffer.from([0x40, 0, 0, 0, 0x10, 0x61, 0])]))],
+    [
+      'invalid BSON',
+      () =>
+        frame(
+          2013,
+          Buffer.concat([
+            Buffer.alloc(4),
+            Buffer.from([0]),
+            Buffer.from([0x0c, 0, 0, 0, 0x7e, 0x61, 0, 1, 2, 3, 4, 0]),
+          ]),
+        ),
+    ],
+    [
+      'a truncated document inside a message',
+      () =>
+        frame(2013, Buffer.concat([Buffer.alloc(4), Buffer.from([0]), Buffer.from([0x40, 0, 0, 0, 0x10, 0x61, 0])])),
+    ],
   ];
   for (const [name, bytes] of cases) {
     it(`closes the connection on ${name}`, async () => {

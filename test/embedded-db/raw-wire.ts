@@ -57,5 +57,9 @@ export class RawClient {
 
 export async function expectClosed(c: RawClient): Promise<void> {
   const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 3000).unref());
-  assert.notEqual(await Promise.race([c.closed.then(() => 'closed' as const), timeout]), 'timeout', 'connection should close');
+  assert.notEqual(
+    await Promise.race([c.closed.then(() => 'closed' as const), timeout]),
+    'timeout',
+    'connection should close',
+  );
 }

@@ -16,13 +16,19 @@ describe('npm run db configuration', () => {
   it('listens on EMBEDDED_DB_PORT and stores under DATA_DIR from .env in its working directory', async () => {
     const cwd = tempDir('embedded-db-standalone-');
     const port = await freePort();
-    fs.writeFileSync(path.join(cwd, '.env'), `DATA_DIR=./from-dotenv\nEMBEDDED_DB_PORT=${port}\nEMBEDDED_DB_HOST=127.0.0.1\n`);
+    fs.writeFileSync(
+      path.join(cwd, '.env'),
+      `DATA_DIR=./from-dotenv\nEMBEDDED_DB_PORT=${port}\nEMBEDDED_DB_HOST=127.0.0.1\n`,
+    );
     const run = () => startProcess('embedded-db/main.js', UNSET, DB_READY, { cwd });
     let db = await run();
     try {
       assert.equal(db.match[2], String(port), db.output());
       const client = await MongoClient.connect(`mongodb://127.0.0.1:${port}/`, { serverSelectionTimeoutMS: 5000 });
-      await client.db('cfg').collection('c').insertOne({ _id: 'kept' as never });
+      await client
+        .db('cfg')
+        .collection('c')
+        .insertOne({ _id: 'kept' as never });
       await client.close();
       assert.ok(fs.existsSync(path.join(cwd, 'from-dotenv', 'embedded-db')), 'data under DATA_DIR from .env');
       assert.ok(!fs.existsSync(path.join(cwd, 'data')), 'nothing in the default ./data');
@@ -31,7 +37,13 @@ describe('npm run db configuration', () => {
       await stopProcess(db.child, 'SIGTERM');
       db = await run();
       const again = await MongoClient.connect(`mongodb://127.0.0.1:${port}/`, { serverSelectionTimeoutMS: 5000 });
-      assert.equal(await again.db('cfg').collection('c').countDocuments({ _id: 'kept' as never }), 1);
+      assert.equal(
+        await again
+          .db('cfg')
+          .collection('c')
+          .countDocuments({ _id: 'kept' as never }),
+        1,
+      );
       await again.close();
     } finally {
       await stopProcess(db.child);

@@ -13,7 +13,12 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** An OP_MSG insert whose kind-1 `documents` section makes the whole message exactly `total` bytes. */
 function insertOfSize(total: number, coll: string, db: string): { bytes: Buffer; count: number } {
-  const head = Buffer.concat([Buffer.alloc(4), Buffer.from([0]), Buffer.from(serialize({ insert: coll, $db: db })), Buffer.from([1])]);
+  const head = Buffer.concat([
+    Buffer.alloc(4),
+    Buffer.from([0]),
+    Buffer.from(serialize({ insert: coll, $db: db })),
+    Buffer.from([1]),
+  ]);
   const ident = Buffer.from('documents\0');
   const fixed = 16 + head.length + 4 + ident.length;
   const emptyDoc = serialize({ _id: 0, pad: Buffer.alloc(0) }).length;
@@ -61,7 +66,11 @@ describe('embedded-db wire limits', { skip: usingRealMongo() ? 'embedded server 
     c.socket.write(head);
     await expectClosed(c);
     assert.ok(
-      log.some((l) => l.includes(`message length ${maxMessageSizeBytes + 1} is invalid`) && l.includes(`max ${maxMessageSizeBytes}`)),
+      log.some(
+        (l) =>
+          l.includes(`message length ${maxMessageSizeBytes + 1} is invalid`) &&
+          l.includes(`max ${maxMessageSizeBytes}`),
+      ),
       `log: ${log.join('\n')}`,
     );
     assert.equal((await driver.db('admin').command({ ping: 1 })).ok, 1);
@@ -83,7 +92,10 @@ describe('embedded-db wire limits', { skip: usingRealMongo() ? 'embedded server 
     }
     assert.ok(closed, 'the dribbling connection should have been closed');
     assert.ok(sent < bytes.length, `closed after ${sent} of ${bytes.length} bytes`);
-    assert.ok(log.some((l) => l.includes(`message not completed within ${DEADLINE_MS} ms`)), `log: ${log.join('\n')}`);
+    assert.ok(
+      log.some((l) => l.includes(`message not completed within ${DEADLINE_MS} ms`)),
+      `log: ${log.join('\n')}`,
+    );
     assert.equal(await coll.countDocuments(), ops);
   });
 
@@ -96,7 +108,9 @@ describe('embedded-db wire limits', { skip: usingRealMongo() ? 'embedded server 
     c.socket.write(bytes.subarray(10));
     assert.equal((await c.reply()).doc.ok, 1);
     // Two messages in one write, then a third split across its header.
-    c.socket.write(Buffer.concat([opMsg({ ping: 1, $db: 'admin' }), opMsg({ ping: 1, $db: 'admin' }), bytes.subarray(0, 2)]));
+    c.socket.write(
+      Buffer.concat([opMsg({ ping: 1, $db: 'admin' }), opMsg({ ping: 1, $db: 'admin' }), bytes.subarray(0, 2)]),
+    );
     await sleep(50);
     c.socket.write(bytes.subarray(2));
     for (let i = 0; i < 3; i++) assert.equal((await c.reply()).doc.ok, 1);
@@ -124,6 +138,9 @@ describe('embedded-db wire limits', { skip: usingRealMongo() ? 'embedded server 
     assert.equal(await coll.countDocuments(), count);
     const seventh = await coll.findOne({ _id: 7 });
     const padLen = 1_000_000 - serialize({ _id: 0, pad: Buffer.alloc(0) }).length;
-    assert.ok(Buffer.from((seventh!.pad as { buffer: Uint8Array }).buffer).equals(Buffer.alloc(padLen, 7)), 'bytes arrive intact');
+    assert.ok(
+      Buffer.from((seventh!.pad as { buffer: Uint8Array }).buffer).equals(Buffer.alloc(padLen, 7)),
+      'bytes arrive intact',
+    );
   });
 });

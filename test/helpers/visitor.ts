@@ -113,7 +113,9 @@ export class TestSocket {
       if (i >= 0) return this.frames.splice(i, 1)[0] as Extract<ServerFrame, { type: T }>;
       const left = deadline - Date.now();
       if (left <= 0 || this.closeCode !== undefined) {
-        throw new Error(`no ${type} frame within ${ms} ms (closed: ${this.closeCode}); got ${JSON.stringify(this.frames.map((f) => f.type))}`);
+        throw new Error(
+          `no ${type} frame within ${ms} ms (closed: ${this.closeCode}); got ${JSON.stringify(this.frames.map((f) => f.type))}`,
+        );
       }
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, left);
@@ -130,7 +132,8 @@ export class TestSocket {
     const deadline = Date.now() + ms;
     while (!done(this.frames)) {
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`condition not met within ${ms} ms; got ${JSON.stringify(this.frames.map((f) => f.type))}`);
+      if (left <= 0)
+        throw new Error(`condition not met within ${ms} ms; got ${JSON.stringify(this.frames.map((f) => f.type))}`);
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, left);
         this.waiters.push(() => {

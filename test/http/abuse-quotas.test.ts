@@ -36,7 +36,11 @@ function upload(v: Visitor, roomId: string) {
 }
 
 /** Opens a socket and resolves with its status: 101 if it opened, else the refusal's. */
-function openSocket(srv: TestServer, v: Visitor, open: WebSocket[]): Promise<{ status: number; retryAfter?: string; body?: string }> {
+function openSocket(
+  srv: TestServer,
+  v: Visitor,
+  open: WebSocket[],
+): Promise<{ status: number; retryAfter?: string; body?: string }> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(srv.wsUrl, { headers: { cookie: v.cookie, origin: srv.baseUrl } });
     ws.once('open', () => {
@@ -56,9 +60,14 @@ describe('abuse quotas', () => {
   it('room creation: per person, then per address; a refused form stores no room', async () => {
     await withServer({ ROOMS_PER_PERSON_PER_10MIN: '3', ROOMS_PER_IP_PER_10MIN: '5' }, async (srv) => {
       const a = await Visitor.create(srv.baseUrl);
-      const parallel = await Promise.all(Array.from({ length: 10 }, (_, i) => a.postJson('/room', { title: `r${i}`, max: 5 })));
+      const parallel = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => a.postJson('/room', { title: `r${i}`, max: 5 })),
+      );
       assert.deepEqual(statusesOf(parallel), [201, 201, 201, ...Array<number>(7).fill(429)]);
-      await assertTooMany(parallel.find((r) => r.status === 429)!, /You have created 3 rooms/);
+      await assertTooMany(
+        parallel.find((r) => r.status === 429)!,
+        /You have created 3 rooms/,
+      );
       // A mistake in the form does not use up the budget.
       const b = await Visitor.create(srv.baseUrl);
       for (let i = 0; i < 4; i++) assert.equal((await b.postJson('/room', { title: '', max: 5 })).status, 400);
@@ -88,7 +97,10 @@ describe('abuse quotas', () => {
       await a.enter(roomId);
       const first = await Promise.all([0, 1, 2, 3].map(() => upload(a, roomId)));
       assert.deepEqual(statusesOf(first), [201, 201, 429, 429]);
-      await assertTooMany(first.find((r) => r.status === 429)!, /You have uploaded 2 GIFs/);
+      await assertTooMany(
+        first.find((r) => r.status === 429)!,
+        /You have uploaded 2 GIFs/,
+      );
       const b = await Visitor.create(srv.baseUrl);
       await b.enter(roomId);
       assert.equal((await upload(b, roomId)).status, 201);

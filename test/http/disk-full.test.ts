@@ -40,7 +40,8 @@ async function fill(dir: string): Promise<string> {
 function captureErrors(): { lines: string[]; restore(): void } {
   const original = console.error;
   const lines: string[] = [];
-  console.error = (...args: unknown[]) => lines.push(args.map((a) => (a instanceof Error ? a.stack : String(a))).join(' '));
+  console.error = (...args: unknown[]) =>
+    lines.push(args.map((a) => (a instanceof Error ? a.stack : String(a))).join(' '));
   return { lines, restore: () => (console.error = original) };
 }
 
@@ -95,14 +96,18 @@ describe('a full disk', () => {
       // The database may still have a few free pages of its own (the join was written): the
       // first chat that needs a new one is refused.
       let res = await v.postJson(`/room/${roomId}/chat`, { chat: 'x'.repeat(2000) });
-      for (let i = 0; i < 50 && res.status === 201; i++) res = await v.postJson(`/room/${roomId}/chat`, { chat: 'x'.repeat(2000) });
+      for (let i = 0; i < 50 && res.status === 201; i++)
+        res = await v.postJson(`/room/${roomId}/chat`, { chat: 'x'.repeat(2000) });
       await assertDiskFull(res);
       // Over the socket the same failure is a passing one too, not an internal error.
       socket.send({ type: 'chat', roomId, text: 'y'.repeat(2000), clientId: 'full-1' });
       const refused = await socket.next('error', (f) => f.clientId === 'full-1');
       assert.equal(refused.code, 'unavailable');
       assert.match(refused.message, /disk space/);
-      assert.ok(log.lines.some((l) => /chat: 503, the disk is full/.test(l)), log.lines.join('\n'));
+      assert.ok(
+        log.lines.some((l) => /chat: 503, the disk is full/.test(l)),
+        log.lines.join('\n'),
+      );
       assert.ok(!log.lines.some((l) => /\[gif-chat\][\s\S]*\n\s+at /.test(l)), 'no stack trace from the app');
 
       await rm(filler);

@@ -29,7 +29,8 @@ describe('failures that are not the server’s', () => {
       UPLOAD_DIR: path.join(dataDir, 'up'),
       MONGO_URL: '',
       LOG_FORMAT: 'none',
-      CHAT_PER_10S: '1000000', CHAT_PER_IP_PER_10S: '10000000',
+      CHAT_PER_10S: '1000000',
+      CHAT_PER_IP_PER_10S: '10000000',
       WS_FRAMES_PER_10S: '10000000',
     };
     const started = await startProcess('main.js', env, /listening on (http:\/\/\S+)/);
@@ -77,7 +78,11 @@ describe('failures that are not the server’s', () => {
     await waitFor(async () => (await readdir(path.join(dataDir, 'up'))).length > 0, 5000, 'the upload to start');
     socket.destroy();
     await waitFor(async () => /went away/.test(output().slice(logBefore)), 5000, 'the abandoned upload to be logged');
-    await waitFor(async () => (await readdir(path.join(dataDir, 'up'))).length === 0, 5000, 'the partial file to be removed');
+    await waitFor(
+      async () => (await readdir(path.join(dataDir, 'up'))).length === 0,
+      5000,
+      'the partial file to be removed',
+    );
     const logged = output().slice(logBefore).trim().split('\n');
     assert.equal(logged.length, 1, logged.join('\n'));
     assert.match(logged[0]!, /POST \/room\/[0-9a-f]{24}\/gif: the client went away mid-request/);
@@ -97,7 +102,8 @@ describe('failures that are not the server’s', () => {
     let n = 0;
     const pump = setInterval(() => {
       for (let i = 0; i < 50; i++, n++) ws.send({ type: 'chat', roomId, text: `s${n}`, clientId: `s${n}` });
-      for (let i = 0; i < 20; i++, n++) void v.postJson(`/room/${roomId}/chat`, { chat: `h${n}` }).catch(() => undefined);
+      for (let i = 0; i < 20; i++, n++)
+        void v.postJson(`/room/${roomId}/chat`, { chat: `h${n}` }).catch(() => undefined);
     }, 2);
     try {
       await waitFor(async () => acks > 100, 10_000, 'chats to be flowing');
@@ -106,8 +112,15 @@ describe('failures that are not the server’s', () => {
       clearInterval(pump);
     }
     const log = output();
-    const afterSignal = log.slice(log.indexOf('SIGTERM received')).split('\n').slice(1).filter((l) => l.trim());
-    assert.ok(afterSignal.length <= 1, `${afterSignal.length} lines after SIGTERM:\n${afterSignal.slice(0, 20).join('\n')}`);
+    const afterSignal = log
+      .slice(log.indexOf('SIGTERM received'))
+      .split('\n')
+      .slice(1)
+      .filter((l) => l.trim());
+    assert.ok(
+      afterSignal.length <= 1,
+      `${afterSignal.length} lines after SIGTERM:\n${afterSignal.slice(0, 20).join('\n')}`,
+    );
     assert.doesNotMatch(afterSignal.join('\n'), STACK_LINE);
   });
 });

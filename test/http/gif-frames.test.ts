@@ -23,13 +23,26 @@ const PIXEL = Buffer.from([0x02, 0x02, 0x44, 0x01, 0x00]); // min code size 2; c
 
 /** A GIF89a built block by block; `trailer: false` leaves the end marker off. */
 function gif(screen: [number, number], frames: Frame[], opts: { trailer?: boolean; loop?: boolean } = {}): Buffer {
-  const parts: Buffer[] = [Buffer.from('GIF89a', 'latin1'), u16(screen[0]), u16(screen[1]), Buffer.from([0x80, 0, 0, 0, 0, 0, 255, 255, 255])];
+  const parts: Buffer[] = [
+    Buffer.from('GIF89a', 'latin1'),
+    u16(screen[0]),
+    u16(screen[1]),
+    Buffer.from([0x80, 0, 0, 0, 0, 0, 255, 255, 255]),
+  ];
   // NETSCAPE2.0 application extension: loop forever.
-  if (opts.loop) parts.push(Buffer.from([0x21, 0xff, 0x0b]), Buffer.from('NETSCAPE2.0', 'latin1'), Buffer.from([3, 1, 0, 0, 0]));
+  if (opts.loop)
+    parts.push(Buffer.from([0x21, 0xff, 0x0b]), Buffer.from('NETSCAPE2.0', 'latin1'), Buffer.from([3, 1, 0, 0, 0]));
   for (const f of frames) {
     parts.push(Buffer.from([0x21, 0xf9, 4, 0x04, 10, 0, 0, 0])); // graphic control: 100 ms, keep
     const flags = f.localTable ? 0x80 : 0;
-    parts.push(Buffer.from([0x2c]), u16(f.left ?? 0), u16(f.top ?? 0), u16(f.width), u16(f.height), Buffer.from([flags]));
+    parts.push(
+      Buffer.from([0x2c]),
+      u16(f.left ?? 0),
+      u16(f.top ?? 0),
+      u16(f.width),
+      u16(f.height),
+      Buffer.from([flags]),
+    );
     if (f.localTable) parts.push(Buffer.from([255, 0, 0, 0, 0, 255]));
     parts.push(f.data ?? PIXEL);
   }
@@ -80,12 +93,35 @@ describe('GIF frames against the pixel caps', () => {
       ['header only', header, 415, /cut short|no picture/],
       ['header and trailer, no image', gif([10, 10], []), 415, /no picture/],
       ['no trailer', gif([10, 10], [{ width: 1, height: 1 }], { trailer: false }), 415, /cut short/],
-      ['data sub-block cut short', gif([10, 10], [{ width: 1, height: 1, data: Buffer.from([2, 200, 1, 2, 3]) }], { trailer: false }), 415, /cut short/],
-      ['unknown block', Buffer.concat([gif([10, 10], [{ width: 1, height: 1 }], { trailer: false }), Buffer.from([0x99, 0x3b])]), 415, /unknown block/],
-      ['frame outside the screen', gif([100, 100], [{ left: 50, width: 100, height: 100 }]), 415, /outside its 100×100 picture/],
+      [
+        'data sub-block cut short',
+        gif([10, 10], [{ width: 1, height: 1, data: Buffer.from([2, 200, 1, 2, 3]) }], { trailer: false }),
+        415,
+        /cut short/,
+      ],
+      [
+        'unknown block',
+        Buffer.concat([gif([10, 10], [{ width: 1, height: 1 }], { trailer: false }), Buffer.from([0x99, 0x3b])]),
+        415,
+        /unknown block/,
+      ],
+      [
+        'frame outside the screen',
+        gif([100, 100], [{ left: 50, width: 100, height: 100 }]),
+        415,
+        /outside its 100×100 picture/,
+      ],
       ['zero-size frame', gif([10, 10], [{ width: 0, height: 5 }]), 415, /no size/],
       ['screen over the cap', gif([2000, 1000], [{ width: 1, height: 1 }]), 413, /2000×1000/],
-      ['frames over the total', gif([1000, 1000], [0, 1, 2].map(() => ({ width: 1000, height: 1000 }))), 413, /add up to more than 2500000/],
+      [
+        'frames over the total',
+        gif(
+          [1000, 1000],
+          [0, 1, 2].map(() => ({ width: 1000, height: 1000 })),
+        ),
+        413,
+        /add up to more than 2500000/,
+      ],
     ];
     for (const [name, bytes, status, reason] of cases) {
       const res = await upload(v, roomId, bytes);
@@ -105,8 +141,17 @@ describe('GIF frames against the pixel caps', () => {
     ].map((f) => ({ ...f, width: 1, height: 1 }));
     const animation = gif([2, 2], corners, { loop: true });
     // Two frames of 1000×500 in a 1000×1000 screen: 1,000,000 pixels in all, under both caps.
-    const halves = gif([1000, 1000], [{ width: 1000, height: 500 }, { top: 500, width: 1000, height: 500 }]);
-    for (const [bytes, size] of [[animation, [2, 2]], [halves, [1000, 1000]]] as const) {
+    const halves = gif(
+      [1000, 1000],
+      [
+        { width: 1000, height: 500 },
+        { top: 500, width: 1000, height: 500 },
+      ],
+    );
+    for (const [bytes, size] of [
+      [animation, [2, 2]],
+      [halves, [1000, 1000]],
+    ] as const) {
       const res = await upload(v, roomId, bytes);
       assert.equal(res.status, 201);
       const { message } = (await res.json()) as { message: { gif: { url: string; width: number; height: number } } };

@@ -6,7 +6,10 @@ import { after, before, describe, it } from 'node:test';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { makeGif, Visitor } from '../helpers/visitor.js';
 
-const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000a49444154789c6300010000050001', 'hex');
+const PNG = Buffer.from(
+  '89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000a49444154789c6300010000050001',
+  'hex',
+);
 
 function upload(v: Visitor, roomId: string, bytes: Buffer, name = 'x.gif', type = 'image/gif', csrf = true) {
   const form = new FormData();
@@ -36,7 +39,9 @@ describe('GIF uploads', () => {
     const gif = makeGif(32, 24);
     const res = await upload(a, roomId, gif, '../../etc/passwd.gif');
     assert.equal(res.status, 201);
-    const { message } = (await res.json()) as { message: { id: string; gif: { url: string; width: number; height: number } } };
+    const { message } = (await res.json()) as {
+      message: { id: string; gif: { url: string; width: number; height: number } };
+    };
     assert.deepEqual([message.gif.width, message.gif.height], [32, 24]);
     assert.match(message.gif.url, /^\/gif\/[0-9a-f]{32}\.gif$/);
     for (const w of [wa, wb]) {

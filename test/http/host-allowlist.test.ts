@@ -16,11 +16,22 @@ interface Answer {
 }
 
 /** An HTTP request to the test server with a Host header of our choosing (fetch forbids that). */
-function ask(srv: TestServer, path: string, host: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Answer> {
+function ask(
+  srv: TestServer,
+  path: string,
+  host: string,
+  init: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<Answer> {
   const { port } = new URL(srv.baseUrl);
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: '127.0.0.1', port, path, method: init.method ?? 'GET', headers: { accept: 'application/json', ...init.headers, host } },
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        method: init.method ?? 'GET',
+        headers: { accept: 'application/json', ...init.headers, host },
+      },
       (res) => {
         let body = '';
         res.on('data', (d: Buffer) => (body += d.toString()));
@@ -54,7 +65,10 @@ describe('Host allowlist against DNS rebinding', () => {
   let port: string;
   let v: Visitor;
   before(async () => {
-    srv = await startTestServer({ ALLOWED_HOSTS: 'chat.example.com, .example.org', PUBLIC_URL: 'https://public.example.net/' });
+    srv = await startTestServer({
+      ALLOWED_HOSTS: 'chat.example.com, .example.org',
+      PUBLIC_URL: 'https://public.example.net/',
+    });
     port = new URL(srv.baseUrl).port;
     v = await Visitor.create(srv.baseUrl);
   });
@@ -74,11 +88,22 @@ describe('Host allowlist against DNS rebinding', () => {
     // The attack itself: the visitor's cookie, a valid token, and an Origin that matches Host.
     const post = await ask(srv, '/room', evil, {
       method: 'POST',
-      headers: { cookie: v.cookie, 'x-csrf-token': v.csrfToken, origin: `http://${evil}`, 'content-type': 'application/json' },
+      headers: {
+        cookie: v.cookie,
+        'x-csrf-token': v.csrfToken,
+        origin: `http://${evil}`,
+        'content-type': 'application/json',
+      },
       body: JSON.stringify({ title: 'rebound', max: 5 }),
     });
     assert.equal(post.status, 403);
-    for (const host of ['chat.example.com.evil.example', 'example.org.evil', 'localhost.evil.example', 'sub.chat.example.com', 'public.example.net.evil']) {
+    for (const host of [
+      'chat.example.com.evil.example',
+      'example.org.evil',
+      'localhost.evil.example',
+      'sub.chat.example.com',
+      'public.example.net.evil',
+    ]) {
       assert.equal((await ask(srv, '/healthz', host)).status, 403, `Host: ${host}`);
     }
   });

@@ -29,7 +29,11 @@ describe('hostile HTTP', () => {
       csrf: false,
     });
     assert.equal(forged.status, 403);
-    const foreign = await v.postJson(`/room/${roomId}/chat`, { chat: 'x' }, { headers: { origin: 'https://evil.example' } });
+    const foreign = await v.postJson(
+      `/room/${roomId}/chat`,
+      { chat: 'x' },
+      { headers: { origin: 'https://evil.example' } },
+    );
     assert.equal(foreign.status, 403);
     const body = (await foreign.json()) as { error: { code: string } };
     assert.equal(body.error.code, 'bad_origin');

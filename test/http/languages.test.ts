@@ -94,7 +94,11 @@ describe('page languages', () => {
     const form = new FormData();
     form.append('gif', new Blob([Buffer.from('not a gif at all')], { type: 'image/gif' }), 'x.gif');
     const socket = await v.enter(roomId);
-    const notGif = await v.fetch(`/room/${roomId}/gif`, { method: 'POST', body: form, headers: { accept: 'text/html', 'accept-language': 'ko' } });
+    const notGif = await v.fetch(`/room/${roomId}/gif`, {
+      method: 'POST',
+      body: form,
+      headers: { accept: 'text/html', 'accept-language': 'ko' },
+    });
     assert.equal(notGif.status, 415);
     assert.match(await notGif.text(), /그 파일은 GIF가 아닙니다/);
     socket.close();

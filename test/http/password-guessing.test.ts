@@ -23,7 +23,10 @@ describe('password guessing', () => {
     const guest = await Visitor.create(srv.baseUrl);
     const statuses = await Promise.all(Array.from({ length: 100 }, () => guest.unlock(roomId, 'wrong')));
     assert.equal(count(statuses, 401) + count(statuses, 429), 100, `only 401 and 429: ${statuses.join(',')}`);
-    assert.ok(count(statuses, 401) >= 1 && count(statuses, 401) <= 5, `${count(statuses, 401)} wrong guesses were checked`);
+    assert.ok(
+      count(statuses, 401) >= 1 && count(statuses, 401) <= 5,
+      `${count(statuses, 401)} wrong guesses were checked`,
+    );
 
     // Spent: the right password too waits for the window, and says how long.
     const right = await guest.postJson(`/room/${roomId}/password`, { password: 'right one' });
@@ -59,7 +62,9 @@ describe('password guessing', () => {
     const owner = await Visitor.create(srv.baseUrl);
     const roomId = await owner.createRoom('crowd', { password: 'pw' });
     const guests = await Promise.all(Array.from({ length: 10 }, () => Visitor.create(srv.baseUrl)));
-    const statuses = await Promise.all(guests.flatMap((g) => Array.from({ length: 5 }, () => g.unlock(roomId, 'nope'))));
+    const statuses = await Promise.all(
+      guests.flatMap((g) => Array.from({ length: 5 }, () => g.unlock(roomId, 'nope'))),
+    );
     assert.equal(count(statuses, 401) + count(statuses, 429), 50);
     assert.ok(count(statuses, 401) <= 20, `${count(statuses, 401)} wrong guesses were checked`);
   });

@@ -20,7 +20,14 @@ async function filesUnder(dir: string): Promise<string[]> {
 describe('password secrecy', () => {
   it('never shows a room password in a URL, page, frame, log line or data file', async () => {
     const dataDir = await mkdtemp(path.join(tmpdir(), 'gifchat-secret-'));
-    const env = { NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, MONGO_URL: '', LOG_FORMAT: 'combined' };
+    const env = {
+      NODE_ENV: 'test',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      MONGO_URL: '',
+      LOG_FORMAT: 'combined',
+    };
     const { child, match, output } = await startProcess('main.js', env, /listening on (http:\/\/\S+)/);
     const seen: string[] = []; // every URL, header and body the clients got back
     try {
@@ -62,14 +69,16 @@ describe('password secrecy', () => {
       const logs = output();
       assert.match(logs, /POST \/room\/[0-9a-f]{24}\/password/, 'the request log is on');
       for (const secret of [FIRST, SECOND]) {
-        for (const text of [...seen, logs]) assert.ok(!text.includes(secret), `${secret} leaked in: ${text.slice(0, 200)}`);
+        for (const text of [...seen, logs])
+          assert.ok(!text.includes(secret), `${secret} leaked in: ${text.slice(0, 200)}`);
       }
     } finally {
       await stopProcess(child, 'SIGTERM');
     }
     for (const file of await filesUnder(dataDir)) {
       const bytes = await readFile(file);
-      for (const secret of [FIRST, SECOND]) assert.equal(bytes.indexOf(secret), -1, `${secret} stored readable in ${file}`);
+      for (const secret of [FIRST, SECOND])
+        assert.equal(bytes.indexOf(secret), -1, `${secret} stored readable in ${file}`);
     }
     await rm(dataDir, { recursive: true, force: true });
   });

@@ -95,7 +95,10 @@ describe('room rules', () => {
     assert.equal((await guest.postJson(`/room/${roomId}/settings`, { password: '' })).status, 403, 'not the owner');
     assert.equal((await owner.postJson(`/room/${roomId}/settings`, { password: 7 })).status, 400);
     assert.equal((await owner.postJson(`/room/${roomId}/settings`, { password: 'x'.repeat(129) })).status, 400);
-    assert.equal((await owner.postJson(`/room/${roomId}/settings`, { password: 'second' }, { csrf: false })).status, 403);
+    assert.equal(
+      (await owner.postJson(`/room/${roomId}/settings`, { password: 'second' }, { csrf: false })).status,
+      403,
+    );
 
     const changed = await owner.postJson(`/room/${roomId}/settings`, { password: 'second' });
     assert.equal(changed.status, 200);
@@ -154,7 +157,8 @@ describe('room rules', () => {
     const a = await Visitor.create(srv.baseUrl);
     const roomId = await a.createRoom('long history');
     await a.enter(roomId);
-    for (let i = 0; i < 120; i++) assert.equal((await a.postJson(`/room/${roomId}/chat`, { chat: `m${i}` })).status, 201);
+    for (let i = 0; i < 120; i++)
+      assert.equal((await a.postJson(`/room/${roomId}/chat`, { chat: `m${i}` })).status, 201);
     type Page = { messages: Array<{ id: string; text: string }>; hasMore: boolean };
     const p1 = (await (await a.fetch(`/room/${roomId}/messages`)).json()) as Page;
     assert.equal(p1.messages.length, 50);
@@ -165,7 +169,10 @@ describe('room rules', () => {
     assert.equal(p2.messages[0]?.text, 'm20');
     const p3 = (await (await a.fetch(`/room/${roomId}/messages?before=${p2.messages[0]!.id}&limit=30`)).json()) as Page;
     // The oldest page starts with the poster's arrival in the room.
-    assert.deepEqual(p3.messages.slice(1).map((m) => m.text), Array.from({ length: 20 }, (_, i) => `m${i}`));
+    assert.deepEqual(
+      p3.messages.slice(1).map((m) => m.text),
+      Array.from({ length: 20 }, (_, i) => `m${i}`),
+    );
     assert.equal(p3.hasMore, false);
     const html = await (await a.fetch(`/room/${roomId}`, { headers: { accept: 'text/html' } })).text();
     assert.match(html, /m119/);

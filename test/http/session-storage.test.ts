@@ -24,7 +24,9 @@ describe('sessions are stored only when needed', () => {
     const before = await sessions();
     for (let i = 0; i < 20; i++) {
       for (const path of ['/', '/room', '/rooms', '/healthz', '/no/such/page']) {
-        const res = await fetch(`${srv.baseUrl}${path}`, { headers: { accept: path === '/rooms' ? 'application/json' : 'text/html' } });
+        const res = await fetch(`${srv.baseUrl}${path}`, {
+          headers: { accept: path === '/rooms' ? 'application/json' : 'text/html' },
+        });
         assert.equal(res.status, path === '/no/such/page' ? 404 : 200, path);
         assert.ok(!cookiesOf(res).some((c) => c.startsWith('gifchat.sid=')), `${path} set a session cookie`);
         await res.arrayBuffer();
@@ -48,7 +50,12 @@ describe('sessions are stored only when needed', () => {
       fetch(`${srv.baseUrl}/room`, {
         method: 'POST',
         redirect: 'manual',
-        headers: { accept: 'text/html', cookie: cookieHeader, origin: srv.baseUrl, 'content-type': 'application/x-www-form-urlencoded' },
+        headers: {
+          accept: 'text/html',
+          cookie: cookieHeader,
+          origin: srv.baseUrl,
+          'content-type': 'application/x-www-form-urlencoded',
+        },
         body: new URLSearchParams(fields),
       });
     // Without the token, with a made-up one, or with the token but another browser's cookie: refused.
@@ -63,7 +70,9 @@ describe('sessions are stored only when needed', () => {
     assert.equal(await sessions(), before + 1);
     const sid = cookiesOf(created).find((c) => c.startsWith('gifchat.sid='));
     assert.ok(sid, 'the creator now has a session');
-    const room = await fetch(`${srv.baseUrl}${created.headers.get('location')}`, { headers: { accept: 'text/html', cookie: `${cookie}; ${sid}` } });
+    const room = await fetch(`${srv.baseUrl}${created.headers.get('location')}`, {
+      headers: { accept: 'text/html', cookie: `${cookie}; ${sid}` },
+    });
     assert.equal(room.status, 200);
     assert.match(await room.text(), /From a cookie-less form/);
     assert.equal(await sessions(), before + 1);
@@ -77,7 +86,12 @@ describe('sessions are stored only when needed', () => {
     const res = await fetch(`${srv.baseUrl}/lang`, {
       method: 'POST',
       redirect: 'manual',
-      headers: { accept: 'text/html', cookie, origin: srv.baseUrl, 'content-type': 'application/x-www-form-urlencoded' },
+      headers: {
+        accept: 'text/html',
+        cookie,
+        origin: srv.baseUrl,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
       body: new URLSearchParams({ lang: 'ko', return: '/', _csrf: token }),
     });
     assert.equal(res.status, 303);

@@ -118,7 +118,9 @@ describe('the chat in a browser', { skip: skipBrowserTests }, () => {
 
   test('a GIF uploaded by one visitor appears for the other', async () => {
     const aliceName = await nicknameOf(alice.page);
-    await alice.page.getByLabel('Upload GIF').setInputFiles({ name: 'smile.gif', mimeType: 'image/gif', buffer: gifBytes(48, 48) });
+    await alice.page
+      .getByLabel('Upload GIF')
+      .setInputFiles({ name: 'smile.gif', mimeType: 'image/gif', buffer: gifBytes(48, 48) });
     const img = bob.page.getByRole('img', { name: `GIF from ${aliceName}` });
     await img.waitFor();
     assert.equal(await img.getAttribute('width'), '48');
@@ -134,7 +136,9 @@ describe('the chat in a browser', { skip: skipBrowserTests }, () => {
   });
 
   test('a file that is not a GIF is refused in the browser with a clear message', async () => {
-    await bob.page.getByLabel('Upload GIF').setInputFiles({ name: 'notes.gif', mimeType: 'image/gif', buffer: Buffer.from('just text') });
+    await bob.page
+      .getByLabel('Upload GIF')
+      .setInputFiles({ name: 'notes.gif', mimeType: 'image/gif', buffer: Buffer.from('just text') });
     await bob.page.getByRole('alert').filter({ hasText: 'notes.gif is not a GIF' }).waitFor();
     assert.equal(await bob.page.locator('.gif-link img').count(), 1);
   });
@@ -155,7 +159,9 @@ describe('the chat in a browser', { skip: skipBrowserTests }, () => {
     await bob.page.evaluate((data) => {
       const transfer = new DataTransfer();
       transfer.items.add(new File([new Uint8Array(data)], 'pasted.gif', { type: 'image/gif' }));
-      document.activeElement!.dispatchEvent(new ClipboardEvent('paste', { clipboardData: transfer, bubbles: true, cancelable: true }));
+      document.activeElement!.dispatchEvent(
+        new ClipboardEvent('paste', { clipboardData: transfer, bubbles: true, cancelable: true }),
+      );
     }, bytes);
     await alice.page.locator('.gif-link img').nth(2).waitFor();
     assert.equal(await bob.page.locator('.gif-link img').count(), 3);
@@ -177,7 +183,11 @@ describe('the chat in a browser', { skip: skipBrowserTests }, () => {
 
     const phone = await newVisitor(browser, server.baseUrl, { width: 360, height: 740 });
     try {
-      for (const [path, name] of [['/', 'lobby-phone'], [roomUrl, 'room-phone'], ['/room', null]] as const) {
+      for (const [path, name] of [
+        ['/', 'lobby-phone'],
+        [roomUrl, 'room-phone'],
+        ['/room', null],
+      ] as const) {
         await phone.page.goto(path);
         await phone.page.locator('main').waitFor();
         if (path === roomUrl) await phone.page.getByRole('list', { name: 'Members' }).locator('li').first().waitFor();
@@ -207,7 +217,10 @@ describe('the chat in a browser', { skip: skipBrowserTests }, () => {
     await bob.page.getByRole('button', { name: 'Enter' }).click();
     await bob.page.waitForURL(`**${secretUrl}`);
     await transcript(bob.page).waitFor();
-    await bob.page.getByRole('list', { name: 'Members' }).getByText(await nicknameOf(alice.page)).waitFor();
+    await bob.page
+      .getByRole('list', { name: 'Members' })
+      .getByText(await nicknameOf(alice.page))
+      .waitFor();
   });
 
   test('the owner changes the password from the room; the old one stops working', async () => {

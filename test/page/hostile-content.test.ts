@@ -24,7 +24,8 @@ const MESSAGES = [
   '{{ 7*7 }} ${7*7} <iframe srcdoc="<script>parent.__xss=1</script>">',
 ];
 /** Elements none of the payloads may become (the page's own strings ride in a JSON script element). */
-const INJECTED = 'img[src="x"], script:not([src]):not([type="application/json"]), svg[onload], iframe, a[href^="javascript:"]';
+const INJECTED =
+  'img[src="x"], script:not([src]):not([type="application/json"]), svg[onload], iframe, a[href^="javascript:"]';
 
 describe('hostile content in a browser', { skip: skipBrowserTests }, () => {
   let server: TestServer;
@@ -54,7 +55,11 @@ describe('hostile content in a browser', { skip: skipBrowserTests }, () => {
 
   async function assertInert(page: Page): Promise<void> {
     assert.equal(await page.evaluate(() => window.__xss), undefined, 'a payload ran');
-    assert.equal(await page.evaluate((sel) => document.querySelectorAll(sel).length, INJECTED), 0, 'a payload became markup');
+    assert.equal(
+      await page.evaluate((sel) => document.querySelectorAll(sel).length, INJECTED),
+      0,
+      'a payload became markup',
+    );
   }
 
   test('titles, nicknames and messages render as text, from the server and from live frames', async () => {

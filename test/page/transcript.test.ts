@@ -47,10 +47,17 @@ describe('the transcript in a browser', { skip: skipBrowserTests }, () => {
   let roomId: string;
 
   // Hundreds of chats in a few seconds: the chat budget has tests of its own.
-  const env = (port = '0') => ({ DATA_DIR: dataDir, PORT: port, UPLOAD_MAX_BYTES: String(UPLOAD_MAX), CHAT_PER_10S: '100000' });
+  const env = (port = '0') => ({
+    DATA_DIR: dataDir,
+    PORT: port,
+    UPLOAD_MAX_BYTES: String(UPLOAD_MAX),
+    CHAT_PER_10S: '100000',
+  });
   const chatCount = (page: Page) => page.locator('.msg-chat[data-message-id]').count();
   const scrollState = (page: Page) =>
-    page.locator('#scroller').evaluate((s) => ({ top: s.scrollTop, bottomGap: s.scrollHeight - s.scrollTop - s.clientHeight }));
+    page
+      .locator('#scroller')
+      .evaluate((s) => ({ top: s.scrollTop, bottomGap: s.scrollHeight - s.scrollTop - s.clientHeight }));
   const post = async (text: string) => {
     const res = await poster.postJson(`/room/${roomId}/chat`, { chat: text });
     assert.equal(res.status, 201, await res.text());
@@ -96,7 +103,10 @@ describe('the transcript in a browser', { skip: skipBrowserTests }, () => {
     await reader.page.getByText('This is the start of the room.').waitFor();
     // Oldest first, each once.
     const texts = await reader.page.locator('.msg-chat .msg-text').allTextContents();
-    assert.deepEqual(texts, Array.from({ length: 70 }, (_, i) => `seed message ${i + 1}`));
+    assert.deepEqual(
+      texts,
+      Array.from({ length: 70 }, (_, i) => `seed message ${i + 1}`),
+    );
   });
 
   test('while scrolled up, new messages raise a button instead of moving the view', async () => {
@@ -138,7 +148,11 @@ describe('the transcript in a browser', { skip: skipBrowserTests }, () => {
   test('a GIF over the size limit is refused before it is uploaded', async () => {
     const big = Buffer.concat([gifBytes(), Buffer.alloc(UPLOAD_MAX + 100)]);
     await reader.page.getByLabel('Upload GIF').setInputFiles({ name: 'big.gif', mimeType: 'image/gif', buffer: big });
-    await reader.page.getByRole('alert').filter({ hasText: 'big.gif is' }).filter({ hasText: 'at most 4.0 KB' }).waitFor();
+    await reader.page
+      .getByRole('alert')
+      .filter({ hasText: 'big.gif is' })
+      .filter({ hasText: 'at most 4.0 KB' })
+      .waitFor();
   });
 
   test('the banner shows reconnecting across a server restart, and an offline message is sent once', async () => {
@@ -150,7 +164,10 @@ describe('the transcript in a browser', { skip: skipBrowserTests }, () => {
     const box = reader.page.getByRole('textbox', { name: 'Message' });
     await box.fill('typed while the server was down');
     await box.press('Enter');
-    await reader.page.locator('.msg.is-pending', { hasText: 'typed while the server was down' }).getByText('sending…').waitFor();
+    await reader.page
+      .locator('.msg.is-pending', { hasText: 'typed while the server was down' })
+      .getByText('sending…')
+      .waitFor();
 
     server = await startTestServer(env(port));
     await reader.page.getByRole('status').filter({ hasText: 'Connected' }).waitFor({ timeout: 20_000 });

@@ -35,7 +35,10 @@ describe('chat over the socket', () => {
     assert.equal(joinedA.members[0]?.isOwner, true);
     wb.send({ type: 'join', roomId });
     const joinedB = await wb.next('joined');
-    assert.deepEqual(joinedB.members.map((m) => m.id), [a.me.id, b.me.id]);
+    assert.deepEqual(
+      joinedB.members.map((m) => m.id),
+      [a.me.id, b.me.id],
+    );
     const members = await wa.next('members', (f) => f.members.length === 2);
     assert.equal(members.roomId, roomId);
     const sys = await wa.next('message', (f) => f.message.kind === 'system' && f.message.text.includes(b.me.nickname));
@@ -142,7 +145,10 @@ describe('chat over the socket', () => {
       got.push(...page.messages);
     }
     const texts = got.filter((m) => m.kind === 'chat').map((m) => m.text);
-    assert.deepEqual(texts, Array.from({ length: 200 }, (_, i) => `missed ${i}`));
+    assert.deepEqual(
+      texts,
+      Array.from({ length: 200 }, (_, i) => `missed ${i}`),
+    );
     assert.equal(new Set(got.map((m) => m.id)).size, got.length, 'no duplicates');
     console.log(`# catch-up: 200 sent while away, ${texts.length} received in order`);
     wa.close();
@@ -171,7 +177,9 @@ describe('chat over the socket', () => {
     wa.send({ type: 'chat', roomId, text: 'signed', clientId: 'sig' });
     const msg = await wb.next('message', (f) => f.message.kind === 'chat');
     assert.equal(msg.message.author?.nickname, 'Alice');
-    const lobby = (await (await b.fetch('/rooms')).json()) as { rooms: Array<{ id: string; owner: { nickname: string } }> };
+    const lobby = (await (await b.fetch('/rooms')).json()) as {
+      rooms: Array<{ id: string; owner: { nickname: string } }>;
+    };
     assert.equal(lobby.rooms.find((r) => r.id === roomId)?.owner.nickname, 'Alice');
     wa.close();
     wb.close();

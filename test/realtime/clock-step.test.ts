@@ -30,9 +30,18 @@ describe('clock steps back', () => {
       reader.send({ type: 'join', roomId, after: first.id });
       const page = await reader.next('catchup');
       const chats = page.messages.filter((m) => m.kind === 'chat');
-      assert.deepEqual(chats.map((m) => m.text), ['after the step 1', 'after the step 2']);
-      assert.deepEqual(chats.map((m) => m.id), sent);
-      assert.ok(sent.every((id) => id > first.id), `ids ${sent.join(', ')} are not above ${first.id}`);
+      assert.deepEqual(
+        chats.map((m) => m.text),
+        ['after the step 1', 'after the step 2'],
+      );
+      assert.deepEqual(
+        chats.map((m) => m.id),
+        sent,
+      );
+      assert.ok(
+        sent.every((id) => id > first.id),
+        `ids ${sent.join(', ')} are not above ${first.id}`,
+      );
       ws.close();
       reader.close();
     } finally {

@@ -69,7 +69,15 @@ describe('graceful shutdown', () => {
     const dataDir = await mkdtemp(path.join(tmpdir(), 'gifchat-sigterm-'));
     const main = fileURLToPath(new URL('../../src/main.js', import.meta.url));
     const child = spawn(process.execPath, [main], {
-      env: { ...process.env, NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, UPLOAD_DIR: path.join(dataDir, 'up'), MONGO_URL: '' },
+      env: {
+        ...process.env,
+        NODE_ENV: 'test',
+        PORT: '0',
+        HOST: '127.0.0.1',
+        DATA_DIR: dataDir,
+        UPLOAD_DIR: path.join(dataDir, 'up'),
+        MONGO_URL: '',
+      },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     try {

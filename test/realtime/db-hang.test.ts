@@ -34,7 +34,9 @@ describe('a hung database', () => {
   it('answers unavailable within the deadline while the database is stopped, and recovers after SIGCONT', async () => {
     const dbDir = await mkdtemp(path.join(tmpdir(), 'gifchat-hang-'));
     const port = await freePort();
-    const db = (await startProcess('embedded-db/main.js', { EMBEDDED_DB_PORT: String(port), DATA_DIR: dbDir }, DB_READY)).child;
+    const db = (
+      await startProcess('embedded-db/main.js', { EMBEDDED_DB_PORT: String(port), DATA_DIR: dbDir }, DB_READY)
+    ).child;
     const srv = await startTestServer({ MONGO_URL: `mongodb://127.0.0.1:${port}/gifchat`, DB_OP_TIMEOUT_MS: '1500' });
     try {
       const [a, b, c] = await Promise.all([0, 1, 2].map(() => Visitor.create(srv.baseUrl)));
@@ -74,15 +76,29 @@ describe('a hung database', () => {
       const during = await sender.next('ack', () => true, 10_000);
       const after = await a!.postJson(`/room/${roomId}/chat`, { chat: 'after', clientId: 'after' });
       assert.equal(after.status, 201);
-      const history = (await (await a!.fetch(`/room/${roomId}/messages`)).json()) as { messages: Array<{ id: string; kind: string; text: string }> };
+      const history = (await (await a!.fetch(`/room/${roomId}/messages`)).json()) as {
+        messages: Array<{ id: string; kind: string; text: string }>;
+      };
       const chats = history.messages.filter((m) => m.kind === 'chat');
       // A chat refused with 503 by the HTTP route may have reached the database or not; never twice.
-      assert.deepEqual(chats.map((m) => m.text).filter((t) => t !== 'by http'), ['before', 'during', 'after']);
+      assert.deepEqual(
+        chats.map((m) => m.text).filter((t) => t !== 'by http'),
+        ['before', 'during', 'after'],
+      );
       assert.ok(chats.filter((m) => m.text === 'by http').length <= 1);
-      assert.equal(chats.find((m) => m.text === 'during')!.id, during.id, 'the retry is acknowledged with the stored message');
+      assert.equal(
+        chats.find((m) => m.text === 'during')!.id,
+        during.id,
+        'the retry is acknowledged with the stored message',
+      );
       // Everyone in the room saw each stored message live, once: none committed behind their back.
-      await waitFor(async () => live.length >= chats.length, 10_000, 'the observer to see every chat').catch(() => undefined);
-      assert.deepEqual(live, chats.map((m) => m.id));
+      await waitFor(async () => live.length >= chats.length, 10_000, 'the observer to see every chat').catch(
+        () => undefined,
+      );
+      assert.deepEqual(
+        live,
+        chats.map((m) => m.id),
+      );
       sender.close();
       observer.close();
     } finally {

@@ -40,9 +40,17 @@ describe('embedded database worker dies', () => {
       assert.notEqual(srv.server.embeddedDb?.worker, worker, 'a new worker');
       ws.send({ type: 'chat', roomId, text: 'three', clientId: 'three' });
       await ws.next('ack', () => true, 10_000);
-      const page = (await (await a.fetch(`/room/${roomId}/messages`)).json()) as { messages: Array<{ kind: string; text: string }> };
-      assert.deepEqual(page.messages.filter((m) => m.kind === 'chat').map((m) => m.text), ['one', 'two', 'three']);
-      assert.ok(logged.some((l) => /embedded database: worker restarted/.test(l)), 'the restart is logged');
+      const page = (await (await a.fetch(`/room/${roomId}/messages`)).json()) as {
+        messages: Array<{ kind: string; text: string }>;
+      };
+      assert.deepEqual(
+        page.messages.filter((m) => m.kind === 'chat').map((m) => m.text),
+        ['one', 'two', 'three'],
+      );
+      assert.ok(
+        logged.some((l) => /embedded database: worker restarted/.test(l)),
+        'the restart is logged',
+      );
       ws.close();
     } finally {
       console.error = consoleError;

@@ -18,7 +18,11 @@ function ids(frames: MessageFrame[]): string[] {
 
 describe('delivery order', () => {
   it('concurrent senders: a steady reader and a reconnecting one each get every message once, in id order', async () => {
-    const srv = await startTestServer({ CHAT_PER_10S: '1000000', CHAT_PER_IP_PER_10S: '10000000', WS_FRAMES_PER_10S: '10000000' });
+    const srv = await startTestServer({
+      CHAT_PER_10S: '1000000',
+      CHAT_PER_IP_PER_10S: '10000000',
+      WS_FRAMES_PER_10S: '10000000',
+    });
     try {
       const visitors = await Promise.all(Array.from({ length: SENDERS + 2 }, () => Visitor.create(srv.baseUrl)));
       const roomId = await visitors[0]!.createRoom('order', { max: 10 });

@@ -26,7 +26,11 @@ describe('hostile sockets', () => {
   let v: Visitor;
   let roomId: string;
   before(async () => {
-    srv = await startTestServer({ WS_MAX_PAYLOAD: '4096', WS_FRAMES_PER_10S: String(Math.max(100_000, 2 * FUZZ_FRAMES)), CHAT_PER_10S: '100000' });
+    srv = await startTestServer({
+      WS_MAX_PAYLOAD: '4096',
+      WS_FRAMES_PER_10S: String(Math.max(100_000, 2 * FUZZ_FRAMES)),
+      CHAT_PER_10S: '100000',
+    });
     v = await Visitor.create(srv.baseUrl);
     roomId = await v.createRoom('target');
   });
@@ -108,9 +112,15 @@ describe('hostile sockets', () => {
     });
     await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
     let seed = 42;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const shapes = [
-      () => JSON.stringify({ type: ['join', 'chat', 'leave', 'history', 'lobby'][Math.floor(rand() * 5)], roomId, text: 'x'.repeat(Math.floor(rand() * 3000)), after: roomId }),
+      () =>
+        JSON.stringify({
+          type: ['join', 'chat', 'leave', 'history', 'lobby'][Math.floor(rand() * 5)],
+          roomId,
+          text: 'x'.repeat(Math.floor(rand() * 3000)),
+          after: roomId,
+        }),
       () => String.fromCharCode(...Array.from({ length: 40 }, () => Math.floor(rand() * 0xd7ff))),
       () => JSON.stringify({ type: 'chat', roomId, text: rand() > 0.5 ? 12 : null, clientId: rand() }),
       () => JSON.stringify({ type: 'join', roomId: 'f'.repeat(Math.floor(rand() * 30)) }),
@@ -123,7 +133,8 @@ describe('hostile sockets', () => {
     }
     // Frames of one socket are handled in order: the join's reply means every fuzzed one was.
     const handled = new Promise<void>((resolve, reject) => {
-      const fail = (code: number) => reject(new Error(`the fuzzed socket was closed (${code}) after ${replies} replies`));
+      const fail = (code: number) =>
+        reject(new Error(`the fuzzed socket was closed (${code}) after ${replies} replies`));
       if (closed !== undefined) return fail(closed);
       sentinel = resolve;
       ws.once('close', fail);

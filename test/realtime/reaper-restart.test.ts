@@ -20,16 +20,22 @@ describe('idle reaper after a restart', () => {
       const owner = { id: 'owner-1', nickname: 'owner', color: '#336699' };
       for (let i = 0; i < ROOMS; i += 100) {
         const n = Math.min(100, ROOMS - i);
-        await Promise.all(Array.from({ length: n }, (_, j) => insertRoom({ title: `room ${i + j}`, max: 5, passwordHash: null, owner })));
+        await Promise.all(
+          Array.from({ length: n }, (_, j) =>
+            insertRoom({ title: `room ${i + j}`, max: 5, passwordHash: null, owner }),
+          ),
+        );
       }
       assert.equal(await RoomModel.countDocuments(), ROOMS);
       await first.close();
 
       const second = await startTestServer({ DATA_DIR: dataDir, ROOM_IDLE_MS: '200' });
       try {
-        await waitFor(async () => (await RoomModel.countDocuments()) === 0, 30_000, 'every room to be reaped').catch(async (e: Error) => {
-          throw new Error(`${e.message}: ${await RoomModel.countDocuments()} of ${ROOMS} rooms left`);
-        });
+        await waitFor(async () => (await RoomModel.countDocuments()) === 0, 30_000, 'every room to be reaped').catch(
+          async (e: Error) => {
+            throw new Error(`${e.message}: ${await RoomModel.countDocuments()} of ${ROOMS} rooms left`);
+          },
+        );
       } finally {
         await second.close();
       }

@@ -41,8 +41,13 @@ describe('resilience', () => {
       await waitFor(async () => (await fetch(`${srv.baseUrl}/readyz`)).status === 200, 30_000, '/readyz 200');
       ws.send({ type: 'chat', roomId, text: 'during', clientId: 'during' });
       await ws.next('ack', () => true, 10_000);
-      const after = (await (await a.fetch(`/room/${roomId}/messages`)).json()) as { messages: Array<{ text: string; kind: string }> };
-      assert.deepEqual(after.messages.filter((m) => m.kind === 'chat').map((m) => m.text), ['before', 'during']);
+      const after = (await (await a.fetch(`/room/${roomId}/messages`)).json()) as {
+        messages: Array<{ text: string; kind: string }>;
+      };
+      assert.deepEqual(
+        after.messages.filter((m) => m.kind === 'chat').map((m) => m.text),
+        ['before', 'during'],
+      );
       ws.close();
     } finally {
       await srv.close();
@@ -55,7 +60,18 @@ describe('resilience', () => {
     const dataDir = await mkdtemp(path.join(tmpdir(), 'gifchat-kill9-'));
     // One port for every restart: the visitor's page (its Origin) stays the same.
     const port = String(await freePort());
-    const env = { NODE_ENV: 'test', PORT: port, HOST: '127.0.0.1', DATA_DIR: dataDir, UPLOAD_DIR: path.join(dataDir, 'up'), MONGO_URL: '', LOG_FORMAT: 'none', CHAT_PER_10S: '1000000', CHAT_PER_IP_PER_10S: '10000000', WS_FRAMES_PER_10S: '10000000' };
+    const env = {
+      NODE_ENV: 'test',
+      PORT: port,
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      UPLOAD_DIR: path.join(dataDir, 'up'),
+      MONGO_URL: '',
+      LOG_FORMAT: 'none',
+      CHAT_PER_10S: '1000000',
+      CHAT_PER_IP_PER_10S: '10000000',
+      WS_FRAMES_PER_10S: '10000000',
+    };
     const ready = /listening on (http:\/\/\S+)/;
     const start = async () => {
       const { child, match } = await startProcess('main.js', env, ready);
@@ -78,7 +94,8 @@ describe('resilience', () => {
         // Keep chats in flight: the kill lands between sends, commits and acks.
         const target = acked.size + 100;
         const pump = setInterval(() => {
-          for (let i = 0; i < 20; i++, sent++) ws.send({ type: 'chat', roomId, text: `n${sent}`, clientId: `k${sent}` });
+          for (let i = 0; i < 20; i++, sent++)
+            ws.send({ type: 'chat', roomId, text: `n${sent}`, clientId: `k${sent}` });
         }, 2);
         await waitFor(async () => acked.size >= target, 20_000, `${target} acks`).finally(() => clearInterval(pump));
         await stopProcess(server.child, 'SIGKILL');
@@ -89,14 +106,19 @@ describe('resilience', () => {
       let before: string | undefined;
       for (;;) {
         const q = before ? `?before=${before}&limit=100` : '?limit=100';
-        const page = (await (await reader.fetch(`/room/${roomId}/messages${q}`)).json()) as { messages: Array<{ id: string; kind: string }>; hasMore: boolean };
+        const page = (await (await reader.fetch(`/room/${roomId}/messages${q}`)).json()) as {
+          messages: Array<{ id: string; kind: string }>;
+          hasMore: boolean;
+        };
         for (const m of page.messages) if (m.kind === 'chat') stored.add(m.id);
         if (!page.hasMore) break;
         before = page.messages[0]!.id;
       }
       const lost = [...acked].filter((id) => !stored.has(id));
       assert.deepEqual(lost, []);
-      console.log(`# kill -9 × ${KILL_ROUNDS}: ${sent} sent, ${acked.size} acknowledged, ${stored.size} stored, 0 lost`);
+      console.log(
+        `# kill -9 × ${KILL_ROUNDS}: ${sent} sent, ${acked.size} acknowledged, ${stored.size} stored, 0 lost`,
+      );
     } finally {
       await stopProcess(server.child);
       await rm(dataDir, { recursive: true, force: true });

@@ -45,7 +45,10 @@ describe('room access on every path', () => {
     assert.equal((await late.fetch(`/room/${roomId}`, { headers: { accept: 'text/html' } })).status, 200);
     const socket = await late.socket(srv.wsUrl);
     const joined = await socket.join(roomId);
-    assert.deepEqual(joined.members.map((m) => m.id), [owner.me.id, late.me.id]);
+    assert.deepEqual(
+      joined.members.map((m) => m.id),
+      [owner.me.id, late.me.id],
+    );
     ownerSocket.close();
     socket.close();
   });
@@ -67,8 +70,13 @@ describe('room access on every path', () => {
     assert.equal((await bob.fetch(`/room/${roomId}/messages`)).status, 403);
     assert.equal((await bob.fetch(`/room/${roomId}`, { headers: { accept: 'text/html' } })).status, 403);
     // Nothing bob tried after the kick reached the room.
-    const page = (await (await owner.fetch(`/room/${roomId}/messages`)).json()) as { messages: Array<{ text: string; kind: string }> };
-    assert.deepEqual(page.messages.filter((m) => m.kind !== 'system').map((m) => m.text), ['before']);
+    const page = (await (await owner.fetch(`/room/${roomId}/messages`)).json()) as {
+      messages: Array<{ text: string; kind: string }>;
+    };
+    assert.deepEqual(
+      page.messages.filter((m) => m.kind !== 'system').map((m) => m.text),
+      ['before'],
+    );
     os.close();
     bs.close();
   });
@@ -113,7 +121,8 @@ describe('room access on every path', () => {
     const socket = await a.socket(srv.wsUrl);
     await socket.join(roomId);
     // CHAT_PER_10S is 6 here: 3 over HTTP, 3 over the socket, then both paths refuse.
-    for (let i = 0; i < 3; i++) assert.equal((await a.postJson(`/room/${roomId}/chat`, { chat: `http ${i}` })).status, 201);
+    for (let i = 0; i < 3; i++)
+      assert.equal((await a.postJson(`/room/${roomId}/chat`, { chat: `http ${i}` })).status, 201);
     for (let i = 0; i < 3; i++) {
       socket.send({ type: 'chat', roomId, text: `ws ${i}`, clientId: `ws-${i}` });
       await socket.next('ack', (f) => f.clientId === `ws-${i}`);
@@ -132,7 +141,9 @@ describe('room access on every path', () => {
     const roomId = await a.createRoom('flood');
     await a.enter(roomId);
     const statuses = await Promise.all(
-      Array.from({ length: 100 }, (_, i) => a.postJson(`/room/${roomId}/chat`, { chat: `f${i}` }).then((r) => r.status)),
+      Array.from({ length: 100 }, (_, i) =>
+        a.postJson(`/room/${roomId}/chat`, { chat: `f${i}` }).then((r) => r.status),
+      ),
     );
     assert.equal(statuses.filter((s) => s === 201).length, 6);
     assert.equal(statuses.filter((s) => s === 429).length, 94);
@@ -175,7 +186,8 @@ describe('one chat budget per address', () => {
       // A fresh identity each time, as a script making new sessions would.
       const v = i === 0 ? first : await Visitor.create(srv.baseUrl);
       await v.enter(roomId);
-      for (let j = 0; j < 2; j++) statuses.push((await v.postJson(`/room/${roomId}/chat`, { chat: `${i}.${j}` })).status);
+      for (let j = 0; j < 2; j++)
+        statuses.push((await v.postJson(`/room/${roomId}/chat`, { chat: `${i}.${j}` })).status);
     }
     assert.deepEqual(statuses, [201, 201, 201, 201, 201, 429, 429, 429]);
     const socket = await (await Visitor.create(srv.baseUrl)).socket(srv.wsUrl);
@@ -208,7 +220,14 @@ describe('names and text', () => {
     const as = await alice.socket(srv.wsUrl);
     await as.join(roomId);
     // The same name, another case, a U+2010 hyphen, a Cyrillic е, full-width letters, a soft hyphen.
-    for (const twin of ['guest-e947', 'GUEST-E947', 'guest\u2010e947', 'guest-\u0435947', 'ｇｕｅｓｔ-e947', 'gu\u00ADest-e947']) {
+    for (const twin of [
+      'guest-e947',
+      'GUEST-E947',
+      'guest\u2010e947',
+      'guest-\u0435947',
+      'ｇｕｅｓｔ-e947',
+      'gu\u00ADest-e947',
+    ]) {
       const v = await named(twin);
       const socket = await v.socket(srv.wsUrl);
       socket.send({ type: 'join', roomId });
@@ -222,7 +241,10 @@ describe('names and text', () => {
     const other = await named('guest-e948');
     const ok = await other.socket(srv.wsUrl);
     const joined = await ok.join(roomId);
-    assert.deepEqual(joined.members.map((m: MemberView) => m.nickname), ['guest-e947', 'guest-e948']);
+    assert.deepEqual(
+      joined.members.map((m: MemberView) => m.nickname),
+      ['guest-e947', 'guest-e948'],
+    );
     // Renaming inside the room to a look-alike is refused as well.
     const rename = await other.postJson('/me/nickname', { nickname: 'Guest\u2010E947' });
     assert.equal(rename.status, 409);
@@ -278,7 +300,8 @@ describe('kicked during catch-up', () => {
       // chats (so the catch-up takes a while) and the owner kicks in the middle of it.
       const second = await bob.socket(srv.wsUrl);
       const long = 'x'.repeat(1500);
-      for (let i = 0; i < 400; i++) os.send({ type: 'chat', roomId, text: `new ${i} ${long}`, clientId: `n${round}-${i}` });
+      for (let i = 0; i < 400; i++)
+        os.send({ type: 'chat', roomId, text: `new ${i} ${long}`, clientId: `n${round}-${i}` });
       second.send({ type: 'join', roomId, after: mark });
       await new Promise((r) => setTimeout(r, round % 8));
       os.send({ type: 'kick', roomId, userId: bob.me.id });
@@ -290,8 +313,14 @@ describe('kicked during catch-up', () => {
       const kickedAt = second.frames.findIndex((f) => f.type === 'kicked');
       if (kickedAt < 0) continue;
       hits++;
-      const late = second.frames.slice(kickedAt + 1).filter((f: ServerFrame) => f.type === 'message' || f.type === 'catchup');
-      assert.deepEqual(late.map((f) => f.type), [], `round ${round}: frames after the kick`);
+      const late = second.frames
+        .slice(kickedAt + 1)
+        .filter((f: ServerFrame) => f.type === 'message' || f.type === 'catchup');
+      assert.deepEqual(
+        late.map((f) => f.type),
+        [],
+        `round ${round}: frames after the kick`,
+      );
     }
     assert.ok(hits > 0, 'no round was kicked after joining');
   });

@@ -50,7 +50,10 @@ describe('room life', () => {
     await wa.next('message', (f) => f.message.kind === 'whisper');
     wa.send({ type: 'chat', roomId, text: 'public' });
     await wc.next('message', (f) => f.message.text === 'public');
-    assert.ok(!wc.frames.some((f) => f.type === 'message' && f.message.kind === 'whisper'), 'no frame for a third member');
+    assert.ok(
+      !wc.frames.some((f) => f.type === 'message' && f.message.kind === 'whisper'),
+      'no frame for a third member',
+    );
     type Page = { messages: Array<{ kind: string; text: string }> };
     const hist = async (v: Visitor) => ((await (await v.fetch(`/room/${roomId}/messages`)).json()) as Page).messages;
     assert.ok((await hist(a)).some((m) => m.text === 'just for you'));

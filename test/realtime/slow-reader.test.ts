@@ -7,7 +7,11 @@ import { Visitor } from '../helpers/visitor.js';
 
 describe('slow reader', () => {
   it('drops a reader that fell behind; a fast reader still gets every message in order', async () => {
-    const srv = await startTestServer({ CHAT_PER_10S: '1000000', CHAT_PER_IP_PER_10S: '10000000', WS_FRAMES_PER_10S: '10000000' });
+    const srv = await startTestServer({
+      CHAT_PER_10S: '1000000',
+      CHAT_PER_IP_PER_10S: '10000000',
+      WS_FRAMES_PER_10S: '10000000',
+    });
     try {
       const [a, b, c] = await Promise.all([0, 1, 2].map(() => Visitor.create(srv.baseUrl)));
       const roomId = await a!.createRoom('backpressure');
@@ -34,7 +38,10 @@ describe('slow reader', () => {
       let requests = 0;
       let live = 0;
       let isDropped = false;
-      void dropped.then(() => (isDropped = true), () => undefined);
+      void dropped.then(
+        () => (isDropped = true),
+        () => undefined,
+      );
       while (!isDropped && requests < 2000) {
         for (let i = 0; i < 20; i++, requests++) wc!.send({ type: 'history', roomId, after: firstAck.id });
         wa!.send({ type: 'chat', roomId, text: `live ${live}`, clientId: `l${live}` });
@@ -44,10 +51,16 @@ describe('slow reader', () => {
       const left = await dropped;
       assert.deepEqual(left.members.map((m) => m.id).sort(), [a!.me.id, b!.me.id].sort());
       await wb!.until(() => texts.length === live, 10_000).catch(() => undefined);
-      assert.deepEqual(texts, Array.from({ length: live }, (_, i) => `live ${i}`), 'every live message, in order');
+      assert.deepEqual(
+        texts,
+        Array.from({ length: live }, (_, i) => `live ${i}`),
+        'every live message, in order',
+      );
       wc!.ws.resume();
       assert.ok([1013, 1006].includes(await wc!.closed()), 'the slow socket is closed');
-      console.log(`# slow reader: dropped with ${requests} catch-up pages (~100 KB each) asked for and unread; the fast reader got all ${live} live messages in order`);
+      console.log(
+        `# slow reader: dropped with ${requests} catch-up pages (~100 KB each) asked for and unread; the fast reader got all ${live} live messages in order`,
+      );
       for (const w of [wa!, wb!]) w.close();
     } finally {
       await srv.close();

@@ -9,7 +9,8 @@ import { monotonicIds } from '../../src/store/message-ids.js';
 const counter = ObjectId as unknown as { index: number };
 
 function assertGrowing(ids: string[]): void {
-  for (let i = 1; i < ids.length; i++) assert.ok(ids[i]! > ids[i - 1]!, `id ${i} (${ids[i]}) is not above ${ids[i - 1]}`);
+  for (let i = 1; i < ids.length; i++)
+    assert.ok(ids[i]! > ids[i - 1]!, `id ${i} (${ids[i]}) is not above ${ids[i - 1]}`);
   for (const id of ids) assert.ok(ObjectId.isValid(id) && id.length === 24, `${id} is not an ObjectId`);
 }
 
@@ -30,7 +31,11 @@ describe('message ids', () => {
     seconds += 7200;
     const later = source.next();
     assertGrowing([...ids, later]);
-    assert.equal(new ObjectId(later).getTimestamp().getTime(), (1_800_000_000 + 3600) * 1000, 'back on the clock once it is ahead');
+    assert.equal(
+      new ObjectId(later).getTimestamp().getTime(),
+      (1_800_000_000 + 3600) * 1000,
+      'back on the clock once it is ahead',
+    );
   });
 
   it('keep growing when the counter wraps at 2^24 within one second', () => {
@@ -41,7 +46,10 @@ describe('message ids', () => {
     assertGrowing(ids);
     counter.index = 0xfffffd;
     const raw = Array.from({ length: 6 }, () => new ObjectId(ObjectId.generate(seconds)).toHexString());
-    assert.ok(raw.some((id, i) => i > 0 && id < raw[i - 1]!), 'the raw ids do wrap');
+    assert.ok(
+      raw.some((id, i) => i > 0 && id < raw[i - 1]!),
+      'the raw ids do wrap',
+    );
   });
 
   it('carry across bytes and continue above a seeded id', () => {

@@ -41,7 +41,9 @@ function* docsOf(rows: Iterable<{ doc: Document }>): Generator<Document> {
 }
 
 function resolver(ctx: CommandContext) {
-  return (name: string): Document[] => [...docsOf(findRows(ctx.storage, ctx.catalog.get(`${ctx.db}.${name}`), { filter: {} }))];
+  return (name: string): Document[] => [
+    ...docsOf(findRows(ctx.storage, ctx.catalog.get(`${ctx.db}.${name}`), { filter: {} })),
+  ];
 }
 
 async function writeOut(ctx: CommandContext, target: string, docs: Document[]): Promise<void> {

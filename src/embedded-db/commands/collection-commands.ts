@@ -68,7 +68,11 @@ export const listDatabases: Handler = (cmd, _exact, ctx) => {
   });
   const filter = isPlainObject(cmd.filter) ? new Query(cmd.filter) : undefined;
   const shown = filter ? databases.filter((d) => filter.test(d)) : databases;
-  return { databases: shown, totalSize: shown.reduce((s, d) => s + ((d as { sizeOnDisk?: number }).sizeOnDisk ?? 0), 0), ok: 1 };
+  return {
+    databases: shown,
+    totalSize: shown.reduce((s, d) => s + ((d as { sizeOnDisk?: number }).sizeOnDisk ?? 0), 0),
+    ok: 1,
+  };
 };
 
 export const renameCollection: Handler = (cmd, _exact, ctx) => {
@@ -97,7 +101,11 @@ export const collMod: Handler = (cmd, _exact, ctx) => {
     const reply: Document = { ok: 1 };
     if (isPlainObject(cmd.index)) {
       const spec = cmd.index;
-      const ix = meta.indexes.find((i) => i.name === spec.name || (isPlainObject(spec.keyPattern) && JSON.stringify(i.keyDoc) === JSON.stringify(spec.keyPattern)));
+      const ix = meta.indexes.find(
+        (i) =>
+          i.name === spec.name ||
+          (isPlainObject(spec.keyPattern) && JSON.stringify(i.keyDoc) === JSON.stringify(spec.keyPattern)),
+      );
       if (!ix) throw new CommandError(27, 'IndexNotFound', 'cannot find index');
       if (typeof spec.expireAfterSeconds === 'number') {
         reply.expireAfterSeconds_old = ix.expireAfterSeconds;

@@ -13,7 +13,13 @@ function describePlan(plan: ReturnType<typeof planQuery> | undefined): Document 
   if (plan.kind === 'docs') return { stage: 'COLLSCAN', direction: plan.reverse ? 'backward' : 'forward' };
   return {
     stage: 'FETCH',
-    inputStage: { stage: 'IXSCAN', indexName: plan.index.name, keyPattern: plan.index.keyDoc, direction: plan.reverse ? 'backward' : 'forward', isMultiKey: plan.index.multikey },
+    inputStage: {
+      stage: 'IXSCAN',
+      indexName: plan.index.name,
+      keyPattern: plan.index.keyDoc,
+      direction: plan.reverse ? 'backward' : 'forward',
+      isMultiKey: plan.index.multikey,
+    },
   };
 }
 
@@ -26,13 +32,20 @@ export const explain: Handler = (cmd, _exact, ctx) => {
   let filter: Document = {};
   if (isPlainObject(inner.filter)) filter = inner.filter;
   else if (isPlainObject(inner.query)) filter = inner.query;
-  else if (Array.isArray(inner.pipeline) && isPlainObject(inner.pipeline[0]) && isPlainObject(inner.pipeline[0].$match)) filter = inner.pipeline[0].$match;
+  else if (Array.isArray(inner.pipeline) && isPlainObject(inner.pipeline[0]) && isPlainObject(inner.pipeline[0].$match))
+    filter = inner.pipeline[0].$match;
   const sort = isPlainObject(inner.sort) ? inner.sort : undefined;
   const plan = meta ? planQuery(meta, filter, sort) : undefined;
   const before = { docs: stats.docsExamined, keys: stats.keysExamined };
   const t = Date.now();
   let nReturned = 0;
-  for (const _row of findRows(ctx.storage, meta, { filter, sort, skip: num(inner.skip), limit: Math.abs(num(inner.limit)) })) nReturned++;
+  for (const _row of findRows(ctx.storage, meta, {
+    filter,
+    sort,
+    skip: num(inner.skip),
+    limit: Math.abs(num(inner.limit)),
+  }))
+    nReturned++;
   const winningPlan = describePlan(plan);
   return {
     queryPlanner: { namespace: ns, parsedQuery: filter, winningPlan, rejectedPlans: [] },

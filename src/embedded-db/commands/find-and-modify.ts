@@ -51,7 +51,11 @@ export const findAndModify: Handler = (cmd, exact, ctx) => {
           const err = replaceDoc(ctx, meta, row.doc, applied.bytes);
           if (err) return failure(err);
         }
-        return { lastErrorObject: { n: 1, updatedExisting: true }, value: shape(returnNew ? applied.bytes : row.raw), ok: 1 };
+        return {
+          lastErrorObject: { n: 1, updatedExisting: true },
+          value: shape(returnNew ? applied.bytes : row.raw),
+          ok: 1,
+        };
       }
       if (!upsert) return { lastErrorObject: { n: 0, updatedExisting: false }, value: null, ok: 1 };
       const applied = applyUpdate(st, undefined);

@@ -10,7 +10,17 @@ import { encodeValue, u32 } from '../index-keys.js';
 import { prefixRange } from '../storage.js';
 import { collectionName, type CommandContext, type Handler } from './types.js';
 
-const KNOWN = new Set(['key', 'name', 'unique', 'sparse', 'partialFilterExpression', 'expireAfterSeconds', 'v', 'background', 'ns']);
+const KNOWN = new Set([
+  'key',
+  'name',
+  'unique',
+  'sparse',
+  'partialFilterExpression',
+  'expireAfterSeconds',
+  'v',
+  'background',
+  'ns',
+]);
 
 function parseSpec(raw: Document, id: number): IndexSpec {
   if (!isPlainObject(raw.key) || Object.keys(raw.key).length === 0) {
@@ -53,7 +63,10 @@ function build(ctx: CommandContext, meta: CollectionMeta, ix: IndexSpec): void {
           const keyValue: Document = {};
           ix.key.forEach(([f], i) => (keyValue[f] = e.values[i] ?? null));
           const err = duplicateKeyError(meta, { index: ix, keyValue });
-          throw new CommandError(11000, 'DuplicateKey', `Index build failed: ${err.errmsg}`, { keyPattern: ix.keyDoc, keyValue });
+          throw new CommandError(11000, 'DuplicateKey', `Index build failed: ${err.errmsg}`, {
+            keyPattern: ix.keyDoc,
+            keyValue,
+          });
         }
         seen.add(k);
       }
@@ -79,13 +92,27 @@ export const createIndexes: Handler = (cmd, _exact, ctx) => {
       const ix = parseSpec(raw, 0);
       if (ix.name === '_id_' || sameKey(ix.keyDoc, { _id: 1 })) continue;
       const byName = meta.indexes.find((i) => i.name === ix.name);
-      const byKey = meta.indexes.find((i) => sameKey(i.keyDoc, ix.keyDoc) && i.unique === ix.unique && i.sparse === ix.sparse && !i.partialFilterExpression === !ix.partialFilterExpression);
+      const byKey = meta.indexes.find(
+        (i) =>
+          sameKey(i.keyDoc, ix.keyDoc) &&
+          i.unique === ix.unique &&
+          i.sparse === ix.sparse &&
+          !i.partialFilterExpression === !ix.partialFilterExpression,
+      );
       if (byName && !sameKey(byName.keyDoc, ix.keyDoc)) {
-        throw new CommandError(86, 'IndexKeySpecsConflict', `An existing index has the same name as the requested index. Requested index: ${JSON.stringify(raw)}, existing index: ${JSON.stringify({ key: byName.keyDoc, name: byName.name })}`);
+        throw new CommandError(
+          86,
+          'IndexKeySpecsConflict',
+          `An existing index has the same name as the requested index. Requested index: ${JSON.stringify(raw)}, existing index: ${JSON.stringify({ key: byName.keyDoc, name: byName.name })}`,
+        );
       }
       if (byName) {
         if (byName.unique !== ix.unique || byName.expireAfterSeconds !== ix.expireAfterSeconds) {
-          throw new CommandError(85, 'IndexOptionsConflict', `An equivalent index already exists with the same name but different options. Requested index: ${JSON.stringify(raw)}`);
+          throw new CommandError(
+            85,
+            'IndexOptionsConflict',
+            `An equivalent index already exists with the same name but different options. Requested index: ${JSON.stringify(raw)}`,
+          );
         }
         note = 'all indexes already exist';
         continue;
@@ -99,7 +126,12 @@ export const createIndexes: Handler = (cmd, _exact, ctx) => {
       ctx.catalog.save(meta);
     }
     ctx.catalog.save(meta);
-    const reply: Document = { numIndexesBefore: before, numIndexesAfter: meta.indexes.length + 1, createdCollectionAutomatically: created, ok: 1 };
+    const reply: Document = {
+      numIndexesBefore: before,
+      numIndexesAfter: meta.indexes.length + 1,
+      createdCollectionAutomatically: created,
+      ok: 1,
+    };
     if (note && before === meta.indexes.length + 1) reply.note = note;
     return reply;
   });
@@ -118,7 +150,9 @@ export const listIndexes: Handler = (cmd, _exact, ctx) => {
   const ns = `${ctx.db}.${collectionName(cmd, 'listIndexes')}`;
   const meta = ctx.catalog.get(ns);
   if (!meta) throw namespaceNotFound(`ns does not exist: ${ns}`);
-  const docs = [{ v: 2, key: { _id: 1 }, name: '_id_' }, ...meta.indexes.map(describeIndex)].map((d) => encodeDocument(d));
+  const docs = [{ v: 2, key: { _id: 1 }, name: '_id_' }, ...meta.indexes.map(describeIndex)].map((d) =>
+    encodeDocument(d),
+  );
   return firstBatch(ns, docs[Symbol.iterator](), -1, false, ctx.connectionId);
 };
 
@@ -137,9 +171,17 @@ export const dropIndexes: Handler = (cmd, _exact, ctx) => {
         if (w === '_id_' || (isPlainObject(w) && sameKey(w, { _id: 1 }))) {
           throw new CommandError(72, 'InvalidOptions', 'cannot drop _id index');
         }
-        const ix = meta.indexes.find((i) => (typeof w === 'string' ? i.name === w : isPlainObject(w) && sameKey(i.keyDoc, w)));
+        const ix = meta.indexes.find((i) =>
+          typeof w === 'string' ? i.name === w : isPlainObject(w) && sameKey(i.keyDoc, w),
+        );
         if (!ix) {
-          throw new CommandError(27, 'IndexNotFound', typeof w === 'string' ? `index not found with name [${w}]` : `can't find index with key: ${JSON.stringify(w)}`);
+          throw new CommandError(
+            27,
+            'IndexNotFound',
+            typeof w === 'string'
+              ? `index not found with name [${w}]`
+              : `can't find index with key: ${JSON.stringify(w)}`,
+          );
         }
         return ix;
       });

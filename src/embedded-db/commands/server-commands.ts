@@ -75,11 +75,13 @@ export const connectionStatus: Handler = () => ({
 
 export const getParameter: Handler = (cmd) => {
   const reply: Document = { ok: 1 };
-  if ('featureCompatibilityVersion' in cmd || cmd.getParameter === '*') reply.featureCompatibilityVersion = { version: '6.0' };
+  if ('featureCompatibilityVersion' in cmd || cmd.getParameter === '*')
+    reply.featureCompatibilityVersion = { version: '6.0' };
   return reply;
 };
 
-export const getLog: Handler = (cmd) => (cmd.getLog === '*' ? { names: ['global', 'startupWarnings'], ok: 1 } : { totalLinesWritten: 0, log: [], ok: 1 });
+export const getLog: Handler = (cmd) =>
+  cmd.getLog === '*' ? { names: ['global', 'startupWarnings'], ok: 1 } : { totalLinesWritten: 0, log: [], ok: 1 };
 
 export const hostInfo: Handler = () => ({
   system: { currentTime: new Date(), hostname: 'embedded-db' },
@@ -93,7 +95,11 @@ export const getCmdLineOpts: Handler = () => ({ argv: [], parsed: {}, ok: 1 });
 export const ok: Handler = () => ({ ok: 1 });
 
 export const transactionsUnsupported: Handler = () => {
-  throw new CommandError(20, 'IllegalOperation', 'Transaction numbers are only allowed on a replica set member or mongos');
+  throw new CommandError(
+    20,
+    'IllegalOperation',
+    'Transaction numbers are only allowed on a replica set member or mongos',
+  );
 };
 
 export const authUnsupported: Handler = (cmd) => {

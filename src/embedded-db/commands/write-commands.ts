@@ -41,7 +41,12 @@ export const insert: Handler = (cmd, exact, ctx) => {
   });
 };
 
-function runUpdate(ctx: CommandContext, ns: string, st: UpdateStatement, opts: { multi: boolean; upsert: boolean; sort?: Document }) {
+function runUpdate(
+  ctx: CommandContext,
+  ns: string,
+  st: UpdateStatement,
+  opts: { multi: boolean; upsert: boolean; sort?: Document },
+) {
   const meta = ctx.catalog.get(ns);
   const targets = [...findRows(ctx.storage, meta, { filter: st.q, sort: opts.sort, limit: opts.multi ? 0 : 1 })];
   let matched = 0;

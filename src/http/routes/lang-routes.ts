@@ -14,7 +14,13 @@ export function langRoutes(): Router {
     const body = req.body as Record<string, unknown> | undefined;
     const lang = body?.lang;
     if (!isLocale(lang)) throw new HttpError(400, 'invalid', 'Choose "en" or "ko".');
-    res.cookie(LANG_COOKIE, lang, { httpOnly: true, sameSite: 'lax', secure: req.secure, maxAge: ONE_YEAR_MS, path: '/' });
+    res.cookie(LANG_COOKIE, lang, {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: req.secure,
+      maxAge: ONE_YEAR_MS,
+      path: '/',
+    });
     if (wantsHtml(req)) return res.redirect(303, returnPath(body?.return));
     res.status(204).end();
   });

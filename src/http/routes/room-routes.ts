@@ -92,7 +92,9 @@ export function roomRoutes(chat: Chat, upload: GifUploadOptions, quotas: Request
     const room = await rooms.require(req.params.id);
     const me = visitorOf(req);
     if (access.asksPassword(room, me, grantsOf(req))) {
-      return res.status(200).render('room-password', { pageTitle: room.title, room: { id: room.id, title: room.title } });
+      return res
+        .status(200)
+        .render('room-password', { pageTitle: room.title, room: { id: room.id, title: room.title } });
     }
     access.admit(room, me, grantsOf(req));
     const page = await messages.before(room.id, me.id, undefined);

@@ -110,7 +110,8 @@ export const ko: Catalog = {
   'password.heading': '방 비밀번호',
   'password.label': '새 비밀번호',
   'password.save': '비밀번호 설정',
-  'password.hint': '비워 두면 공개 방이 됩니다. 지금 방에 있는 사람은 그대로 있고, 다른 사람은 새 비밀번호가 필요합니다.',
+  'password.hint':
+    '비워 두면 공개 방이 됩니다. 지금 방에 있는 사람은 그대로 있고, 다른 사람은 새 비밀번호가 필요합니다.',
 
   'create.title': '방 만들기',
   'create.heading': '새 방 만들기',

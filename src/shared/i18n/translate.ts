@@ -28,7 +28,18 @@ export function translator(locale: Locale): Translate {
 }
 
 /** Keys the browser code uses; the server sends the page only these. */
-const CLIENT_PREFIXES = ['room.', 'member.', 'msg.', 'whisper.', 'typing.', 'connection.', 'history.', 'upload.', 'nickname.', 'error.'] as const;
+const CLIENT_PREFIXES = [
+  'room.',
+  'member.',
+  'msg.',
+  'whisper.',
+  'typing.',
+  'connection.',
+  'history.',
+  'upload.',
+  'nickname.',
+  'error.',
+] as const;
 export type ClientKey = Extract<MessageKey, `${(typeof CLIENT_PREFIXES)[number]}${string}`>;
 export type ClientCatalog = Record<ClientKey, string>;
 
