@@ -1,9 +1,9 @@
 // Posting and reading messages. Whether a chat arrives over HTTP or over the socket, it takes this
 // one path: validate → persist → publish.
-import { LIMITS, type MessageView } from '../shared/protocol.js';
+import { LIMITS, type MessageView, type Person } from '../shared/protocol.js';
 import { systemText, type SystemInfo } from '../shared/system-events.js';
 import { ClientIdReusedError, pageAfter, pageBefore } from '../store/message-repository.js';
-import { isObjectIdHex, type Person, type RoomRecord } from '../store/room-repository.js';
+import { isObjectIdHex, type RoomRecord } from '../store/room-repository.js';
 import { ChatError } from './chat-error.js';
 import type { ChatEvents } from './chat-events.js';
 import { cleanText } from './text-hygiene.js';

@@ -54,6 +54,12 @@ export interface UserView {
   color: string;
 }
 
+/**
+ * A visitor as the server's code speaks of them (session, presence, room owner, message author).
+ * The same shape travels on the wire as UserView, so it is one type under two names.
+ */
+export type Person = UserView;
+
 export interface GifView {
   url: string;
   width: number;

@@ -1,12 +1,12 @@
 // Every query on rooms. Callers get plain objects, never Mongoose documents.
 import mongoose from 'mongoose';
+import type { Person } from '../shared/protocol.js';
 import { RoomModel, type RoomDoc } from './models.js';
 
-export interface Person {
-  id: string;
-  nickname: string;
-  color: string;
-}
+// Transitional: src/realtime/client.ts still imports Person from here because another branch
+// (h14-wsframe) is rewriting that file. Once both are merged, import it there from
+// ../shared/protocol.js and delete this line.
+export type { Person } from '../shared/protocol.js';
 
 export interface RoomRecord {
   id: string;
