@@ -18,6 +18,8 @@ import type { RoomAccess } from './room-access.js';
 import { hashPassword, passwordMatches } from './room-password.js';
 import { toRoomSummary } from './views.js';
 
+export type { RoomRecord } from '../store/room-repository.js';
+
 export interface NewRoomInput {
   title: string;
   max: number;

@@ -1,13 +1,12 @@
 // The book's room paths: create form, create, enter (with password and capacity rules), delete,
 // and the HTTP API for chat, GIF upload and history pages.
-import { unlink } from 'node:fs/promises';
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { Chat } from '../../chat/create-chat.js';
 import { ChatError } from '../../chat/chat-error.js';
-import type { RoomRecord } from '../../store/room-repository.js';
+import type { RoomRecord } from '../../chat/room-service.js';
+import { removeGifFiles } from '../../chat/uploaded-gifs.js';
 import { LIMITS } from '../../shared/protocol.js';
-import { gifPath } from '../../store/gif-files.js';
 import { gifUpload, uploadedGif, type GifUploadOptions } from '../gif-upload.js';
 import { HttpError, toHttpError } from '../http-error.js';
 import { errorText } from '../locale.js';
@@ -180,7 +179,7 @@ export function roomRoutes(chat: Chat, upload: GifUploadOptions, quotas: Request
         const posted = await messages.postGif(room, visitorOf(req), gif);
         res.status(201).json({ message: posted.message });
       } catch (err) {
-        await unlink(gifPath(upload.uploadDir, gif.file)).catch(() => undefined);
+        await removeGifFiles(upload.uploadDir, [gif.file]);
         throw err;
       }
     },
