@@ -26,6 +26,8 @@ const chatSchema = z.object({
   clientId: z.string().max(LIMITS.clientIdMaxChars).optional(),
 });
 const settingsSchema = z.object({ password: z.string().max(1000) });
+/** Any text is a guess (RoomService.unlock refuses an overlong one as wrong); only its shape is checked here. */
+const unlockSchema = z.object({ password: z.string() });
 /** Strict: an unknown key such as `before[$gt]` is a 400, never silently ignored. */
 const historySchema = z.strictObject({
   before: z.string().optional(),
@@ -110,8 +112,9 @@ export function roomRoutes(chat: Chat, upload: GifUploadOptions, quotas: Request
 
   router.post('/room/:id/password', async (req, res) => {
     const room = await rooms.require(req.params.id);
-    const body = req.body as Record<string, unknown> | undefined;
-    const attempt = typeof body?.password === 'string' ? body.password : '';
+    const body = unlockSchema.safeParse(req.body ?? {});
+    if (!body.success) throw new HttpError(400, 'invalid', 'Send the password as text: {"password": "..."}.');
+    const attempt = body.data.password;
     try {
       // The guess is counted before argon2 checks it and given back only if it was right.
       const guess = await guesses.take(req.sessionID, quotas.address(req), room.id);
