@@ -1,5 +1,5 @@
-// The book's room paths: create form, create, enter (with password and capacity rules), delete,
-// and the HTTP API for chat, GIF upload and history pages.
+// The room pages and the room HTTP API: create form, create, enter (with password and capacity
+// rules), password and settings, delete, and posting chat, uploading a GIF and reading history.
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { Chat } from '../../chat/create-chat.js';
