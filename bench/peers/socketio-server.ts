@@ -1,4 +1,4 @@
-// Peer 1: Socket.IO 4.8 doing the textbook room broadcast, io.to(room).emit, websocket transport
+// Peer 1: Socket.IO 4.8 doing the usual, documented room broadcast, io.to(room).emit, websocket transport
 // only and no compression. Messages get the same shape (and so about the same size) as ours.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';

@@ -1,8 +1,7 @@
 // What the chat service publishes after a change is persisted. The realtime hub subscribes; the
 // chat domain never knows who listens.
 import { EventEmitter } from 'node:events';
-import type { MemberView, MessageView, RoomSummary } from '../shared/protocol.js';
-import type { Person } from '../store/room-repository.js';
+import type { MemberView, MessageView, Person, RoomSummary } from '../shared/protocol.js';
 
 export interface ChatEventMap {
   message: [MessageView];

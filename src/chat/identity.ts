@@ -1,7 +1,7 @@
-// Visitors have no accounts: a random stable id, a colour derived from it (as the textbook does
-// with color-hash) and a nickname that starts as guest-xxxx.
+// Visitors have no accounts: a random stable id, a colour derived from it by hashing (so the same
+// visitor always has the same colour) and a nickname that starts as guest-xxxx.
 import { createHash, randomBytes } from 'node:crypto';
-import type { Person } from '../store/room-repository.js';
+import type { Person } from '../shared/protocol.js';
 
 export function newVisitor(): Person {
   const id = randomBytes(12).toString('hex');

@@ -1,14 +1,7 @@
 // Joining and leaving rooms: presence, join/leave system messages, member lists, and idle clean-up.
-import type { MemberView } from '../shared/protocol.js';
+import type { MemberView, Person } from '../shared/protocol.js';
 import { LIMITS } from '../shared/protocol.js';
-import {
-  banFromRoom,
-  findRoom,
-  setRoomOwner,
-  updateOwnerDetails,
-  type Person,
-  type RoomRecord,
-} from '../store/room-repository.js';
+import { banFromRoom, findRoom, setRoomOwner, updateOwnerDetails, type RoomRecord } from '../store/room-repository.js';
 import { ChatError } from './chat-error.js';
 import type { ChatEvents } from './chat-events.js';
 import { IdleReaper } from './idle-reaper.js';

@@ -1,9 +1,9 @@
 // Posting and reading messages. Whether a chat arrives over HTTP or over the socket, it takes this
 // one path: validate → persist → publish.
-import { LIMITS, type MessageView } from '../shared/protocol.js';
+import { isClientId, isObjectId, LIMITS, type MessageView, type Person } from '../shared/protocol.js';
 import { systemText, type SystemInfo } from '../shared/system-events.js';
 import { ClientIdReusedError, pageAfter, pageBefore } from '../store/message-repository.js';
-import { isObjectIdHex, type Person, type RoomRecord } from '../store/room-repository.js';
+import type { RoomRecord } from '../store/room-repository.js';
 import { ChatError } from './chat-error.js';
 import type { ChatEvents } from './chat-events.js';
 import { cleanText } from './text-hygiene.js';
@@ -23,15 +23,13 @@ export interface Page {
   hasMore: boolean;
 }
 
-const CLIENT_ID = /^[A-Za-z0-9_-]{1,64}$/;
-
 function checkText(rawText: string, clientId: string | undefined): string {
   const text = cleanText(rawText);
   if (text.length === 0) throw new ChatError('invalid', 'A message cannot be empty.');
   if (text.length > LIMITS.chatMaxChars) {
     throw new ChatError('invalid', `A message can be at most ${LIMITS.chatMaxChars} characters.`);
   }
-  if (clientId !== undefined && !CLIENT_ID.test(clientId)) {
+  if (clientId !== undefined && !isClientId(clientId)) {
     throw new ChatError('invalid', 'clientId must be 1–64 characters of A-Z a-z 0-9 _ -.');
   }
   return text;
@@ -120,8 +118,7 @@ export class MessageService {
     before: string | undefined,
     limit: number = LIMITS.historyPage,
   ): Promise<Page> {
-    if (before !== undefined && !isObjectIdHex(before))
-      throw new ChatError('invalid', '`before` must be a message id.');
+    if (before !== undefined && !isObjectId(before)) throw new ChatError('invalid', '`before` must be a message id.');
     const n = Math.min(Math.max(1, Math.trunc(limit)), 100);
     const records = await pageBefore(roomId, viewerId, before, n + 1);
     const hasMore = records.length > n;

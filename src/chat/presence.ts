@@ -2,7 +2,7 @@
 // tracked by its own id, so removing one twice, or removing one that a failed join never finished
 // adding, changes nothing. A person whose last connection goes stays present for a grace period,
 // so a page reload does not announce a leave and a join.
-import type { Person } from '../store/room-repository.js';
+import type { Person } from '../shared/protocol.js';
 
 interface Entry {
   person: Person;

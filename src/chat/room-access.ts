@@ -2,7 +2,8 @@
 // rule cannot hold on one and be missing on the other.
 import { createHash } from 'node:crypto';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
-import type { Person, RoomRecord } from '../store/room-repository.js';
+import type { Person } from '../shared/protocol.js';
+import type { RoomRecord } from '../store/room-repository.js';
 import { ChatError } from './chat-error.js';
 import type { Presence } from './presence.js';
 import { nameSkeleton } from './text-hygiene.js';

@@ -1,5 +1,5 @@
 // Rooms: creating, listing, unlocking with a password, changing it, and deleting.
-import { LIMITS, type RoomSummary } from '../shared/protocol.js';
+import { LIMITS, type Person, type RoomSummary } from '../shared/protocol.js';
 import { deleteRoomMessages } from '../store/message-repository.js';
 import { removeGifFiles } from '../store/gif-files.js';
 import {
@@ -8,7 +8,6 @@ import {
   insertRoom,
   listRooms,
   setRoomPasswordHash,
-  type Person,
   type RoomRecord,
 } from '../store/room-repository.js';
 import { ChatError } from './chat-error.js';
@@ -18,6 +17,8 @@ import type { Presence } from './presence.js';
 import type { RoomAccess } from './room-access.js';
 import { hashPassword, passwordMatches } from './room-password.js';
 import { toRoomSummary } from './views.js';
+
+export type { RoomRecord } from '../store/room-repository.js';
 
 export interface NewRoomInput {
   title: string;

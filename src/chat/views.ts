@@ -1,7 +1,7 @@
 // Turns stored records into the shapes pages and frames carry.
-import type { MemberView, MessageView, RoomSummary } from '../shared/protocol.js';
+import type { MemberView, MessageView, Person, RoomSummary } from '../shared/protocol.js';
 import type { MessageRecord } from '../store/message-repository.js';
-import type { Person, RoomRecord } from '../store/room-repository.js';
+import type { RoomRecord } from '../store/room-repository.js';
 
 export const gifUrl = (file: string): string => `/gif/${file}`;
 

@@ -1,6 +1,7 @@
 // One WebSocket to /ws that reconnects by itself: exponential backoff with full jitter, an
 // immediate retry when the browser comes back online, and a status the page can show.
-import type { ServerFrame } from '../shared/protocol';
+import type { ClientFrame, ServerFrame } from '../shared/protocol';
+import { parseServerFrame } from './server-frames';
 
 export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'offline';
 
@@ -49,7 +50,7 @@ export class WsConnection {
   }
 
   /** Sends a frame if the socket is open; returns false (and sends nothing) otherwise. */
-  send(frame: object): boolean {
+  send(frame: ClientFrame): boolean {
     if (!this.ws || this.ws.readyState !== WebSocket.OPEN) return false;
     this.ws.send(JSON.stringify(frame));
     return true;
@@ -80,15 +81,8 @@ export class WsConnection {
     });
     ws.addEventListener('message', (event) => {
       if (typeof event.data !== 'string') return;
-      let frame: unknown;
-      try {
-        frame = JSON.parse(event.data);
-      } catch {
-        return;
-      }
-      if (typeof frame === 'object' && frame !== null && typeof (frame as { type?: unknown }).type === 'string') {
-        this.handlers.onFrame(frame as ServerFrame);
-      }
+      const frame = parseServerFrame(event.data);
+      if (frame) this.handlers.onFrame(frame);
     });
     ws.addEventListener('close', () => {
       if (this.ws !== ws) return;

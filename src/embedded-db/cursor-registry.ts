@@ -94,16 +94,6 @@ export function killCursor(id: bigint): boolean {
   return true;
 }
 
-export function cursorNs(id: bigint): string | undefined {
-  return cursors.get(id)?.ns;
-}
-
-export function closeConnectionCursors(connectionId: number): void {
-  // Cursors outlive connections in MongoDB only with sessions; keep it simple and bounded.
-  for (const [id, c] of cursors)
-    if (c.connectionId === connectionId && Date.now() - c.lastUsed > IDLE_MS) killCursor(id);
-}
-
 export function expireIdleCursors(): void {
   const now = Date.now();
   for (const [id, c] of cursors) if (now - c.lastUsed > IDLE_MS) killCursor(id);

@@ -3,7 +3,7 @@
 import { unlink } from 'node:fs/promises';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import multer from 'multer';
-import { gifPath, newGifName } from '../store/gif-files.js';
+import { gifPath, newGifName } from '../chat/uploaded-gifs.js';
 import { inspectGif, type GifInfo } from './gif-check.js';
 import { HttpError } from './http-error.js';
 

@@ -1,9 +1,14 @@
 // Where a form that changes a preference (language, nickname) sends the browser back to: only
 // this app's own pages, never another site (no open redirect).
-const PAGE_PATH = /^\/(room(\/[0-9a-f]{24})?)?$/;
+import { isObjectId } from '../shared/protocol.js';
+
+/** `/` (the lobby), `/room` (the create form) or `/room/<room id>`. */
+function isPagePath(raw: string): boolean {
+  return raw === '/' || raw === '/room' || (raw.startsWith('/room/') && isObjectId(raw.slice('/room/'.length)));
+}
 
 export function returnPath(raw: unknown): string {
-  return typeof raw === 'string' && PAGE_PATH.test(raw) ? raw : '/';
+  return typeof raw === 'string' && isPagePath(raw) ? raw : '/';
 }
 
 /** The page a request shows, as a return path: a form's own POST address maps back to its page. */

@@ -7,7 +7,7 @@ import MongoStore from 'connect-mongo';
 import type { Request, RequestHandler } from 'express';
 import session from 'express-session';
 import type { MongoClient } from 'mongodb';
-import type { Person } from '../store/room-repository.js';
+import type { Person } from '../shared/protocol.js';
 
 declare module 'express-session' {
   interface SessionData {

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { saveSession } from './session.js';
 import { newVisitor } from '../chat/identity.js';
-import type { Person } from '../store/room-repository.js';
+import type { Person } from '../shared/protocol.js';
 
 export interface NewVisitorBudget {
   /** Throws (429) if this request's address may not mint another identity now. */

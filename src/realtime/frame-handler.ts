@@ -4,8 +4,9 @@ import { ChatError, isDatabaseUnavailable, isDiskFull, type ChatErrorCode } from
 import type { Chat } from '../chat/create-chat.js';
 import type { Posted } from '../chat/message-service.js';
 import type { ClientFrame, ErrorCode, ServerFrame } from '../shared/protocol.js';
-import { broadcast, encode } from './broadcast.js';
+import { broadcast } from './broadcast.js';
 import type { Client } from './client.js';
+import { reply } from './reply.js';
 import type { RoomRegistry } from './room-registry.js';
 import type { SessionAccess } from './session-gate.js';
 
@@ -30,10 +31,6 @@ class FrameError extends Error {
   ) {
     super(message);
   }
-}
-
-export function reply(client: Client, frame: ServerFrame): void {
-  client.send(encode(frame));
 }
 
 export class FrameHandler {

@@ -33,8 +33,4 @@ export class RoomRegistry {
     for (const c of clients) c.rooms.delete(roomId);
     return clients;
   }
-
-  roomCount(): number {
-    return this.rooms.size;
-  }
 }

@@ -5,7 +5,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { hostRefusal, type HostCheck } from '../host-policy.js';
 import { isAllowedOrigin } from '../origin-policy.js';
-import type { Person } from '../store/room-repository.js';
+import type { Person } from '../shared/protocol.js';
 
 /** What the hub needs from the session layer; src/http provides it. */
 export interface SessionAccess {

@@ -11,40 +11,47 @@ export const LIMITS = {
   clientIdMaxChars: 64,
 } as const;
 
-const objectId = z.string().regex(/^[0-9a-f]{24}$/, 'expected a 24-hex id');
-const visitorId = z.string().regex(/^[0-9a-f]{24}$/, 'expected a visitor id');
-const clientId = z
+// The one definition of each id's shape; the server's other layers check ids with these too.
+/** Room, message and visitor ids: a MongoDB ObjectId written as 24 lowercase hex digits. */
+const OBJECT_ID_HEX = /^[0-9a-f]{24}$/;
+export const objectIdSchema = z.string().regex(OBJECT_ID_HEX, 'expected a 24-hex id');
+const visitorId = z.string().regex(OBJECT_ID_HEX, 'expected a visitor id');
+/** The sender's own id for a message, so that a retried send is stored and acknowledged once. */
+export const clientIdSchema = z
   .string()
   .min(1)
   .max(LIMITS.clientIdMaxChars)
   .regex(/^[A-Za-z0-9_-]+$/);
 
+export const isObjectId = (value: unknown): value is string => objectIdSchema.safeParse(value).success;
+export const isClientId = (value: unknown): value is string => clientIdSchema.safeParse(value).success;
+
 /** Frames the browser sends. */
 export const clientFrameSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('lobby') }).strict(),
-  z.object({ type: z.literal('join'), roomId: objectId, after: objectId.optional() }).strict(),
-  z.object({ type: z.literal('leave'), roomId: objectId }).strict(),
+  z.object({ type: z.literal('join'), roomId: objectIdSchema, after: objectIdSchema.optional() }).strict(),
+  z.object({ type: z.literal('leave'), roomId: objectIdSchema }).strict(),
   z
     .object({
       type: z.literal('chat'),
-      roomId: objectId,
+      roomId: objectIdSchema,
       text: z.string().min(1).max(LIMITS.chatMaxChars),
-      clientId: clientId.optional(),
+      clientId: clientIdSchema.optional(),
     })
     .strict(),
-  z.object({ type: z.literal('history'), roomId: objectId, after: objectId }).strict(),
-  z.object({ type: z.literal('typing'), roomId: objectId }).strict(),
+  z.object({ type: z.literal('history'), roomId: objectIdSchema, after: objectIdSchema }).strict(),
+  z.object({ type: z.literal('typing'), roomId: objectIdSchema }).strict(),
   z
     .object({
       type: z.literal('whisper'),
-      roomId: objectId,
+      roomId: objectIdSchema,
       to: visitorId,
       text: z.string().min(1).max(LIMITS.chatMaxChars),
-      clientId: clientId.optional(),
+      clientId: clientIdSchema.optional(),
     })
     .strict(),
-  z.object({ type: z.literal('kick'), roomId: objectId, userId: visitorId }).strict(),
-  z.object({ type: z.literal('transfer'), roomId: objectId, userId: visitorId }).strict(),
+  z.object({ type: z.literal('kick'), roomId: objectIdSchema, userId: visitorId }).strict(),
+  z.object({ type: z.literal('transfer'), roomId: objectIdSchema, userId: visitorId }).strict(),
 ]);
 export type ClientFrame = z.infer<typeof clientFrameSchema>;
 
@@ -53,6 +60,12 @@ export interface UserView {
   nickname: string;
   color: string;
 }
+
+/**
+ * A visitor as the server's code speaks of them (session, presence, room owner, message author).
+ * The same shape travels on the wire as UserView, so it is one type under two names.
+ */
+export type Person = UserView;
 
 export interface GifView {
   url: string;

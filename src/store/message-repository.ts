@@ -4,7 +4,7 @@ import mongoose from 'mongoose';
 import { monotonicIds } from './message-ids.js';
 import { MessageModel, type MessageDoc } from './models.js';
 import type { SystemInfo } from '../shared/system-events.js';
-import type { Person } from './room-repository.js';
+import type { Person } from '../shared/protocol.js';
 
 export interface MessageRecord {
   id: string;

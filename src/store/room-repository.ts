@@ -1,12 +1,12 @@
 // Every query on rooms. Callers get plain objects, never Mongoose documents.
 import mongoose from 'mongoose';
+import { isObjectId, type Person } from '../shared/protocol.js';
 import { RoomModel, type RoomDoc } from './models.js';
 
-export interface Person {
-  id: string;
-  nickname: string;
-  color: string;
-}
+// Transitional: src/realtime/client.ts still imports Person from here because another branch
+// (h14-wsframe) is rewriting that file. Once both are merged, import it there from
+// ../shared/protocol.js and delete this line.
+export type { Person } from '../shared/protocol.js';
 
 export interface RoomRecord {
   id: string;
@@ -30,15 +30,13 @@ function toRecord(doc: RoomDoc): RoomRecord {
   };
 }
 
-export const isObjectIdHex = (id: string): boolean => /^[0-9a-f]{24}$/.test(id);
-
 export async function insertRoom(room: Omit<RoomRecord, 'id' | 'createdAt' | 'banned'>): Promise<RoomRecord> {
   const doc = await RoomModel.create(room);
   return toRecord(doc.toObject() as RoomDoc);
 }
 
 export async function findRoom(id: string): Promise<RoomRecord | null> {
-  if (!isObjectIdHex(id)) return null;
+  if (!isObjectId(id)) return null;
   const doc = await RoomModel.findById(id).lean<RoomDoc>();
   return doc ? toRecord(doc) : null;
 }
@@ -64,7 +62,7 @@ export async function allRoomIds(pageSize = 1000): Promise<string[]> {
 }
 
 export async function deleteRoomRecord(id: string): Promise<boolean> {
-  if (!isObjectIdHex(id)) return false;
+  if (!isObjectId(id)) return false;
   const res = await RoomModel.deleteOne({ _id: new mongoose.Types.ObjectId(id) });
   return res.deletedCount === 1;
 }

@@ -1,6 +1,6 @@
 // Serves uploaded GIFs. Only server-made names are looked up, and the answer is always image/gif.
 import { Router } from 'express';
-import { isGifName } from '../../store/gif-files.js';
+import { isGifName } from '../../chat/uploaded-gifs.js';
 import { HttpError } from '../http-error.js';
 
 export function gifRoutes(uploadDir: string): Router {

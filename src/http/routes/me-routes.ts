@@ -1,10 +1,19 @@
 // The visitor's own identity: who they are (with the CSRF token API callers need) and renaming.
 import { Router } from 'express';
+import { z } from 'zod';
 import type { Membership } from '../../chat/membership.js';
 import { wantsHtml } from '../negotiate.js';
 import { returnPath } from '../return-path.js';
 import { saveSession } from '../session.js';
+import { HttpError } from '../http-error.js';
 import { visitorOf } from '../visitor.js';
+
+/** The name's length and characters are the domain's to judge (Membership.rename); here only its shape. */
+const renameSchema = z.object({
+  nickname: z.string(),
+  // Where the form goes back to; anything but one of our pages goes to the lobby (see returnPath).
+  return: z.string().optional().catch(undefined),
+});
 
 export function meRoutes(membership: Membership): Router {
   const router = Router();
@@ -12,12 +21,15 @@ export function meRoutes(membership: Membership): Router {
     res.json({ me: res.locals.me, csrfToken: res.locals.csrfToken });
   });
   router.post('/me/nickname', async (req, res) => {
-    const body = req.body as Record<string, unknown> | undefined;
-    const nickname = typeof body?.nickname === 'string' ? body.nickname : '';
-    const me = await membership.rename(visitorOf(req), nickname);
+    const body = renameSchema.safeParse(req.body ?? {});
+    if (!body.success) throw new HttpError(400, 'invalid', 'Send the new name as text: {"nickname": "..."}.');
+    const me = await membership.rename(visitorOf(req), body.data.nickname);
     req.session.visitor = me;
     await saveSession(req);
-    if (wantsHtml(req)) return res.redirect(303, returnPath(body?.return));
+    if (wantsHtml(req)) {
+      res.redirect(303, returnPath(body.data.return));
+      return;
+    }
     res.json({ me });
   });
   return router;

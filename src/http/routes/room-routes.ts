@@ -1,13 +1,12 @@
-// The book's room paths: create form, create, enter (with password and capacity rules), delete,
-// and the HTTP API for chat, GIF upload and history pages.
-import { unlink } from 'node:fs/promises';
+// The room pages and the room HTTP API: create form, create, enter (with password and capacity
+// rules), password and settings, delete, and posting chat, uploading a GIF and reading history.
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { Chat } from '../../chat/create-chat.js';
 import { ChatError } from '../../chat/chat-error.js';
-import type { RoomRecord } from '../../store/room-repository.js';
+import type { RoomRecord } from '../../chat/room-service.js';
+import { removeGifFiles } from '../../chat/uploaded-gifs.js';
 import { LIMITS } from '../../shared/protocol.js';
-import { gifPath } from '../../store/gif-files.js';
 import { gifUpload, uploadedGif, type GifUploadOptions } from '../gif-upload.js';
 import { HttpError, toHttpError } from '../http-error.js';
 import { errorText } from '../locale.js';
@@ -27,6 +26,8 @@ const chatSchema = z.object({
   clientId: z.string().max(LIMITS.clientIdMaxChars).optional(),
 });
 const settingsSchema = z.object({ password: z.string().max(1000) });
+/** Any text is a guess (RoomService.unlock refuses an overlong one as wrong); only its shape is checked here. */
+const unlockSchema = z.object({ password: z.string() });
 /** Strict: an unknown key such as `before[$gt]` is a 400, never silently ignored. */
 const historySchema = z.strictObject({
   before: z.string().optional(),
@@ -111,8 +112,9 @@ export function roomRoutes(chat: Chat, upload: GifUploadOptions, quotas: Request
 
   router.post('/room/:id/password', async (req, res) => {
     const room = await rooms.require(req.params.id);
-    const body = req.body as Record<string, unknown> | undefined;
-    const attempt = typeof body?.password === 'string' ? body.password : '';
+    const body = unlockSchema.safeParse(req.body ?? {});
+    if (!body.success) throw new HttpError(400, 'invalid', 'Send the password as text: {"password": "..."}.');
+    const attempt = body.data.password;
     try {
       // The guess is counted before argon2 checks it and given back only if it was right.
       const guess = await guesses.take(req.sessionID, quotas.address(req), room.id);
@@ -180,7 +182,7 @@ export function roomRoutes(chat: Chat, upload: GifUploadOptions, quotas: Request
         const posted = await messages.postGif(room, visitorOf(req), gif);
         res.status(201).json({ message: posted.message });
       } catch (err) {
-        await unlink(gifPath(upload.uploadDir, gif.file)).catch(() => undefined);
+        await removeGifFiles(upload.uploadDir, [gif.file]);
         throw err;
       }
     },
