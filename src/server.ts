@@ -32,7 +32,7 @@ export interface RunningServer {
 
 export async function startServer(config: Config, log: (line: string) => void = console.log): Promise<RunningServer> {
   const errors = createErrorLog();
-  const logError = errors.logError;
+  const logError = (err: unknown) => errors.logError(err);
   const checkHost = hostPolicy(config.allowedHosts, config.publicUrl);
   await mkdir(config.dataDir, { recursive: true });
   await mkdir(config.uploadDir, { recursive: true });
@@ -77,8 +77,8 @@ export async function startServer(config: Config, log: (line: string) => void = 
       trustProxy: config.trustProxy,
       logFormat: config.logFormat,
       production: config.env === 'production',
-      isReady: store.isReady,
-      isLive: store.isLive,
+      isReady: () => store.isReady(),
+      isLive: () => store.isLive(),
       logError,
     });
     const http = createServer(app);

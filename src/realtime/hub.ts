@@ -87,14 +87,18 @@ export function attachHub(server: Server, opts: HubOptions): Hub {
     socket.on('error', destroySocket);
     checkUpgrade(req, opts).then(
       (gate) => {
-        if (!gate.ok) return refuseUpgrade(socket, gate);
+        if (!gate.ok) {
+          refuseUpgrade(socket, gate);
+          return;
+        }
         const address = addressKey(clientAddress(req, opts.trustProxy));
         const place = quota.take(gate.person.id, address);
         if ('refused' in place) {
           const who = place.refused === 'person' ? 'you have' : 'your address has';
           const most = opts.socketQuota[place.refused];
           const message = `Too many open connections: ${who} ${most}. Close a tab and try again.`;
-          return refuseUpgrade(socket, { status: 429, message, retryAfterS: 10 });
+          refuseUpgrade(socket, { status: 429, message, retryAfterS: 10 });
+          return;
         }
         // The raw socket closes whether the handshake completes or not.
         socket.once('close', place.release);
@@ -135,7 +139,8 @@ export function attachHub(server: Server, opts: HubOptions): Hub {
       client.ws.close(1003, 'binary frames are not accepted');
       return;
     }
-    const parsed = parseClientFrame(data.toString());
+    // A Buffer: the server keeps ws's default binaryType, 'nodebuffer'.
+    const parsed = parseClientFrame((data as Buffer).toString());
     if (!parsed.ok) {
       reply(client, { type: 'error', code: parsed.code, message: parsed.message });
       return;
