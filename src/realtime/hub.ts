@@ -11,6 +11,7 @@ import { broadcast, broadcastRoomMessage } from './broadcast.js';
 import { Client } from './client.js';
 import { FrameHandler, reply } from './frame-handler.js';
 import { FrameLimits } from './frame-limits.js';
+import { privateSocketOf, rawSocketAccess } from './raw-socket.js';
 import { RoomRegistry } from './room-registry.js';
 import { checkUpgrade, refuseUpgrade, type SessionAccess } from './session-gate.js';
 import { SocketQuota, type SocketQuotaLimits } from './socket-quota.js';
@@ -30,6 +31,14 @@ export interface HubOptions {
   /** How often presence is checked against the live sockets (see Presence.reconcile). */
   reconcileMs?: number;
   logError: (err: unknown) => void;
+  /** Where warnings go, one line each. */
+  warn: (line: string) => void;
+  /**
+   * Finds the stream under a WebSocket, to cork and write ready-made frames to (default: ws's
+   * private `_socket`, see raw-socket.ts). If what it finds cannot be corked and written, the hub
+   * warns once and sends through ws.send. Tests pass `() => undefined` to run that fallback.
+   */
+  socketOf?: (ws: WebSocket) => unknown;
 }
 
 export interface Hub {
@@ -49,6 +58,7 @@ export function attachHub(server: Server, opts: HubOptions): Hub {
   const limits = new FrameLimits(opts.framesPer10s);
   const quota = new SocketQuota(opts.socketQuota);
   const handler = new FrameHandler(opts.chat, registry, opts.sessions, opts.logError);
+  const rawSocketOf = rawSocketAccess(opts.socketOf ?? privateSocketOf, opts.warn);
   const { events } = opts.chat;
 
   events.on('message', (message) => {
@@ -102,7 +112,9 @@ export function attachHub(server: Server, opts: HubOptions): Hub {
         }
         // The raw socket closes whether the handshake completes or not.
         socket.once('close', place.release);
-        wss.handleUpgrade(req, socket, head, (ws) => connected(ws, new Client(ws, gate.person, gate.sid, address)));
+        wss.handleUpgrade(req, socket, head, (ws) =>
+          connected(ws, new Client(ws, gate.person, gate.sid, address, rawSocketOf(ws))),
+        );
       },
       (err: unknown) => {
         opts.logError(err);
