@@ -11,7 +11,7 @@ import { createErrorLog } from './error-log.js';
 import { hostPolicy } from './host-policy.js';
 import { createApp } from './http/app.js';
 import { createSessions, resolveCookieSecret } from './http/session.js';
-import { attachHub } from './realtime/hub.js';
+import { attachHub, type HubOptions } from './realtime/hub.js';
 import { connectStore } from './store/connection.js';
 
 /** The project root (where views/ and public/ live), whether running from src/ or dist/src/. */
@@ -30,9 +30,20 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(config: Config, log: (line: string) => void = console.log): Promise<RunningServer> {
+/** What a caller may swap in besides the configuration (tests do, to watch or force a path). */
+export interface ServerHooks {
+  /** Where warnings go (default: stderr). */
+  warn?: (line: string) => void;
+  socketOf?: HubOptions['socketOf'];
+}
+
+export async function startServer(
+  config: Config,
+  log: (line: string) => void = console.log,
+  hooks: ServerHooks = {},
+): Promise<RunningServer> {
   const errors = createErrorLog();
-  const logError = errors.logError;
+  const logError = (err: unknown) => errors.logError(err);
   const checkHost = hostPolicy(config.allowedHosts, config.publicUrl);
   await mkdir(config.dataDir, { recursive: true });
   await mkdir(config.uploadDir, { recursive: true });
@@ -77,8 +88,8 @@ export async function startServer(config: Config, log: (line: string) => void = 
       trustProxy: config.trustProxy,
       logFormat: config.logFormat,
       production: config.env === 'production',
-      isReady: store.isReady,
-      isLive: store.isLive,
+      isReady: () => store.isReady(),
+      isLive: () => store.isLive(),
       logError,
     });
     const http = createServer(app);
@@ -93,6 +104,8 @@ export async function startServer(config: Config, log: (line: string) => void = 
       maxPayload: config.wsMaxPayload,
       framesPer10s: config.wsFramesPer10s,
       logError,
+      warn: hooks.warn ?? ((line) => console.warn(`[gif-chat] ${line}`)),
+      socketOf: hooks.socketOf,
     });
     await new Promise<void>((resolve, reject) => {
       http.once('error', reject);

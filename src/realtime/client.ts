@@ -1,6 +1,7 @@
 // One connected socket and what the hub knows about it. Kept small: the hub may hold many.
 import type WebSocket from 'ws';
-import type { Person } from '../store/room-repository.js';
+import type { Person } from '../shared/protocol.js';
+import type { RawSocket } from './raw-socket.js';
 import { corkForThisTurn } from './write-coalescer.js';
 
 /** A socket whose unsent bytes pass this is too slow to keep up and is closed. */
@@ -11,6 +12,14 @@ export const TYPING_INTERVAL_MS = 2000;
  * so its buffers are freed and its person leaves the room now, not after ws's 30 s close timeout.
  */
 const SLOW_CLOSE_GRACE_MS = 1000;
+
+/** A server frame, encoded once for all its recipients (see encode() in broadcast.ts). */
+export interface EncodedFrame {
+  /** The frame's JSON, as UTF-8: what ws.send is given when the socket cannot be written to directly. */
+  readonly payload: Buffer;
+  /** The complete WebSocket frame (header and payload), ready to write to the socket. */
+  readonly bytes: Buffer;
+}
 
 let nextId = 0;
 
@@ -29,12 +38,14 @@ export class Client {
     readonly sid: string,
     /** The client's address key (an IPv4 address or an IPv6 /64), for per-address budgets. */
     readonly address: string,
+    /** The stream under `ws`, to write frames to directly; undefined: through ws.send (see raw-socket.ts). */
+    private readonly raw: RawSocket | undefined,
   ) {}
 
   /** Made on first use: most sockets never type, and the hub may hold many idle ones. */
   private typingAt: Map<string, number> | undefined;
   /** Room messages held back while this socket's catch-up for that room is being read. */
-  private held: Map<string, Buffer[]> | undefined;
+  private held: Map<string, EncodedFrame[]> | undefined;
   /** Per room, where this socket's catch-up ends (later pages of it must stop there too). */
   catchUpBoundaries: Map<string, string> | undefined;
 
@@ -52,7 +63,7 @@ export class Client {
   }
 
   /** A room message: sent now, or after the catch-up that is being read for that room. */
-  sendRoomMessage(roomId: string, frame: Buffer): void {
+  sendRoomMessage(roomId: string, frame: EncodedFrame): void {
     const held = this.held?.get(roomId);
     if (held) held.push(frame);
     else this.send(frame);
@@ -67,18 +78,19 @@ export class Client {
   }
 
   /**
-   * Sends a frame already encoded as WebSocket bytes (see encode() in broadcast.ts) straight to
-   * the socket, inside this turn's cork. Order with ws's own writes (pings, close) is kept: with
-   * compression off ws writes every frame synchronously, never queueing one. A consumer that
-   * cannot keep up is dropped (1013).
+   * Sends an encoded frame. Where the socket can be reached, its bytes go straight to it, inside
+   * this turn's cork; order with ws's own writes (pings, close) is kept, as with compression off ws
+   * writes every frame synchronously, never queueing one. Otherwise ws.send frames the payload.
+   * Either way a consumer that cannot keep up is dropped (1013).
    */
-  send(framed: Buffer): void {
+  send(frame: EncodedFrame): void {
     if (this.ws.readyState !== this.ws.OPEN) return;
     if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
       this.ws.close(1013, 'too slow: falling behind');
       setTimeout(() => this.ws.terminate(), SLOW_CLOSE_GRACE_MS).unref();
       return;
     }
-    corkForThisTurn(this.ws)?.write(framed);
+    if (this.raw) corkForThisTurn(this.raw)?.write(frame.bytes);
+    else this.ws.send(frame.payload, { binary: false });
   }
 }

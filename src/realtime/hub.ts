@@ -11,6 +11,7 @@ import { broadcast, broadcastRoomMessage } from './broadcast.js';
 import { Client } from './client.js';
 import { FrameHandler } from './frame-handler.js';
 import { FrameLimits } from './frame-limits.js';
+import { privateSocketOf, rawSocketAccess } from './raw-socket.js';
 import { reply } from './reply.js';
 import { RoomRegistry } from './room-registry.js';
 import { checkUpgrade, refuseUpgrade, type SessionAccess } from './session-gate.js';
@@ -31,6 +32,14 @@ export interface HubOptions {
   /** How often presence is checked against the live sockets (see Presence.reconcile). */
   reconcileMs?: number;
   logError: (err: unknown) => void;
+  /** Where warnings go, one line each. */
+  warn: (line: string) => void;
+  /**
+   * Finds the stream under a WebSocket, to cork and write ready-made frames to (default: ws's
+   * private `_socket`, see raw-socket.ts). If what it finds cannot be corked and written, the hub
+   * warns once and sends through ws.send. Tests pass `() => undefined` to run that fallback.
+   */
+  socketOf?: (ws: WebSocket) => unknown;
 }
 
 export interface Hub {
@@ -50,6 +59,7 @@ export function attachHub(server: Server, opts: HubOptions): Hub {
   const limits = new FrameLimits(opts.framesPer10s);
   const quota = new SocketQuota(opts.socketQuota);
   const handler = new FrameHandler(opts.chat, registry, opts.sessions, opts.logError);
+  const rawSocketOf = rawSocketAccess(opts.socketOf ?? privateSocketOf, opts.warn);
   const { events } = opts.chat;
 
   events.on('message', (message) => {
@@ -88,18 +98,24 @@ export function attachHub(server: Server, opts: HubOptions): Hub {
     socket.on('error', destroySocket);
     checkUpgrade(req, opts).then(
       (gate) => {
-        if (!gate.ok) return refuseUpgrade(socket, gate);
+        if (!gate.ok) {
+          refuseUpgrade(socket, gate);
+          return;
+        }
         const address = addressKey(clientAddress(req, opts.trustProxy));
         const place = quota.take(gate.person.id, address);
         if ('refused' in place) {
           const who = place.refused === 'person' ? 'you have' : 'your address has';
           const most = opts.socketQuota[place.refused];
           const message = `Too many open connections: ${who} ${most}. Close a tab and try again.`;
-          return refuseUpgrade(socket, { status: 429, message, retryAfterS: 10 });
+          refuseUpgrade(socket, { status: 429, message, retryAfterS: 10 });
+          return;
         }
         // The raw socket closes whether the handshake completes or not.
         socket.once('close', place.release);
-        wss.handleUpgrade(req, socket, head, (ws) => connected(ws, new Client(ws, gate.person, gate.sid, address)));
+        wss.handleUpgrade(req, socket, head, (ws) =>
+          connected(ws, new Client(ws, gate.person, gate.sid, address, rawSocketOf(ws))),
+        );
       },
       (err: unknown) => {
         opts.logError(err);
@@ -136,7 +152,8 @@ export function attachHub(server: Server, opts: HubOptions): Hub {
       client.ws.close(1003, 'binary frames are not accepted');
       return;
     }
-    const parsed = parseClientFrame(data.toString());
+    // A Buffer: the server keeps ws's default binaryType, 'nodebuffer'.
+    const parsed = parseClientFrame((data as Buffer).toString());
     if (!parsed.ok) {
       reply(client, { type: 'error', code: parsed.code, message: parsed.message });
       return;

@@ -3,11 +3,6 @@ import mongoose from 'mongoose';
 import { isObjectId, type Person } from '../shared/protocol.js';
 import { RoomModel, type RoomDoc } from './models.js';
 
-// Transitional: src/realtime/client.ts still imports Person from here because another branch
-// (h14-wsframe) is rewriting that file. Once both are merged, import it there from
-// ../shared/protocol.js and delete this line.
-export type { Person } from '../shared/protocol.js';
-
 export interface RoomRecord {
   id: string;
   title: string;

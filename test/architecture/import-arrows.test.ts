@@ -30,12 +30,6 @@ const MAY_IMPORT: Record<Layer, readonly Layer[]> = {
   base: ['base', 'shared'],
 };
 
-/**
- * Imports waiting on a merge, each with its reason. src/realtime/client.ts is being rewritten on
- * another branch (ws's public framing API); its Person import moves to shared/ after that merge.
- */
-const PENDING = new Set(['src/realtime/client.ts -> src/store/room-repository.ts']);
-
 function layerOf(file: string): Layer {
   const [top, sub] = file.split('/').slice(1);
   if (sub === undefined) return top === 'main.ts' || top === 'server.ts' ? 'entry' : 'base';
@@ -67,7 +61,7 @@ function wrongArrows(): string[] {
     const from = layerOf(file);
     for (const target of localImports(file)) {
       const arrow = `${file} -> ${target}`;
-      if (!MAY_IMPORT[from].includes(layerOf(target)) && !PENDING.has(arrow)) wrong.push(arrow);
+      if (!MAY_IMPORT[from].includes(layerOf(target))) wrong.push(arrow);
     }
   }
   return wrong;
@@ -82,10 +76,5 @@ describe('import arrows', () => {
 
   it('point only downward: http → chat → store, realtime → chat, shared used by all', () => {
     assert.deepEqual(wrongArrows(), []);
-  });
-
-  it('every pending exception is still needed', () => {
-    const all = new Set(sourceFiles('src').flatMap((file) => localImports(file).map((t) => `${file} -> ${t}`)));
-    for (const arrow of PENDING) assert.ok(all.has(arrow), `${arrow} is gone: remove it from PENDING`);
   });
 });

@@ -5,7 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../src/config.js';
-import { startServer, type RunningServer } from '../../src/server.js';
+import { startServer, type RunningServer, type ServerHooks } from '../../src/server.js';
 
 export interface TestServer {
   baseUrl: string;
@@ -16,8 +16,14 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** Overrides are environment variables as strings, exactly as a deployment would set them. */
-export async function startTestServer(overrides: Record<string, string> = {}): Promise<TestServer> {
+/**
+ * Overrides are environment variables as strings, exactly as a deployment would set them; hooks
+ * are passed to startServer as they are.
+ */
+export async function startTestServer(
+  overrides: Record<string, string> = {},
+  hooks: ServerHooks = {},
+): Promise<TestServer> {
   const dataDir = overrides.DATA_DIR ?? (await mkdtemp(path.join(tmpdir(), 'gifchat-test-')));
   const uploadDir = overrides.UPLOAD_DIR ?? path.join(dataDir, 'uploads');
   const mongoUrl = process.env.TEST_MONGO_URL
@@ -40,7 +46,7 @@ export async function startTestServer(overrides: Record<string, string> = {}): P
     VISITORS_PER_IP_PER_10MIN: '100000',
     ...overrides,
   });
-  const server = await startServer(config, () => undefined);
+  const server = await startServer(config, () => undefined, hooks);
   const baseUrl = `http://127.0.0.1:${server.port}`;
   return {
     baseUrl,
