@@ -27,8 +27,12 @@ export default defineConfig(
       ],
       // Numbers in messages and log lines read fine; objects and undefined do not.
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
-      // `x => void send(x)` style shorthands are clear; braces add nothing.
-      '@typescript-eslint/no-confusing-void-expression': ['error', { ignoreArrowShorthand: true }],
+      // `x => void send(x)` style shorthands are clear, and so is Express's `return next()` in a
+      // function that returns nothing; braces add nothing.
+      '@typescript-eslint/no-confusing-void-expression': [
+        'error',
+        { ignoreArrowShorthand: true, ignoreVoidReturningFunctions: true },
+      ],
       '@typescript-eslint/no-floating-promises': [
         'error',
         {
