@@ -21,8 +21,8 @@ export function langRoutes(): Router {
       maxAge: ONE_YEAR_MS,
       path: '/',
     });
-    if (wantsHtml(req)) return res.redirect(303, returnPath(body?.return));
-    res.status(204).end();
+    if (wantsHtml(req)) res.redirect(303, returnPath(body?.return));
+    else res.status(204).end();
   });
   return router;
 }

@@ -17,8 +17,8 @@ export function meRoutes(membership: Membership): Router {
     const me = await membership.rename(visitorOf(req), nickname);
     req.session.visitor = me;
     await saveSession(req);
-    if (wantsHtml(req)) return res.redirect(303, returnPath(body?.return));
-    res.json({ me });
+    if (wantsHtml(req)) res.redirect(303, returnPath(body?.return));
+    else res.json({ me });
   });
   return router;
 }
