@@ -135,7 +135,8 @@ export function attachHub(server: Server, opts: HubOptions): Hub {
       client.ws.close(1003, 'binary frames are not accepted');
       return;
     }
-    const parsed = parseClientFrame(data.toString());
+    // With ws's default binaryType ('nodebuffer') every message arrives as one Buffer.
+    const parsed = parseClientFrame((data as Buffer).toString());
     if (!parsed.ok) {
       reply(client, { type: 'error', code: parsed.code, message: parsed.message });
       return;
