@@ -29,7 +29,7 @@ describe('slow reader', () => {
 
       const texts: string[] = [];
       wb!.ws.on('message', (data) => {
-        const f = JSON.parse(data.toString()) as { type: string; message?: { text: string } };
+        const f = JSON.parse((data as Buffer).toString()) as { type: string; message?: { text: string } };
         if (f.type === 'message' && f.message?.text.startsWith('live ')) texts.push(f.message.text);
       });
       // The slow member stops reading but keeps asking for history: megabytes pile up for it.
@@ -42,6 +42,7 @@ describe('slow reader', () => {
         () => (isDropped = true),
         () => undefined,
       );
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- set by a callback during the awaits
       while (!isDropped && requests < 2000) {
         for (let i = 0; i < 20; i++, requests++) wc!.send({ type: 'history', roomId, after: firstAck.id });
         wa!.send({ type: 'chat', roomId, text: `live ${live}`, clientId: `l${live}` });
@@ -59,7 +60,8 @@ describe('slow reader', () => {
       wc!.ws.resume();
       assert.ok([1013, 1006].includes(await wc!.closed()), 'the slow socket is closed');
       console.log(
-        `# slow reader: dropped with ${requests} catch-up pages (~100 KB each) asked for and unread; the fast reader got all ${live} live messages in order`,
+        `# slow reader: dropped with ${requests} catch-up pages (~100 KB each) asked for and unread; ` +
+          `the fast reader got all ${live} live messages in order`,
       );
       for (const w of [wa!, wb!]) w.close();
     } finally {
