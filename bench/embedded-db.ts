@@ -41,9 +41,8 @@ try {
       for (let i = w; i < concurrent; i += workers) await Message.create(doc(i));
     }),
   );
-  console.log(
-    `Model.create (${workers} concurrent, group commit): ${(concurrent / ((Date.now() - t) / 1000)).toFixed(0)} inserts/s`,
-  );
+  const concurrentRate = concurrent / ((Date.now() - t) / 1000);
+  console.log(`Model.create (${workers} concurrent, group commit): ${concurrentRate.toFixed(0)} inserts/s`);
 
   const bulk = N - singles - concurrent;
   const bulkRate = await insertInBatches(Message, bulk, doc, BATCH);

@@ -78,21 +78,88 @@ export function latestJson(r: Results, m: ReturnType<typeof machine>) {
 
 const n = (x: number) => (Number.isFinite(x) ? x.toLocaleString('en-US') : 'n/a');
 const ratio = (a: number, b: number) => (b > 0 ? `${(a / b).toFixed(2)}×` : 'n/a');
+/** One markdown table row; an empty cell is written `| |`. */
+const row = (...cells: Array<string | number>) => `|${cells.map((c) => (c === '' ? ' ' : ` ${c} `)).join('|')}|`;
 
 export function markdown(r: Results, m: ReturnType<typeof machine>): string {
   const f = r.fanout;
   const i = r.idle;
   const lines = [
-    `| Scenario | gif-chat | Socket.IO ${m.socketio} | bare ws ${m.ws} (framed once, coalesced) | us / Socket.IO | us / ws | Target |`,
+    row(
+      'Scenario',
+      'gif-chat',
+      `Socket.IO ${m.socketio}`,
+      `bare ws ${m.ws} (framed once, coalesced)`,
+      'us / Socket.IO',
+      'us / ws',
+      'Target',
+    ),
     '|---|---|---|---|---|---|---|',
-    `| Fan-out, ${f.us.members} sockets in one room: delivered msgs/s at saturation | ${n(f.us.deliveredPerS)} | ${n(f.socketio.deliveredPerS)} | ${n(f.ws.deliveredPerS)} | ${ratio(f.us.deliveredPerS, f.socketio.deliveredPerS)} | ${ratio(f.us.deliveredPerS, f.ws.deliveredPerS)} | ≥ 5× Socket.IO, ≥ 0.8× ws |`,
-    `| Server CPU per delivery at saturation (µs) | ${f.us.cpuUsPerDelivery} | ${f.socketio.cpuUsPerDelivery} | ${f.ws.cpuUsPerDelivery} | | | ≤ 2 µs |`,
-    `| Send→receive latency at half saturation, p50 / p99 (ms) | ${f.us.p50Ms} / ${f.us.p99Ms} | ${f.socketio.p50Ms} / ${f.socketio.p99Ms} | ${f.ws.p50Ms} / ${f.ws.p99Ms} | | | p99 ≤ 50 ms |`,
-    `| Idle, ${n(i.us.sockets)} authenticated sockets: heap KB per connection | ${i.us.heapKbPerConn} | ${i.socketio.heapKbPerConn} | ${i.ws.heapKbPerConn} | ${ratio(i.us.heapKbPerConn, i.socketio.heapKbPerConn)} | ${ratio(i.us.heapKbPerConn, i.ws.heapKbPerConn)} | ≤ 4 KB |`,
-    `| Idle: RSS KB per connection | ${i.us.rssKbPerConn} | ${i.socketio.rssKbPerConn} | ${i.ws.rssKbPerConn} | | | |`,
-    `| Persisted chat msgs/s (stored, acked, broadcast; ${r.persist.sockets} sockets in ${r.persist.rooms} rooms) | ${n(r.persist.msgsPerS)} | — | — | | | ≥ 5,000 |`,
-    `| History: latest-50 page on ${n(r.history.messages)} messages, p50 / p99 (ms) | ${r.history.latest.p50} / ${r.history.latest.p99} | — | — | | | p99 ≤ 5 ms |`,
-    `| Upload ${(r.upload.bytes / 1024 / 1024).toFixed(1)} MB GIF: ms until all ${r.upload.members} sockets have it / server peak RSS delta (MB) | ${r.upload.msToEveryone} / ${r.upload.peakRssMbDelta} | — | — | | | memory flat |`,
+    row(
+      `Fan-out, ${f.us.members} sockets in one room: delivered msgs/s at saturation`,
+      n(f.us.deliveredPerS),
+      n(f.socketio.deliveredPerS),
+      n(f.ws.deliveredPerS),
+      ratio(f.us.deliveredPerS, f.socketio.deliveredPerS),
+      ratio(f.us.deliveredPerS, f.ws.deliveredPerS),
+      '≥ 5× Socket.IO, ≥ 0.8× ws',
+    ),
+    row(
+      'Server CPU per delivery at saturation (µs)',
+      f.us.cpuUsPerDelivery,
+      f.socketio.cpuUsPerDelivery,
+      f.ws.cpuUsPerDelivery,
+      '',
+      '',
+      '≤ 2 µs',
+    ),
+    row(
+      'Send→receive latency at half saturation, p50 / p99 (ms)',
+      `${f.us.p50Ms} / ${f.us.p99Ms}`,
+      `${f.socketio.p50Ms} / ${f.socketio.p99Ms}`,
+      `${f.ws.p50Ms} / ${f.ws.p99Ms}`,
+      '',
+      '',
+      'p99 ≤ 50 ms',
+    ),
+    row(
+      `Idle, ${n(i.us.sockets)} authenticated sockets: heap KB per connection`,
+      i.us.heapKbPerConn,
+      i.socketio.heapKbPerConn,
+      i.ws.heapKbPerConn,
+      ratio(i.us.heapKbPerConn, i.socketio.heapKbPerConn),
+      ratio(i.us.heapKbPerConn, i.ws.heapKbPerConn),
+      '≤ 4 KB',
+    ),
+    row('Idle: RSS KB per connection', i.us.rssKbPerConn, i.socketio.rssKbPerConn, i.ws.rssKbPerConn, '', '', ''),
+    row(
+      `Persisted chat msgs/s (stored, acked, broadcast; ${r.persist.sockets} sockets in ${r.persist.rooms} rooms)`,
+      n(r.persist.msgsPerS),
+      '—',
+      '—',
+      '',
+      '',
+      '≥ 5,000',
+    ),
+    row(
+      `History: latest-50 page on ${n(r.history.messages)} messages, p50 / p99 (ms)`,
+      `${r.history.latest.p50} / ${r.history.latest.p99}`,
+      '—',
+      '—',
+      '',
+      '',
+      'p99 ≤ 5 ms',
+    ),
+    row(
+      `Upload ${(r.upload.bytes / 1024 / 1024).toFixed(1)} MB GIF: ms until all ${r.upload.members} sockets have it` +
+        ' / server peak RSS delta (MB)',
+      `${r.upload.msToEveryone} / ${r.upload.peakRssMbDelta}`,
+      '—',
+      '—',
+      '',
+      '',
+      'memory flat',
+    ),
   ];
   return lines.join('\n');
 }
@@ -103,17 +170,22 @@ export function writeResults(dir: string, r: Results, m: ReturnType<typeof machi
   const body = [
     `# Benchmark ${m.date.slice(0, 10)} (${m.scale} scale)`,
     '',
-    `Machine: ${m.cpu}, ${m.cores} cores, Node ${m.node}; ws ${m.ws}, socket.io ${m.socketio}, mongoose ${m.mongoose}. Run took ${m.seconds} s.`,
+    `Machine: ${m.cpu}, ${m.cores} cores, Node ${m.node}; ` +
+      `ws ${m.ws}, socket.io ${m.socketio}, mongoose ${m.mongoose}. Run took ${m.seconds} s.`,
     '',
     markdown(r, m),
     '',
     `Fan-out steps (offered → delivered msgs/s, CPU µs/delivery):`,
-    ...(['us', 'socketio', 'ws'] as const).map(
-      (k) =>
-        `- ${k}: ${r.fanout[k].steps.map((s) => `${n(s.offered)} → ${n(s.delivered)} (${s.cpuUsPerDelivery})`).join(', ')}; latency measured at ${r.fanout[k].halfRate} msgs/s into the room (${r.fanout[k].latencySamples} samples)`,
-    ),
-    `- persistence: ${r.persist.sockets} sockets in ${r.persist.rooms} rooms × ${r.persist.window} chats in flight; ${n(r.persist.deliveredPerS)} deliveries/s to the room`,
-    `- history: filled at ${n(r.history.insertsPerS)} inserts/s; 50 before a mid-room id: p50 ${r.history.beforeMid.p50} ms, p99 ${r.history.beforeMid.p99} ms`,
+    ...(['us', 'socketio', 'ws'] as const).map((k) => {
+      const { steps, halfRate, latencySamples } = r.fanout[k];
+      const offered = steps.map((s) => `${n(s.offered)} → ${n(s.delivered)} (${s.cpuUsPerDelivery})`);
+      const latency = `latency measured at ${halfRate} msgs/s into the room (${latencySamples} samples)`;
+      return `- ${k}: ${offered.join(', ')}; ${latency}`;
+    }),
+    `- persistence: ${r.persist.sockets} sockets in ${r.persist.rooms} rooms × ${r.persist.window} chats in flight; ` +
+      `${n(r.persist.deliveredPerS)} deliveries/s to the room`,
+    `- history: filled at ${n(r.history.insertsPerS)} inserts/s; ` +
+      `50 before a mid-room id: p50 ${r.history.beforeMid.p50} ms, p99 ${r.history.beforeMid.p99} ms`,
     '',
   ].join('\n');
   writeFileSync(file, body);

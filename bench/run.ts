@@ -24,7 +24,8 @@ async function step<T>(label: string, fn: () => Promise<T>): Promise<T> {
 }
 
 console.log(
-  `gif-chat bench, scale ${scale.name} (${scale.members} members, ${scale.idleSockets} idle sockets, ${scale.historyMessages} messages)`,
+  `gif-chat bench, scale ${scale.name} ` +
+    `(${scale.members} members, ${scale.idleSockets} idle sockets, ${scale.historyMessages} messages)`,
 );
 const results: Results = {
   fanout: {
@@ -43,6 +44,6 @@ const results: Results = {
 };
 const m = machine(scale, (performance.now() - started) / 1000);
 console.log(`\n${markdown(results, m)}\n`);
-console.log(
-  `wrote ${writeResults(outDir, results, m)} and ${scale.name === 'full' ? 'latest.json' : `latest-${scale.name}.json`} (${m.seconds} s)`,
-);
+const report = writeResults(outDir, results, m);
+const latest = scale.name === 'full' ? 'latest.json' : `latest-${scale.name}.json`;
+console.log(`wrote ${report} and ${latest} (${m.seconds} s)`);

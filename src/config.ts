@@ -10,7 +10,6 @@ const envSchema = z.object({
   HOST: z.string().default(''),
   PORT: int(8005, 0, 65535),
   MONGO_URL: z
-    .string()
     .url()
     .optional()
     .or(z.literal('').transform(() => undefined)),
@@ -20,7 +19,6 @@ const envSchema = z.object({
   TRUST_PROXY: z.enum(['true', 'false', '1', '0', '']).default('false'),
   ALLOWED_ORIGINS: z.string().default(''),
   PUBLIC_URL: z
-    .string()
     .url()
     .optional()
     .or(z.literal('').transform(() => undefined)),

@@ -3,7 +3,8 @@
 // "Operation interrupted because client was closed"). That is expected, so during shutdown
 // failures are only counted, and told in one line at the end.
 export interface ErrorLog {
-  logError(err: unknown): void;
+  /** A plain function, so it can be handed on by itself. */
+  logError: (err: unknown) => void;
   /** From now on, failures are only counted. */
   closing(): void;
   /** Writes the one line about what the shutdown interrupted, if anything. */

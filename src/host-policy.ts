@@ -24,9 +24,8 @@ export function hostPolicy(
     names.some((entry) => (entry.startsWith('.') ? name === entry.slice(1) || name.endsWith(entry) : name === entry));
 
   return (host) => {
-    const m = HOST_HEADER.exec(host ?? '');
-    if (!m) return { ok: false, name: host ?? '' };
-    const raw = m[1]!;
+    const raw = HOST_HEADER.exec(host ?? '')?.[1];
+    if (raw === undefined) return { ok: false, name: host ?? '' };
     if (raw.startsWith('[')) return isIP(raw.slice(1, -1)) === 6 ? { ok: true } : { ok: false, name: raw };
     const name = normalize(raw);
     if (isIP(name) === 4 || anyHost || allowedName(name)) return { ok: true };
@@ -41,5 +40,8 @@ function normalize(name: string): string {
 }
 
 export function hostRefusal(name: string): string {
-  return `This server does not answer to the host name "${name}". To allow it, set PUBLIC_URL or add it to ALLOWED_HOSTS.`;
+  return (
+    `This server does not answer to the host name "${name}". ` +
+    'To allow it, set PUBLIC_URL or add it to ALLOWED_HOSTS.'
+  );
 }

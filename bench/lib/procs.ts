@@ -69,7 +69,7 @@ export async function startBenchServer(kind: ServerKind, extraEnv: Record<string
   const remote = new Remote(kind, child);
   const port = await new Promise<number>((resolve, reject) => {
     child.on('message', (m: unknown) => {
-      const msg = m as { ready?: boolean; port?: number };
+      const msg = m as { ready?: boolean; port?: number } | null;
       if (msg?.ready && msg.port) resolve(msg.port);
     });
     child.once('exit', (code) => reject(new Error(`${kind} server exited before listening (${code}); see ${logFile}`)));

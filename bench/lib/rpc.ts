@@ -19,7 +19,7 @@ export type Handlers = Record<string, (arg: never) => unknown>;
 /** In a forked child: answer calls from the parent with `handlers`. */
 export function serve(handlers: Handlers): void {
   process.on('message', (raw: unknown) => {
-    const req = raw as Request;
+    const req = raw as Request | null;
     if (typeof req?.rpc !== 'number') return;
     const fn = handlers[req.method] as ((arg: unknown) => unknown) | undefined;
     Promise.resolve()
@@ -30,7 +30,11 @@ export function serve(handlers: Handlers): void {
       .then(
         (value) => process.send?.({ rpc: req.rpc, ok: true, value } satisfies Response),
         (err: unknown) =>
-          process.send?.({ rpc: req.rpc, ok: false, error: String((err as Error)?.stack ?? err) } satisfies Response),
+          process.send?.({
+            rpc: req.rpc,
+            ok: false,
+            error: String((err as Error | null | undefined)?.stack ?? err),
+          } satisfies Response),
       );
   });
 }
@@ -45,8 +49,9 @@ export class Remote {
     readonly child: ChildProcess,
   ) {
     child.on('message', (raw: unknown) => {
-      const res = raw as Response;
-      const p = typeof res?.rpc === 'number' ? this.pending.get(res.rpc) : undefined;
+      const res = raw as Response | null;
+      if (typeof res?.rpc !== 'number') return;
+      const p = this.pending.get(res.rpc);
       if (!p) return;
       this.pending.delete(res.rpc);
       if (res.ok) p.resolve(res.value);

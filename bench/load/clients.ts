@@ -180,7 +180,7 @@ async function persist(args: { ms: number; window: number; pad: number }): Promi
   return { acked, ms: nowMs() - start };
 }
 
-async function closeAll(): Promise<void> {
+function closeAll(): void {
   for (const s of sockets) s.ws.terminate();
   sockets = [];
 }

@@ -20,7 +20,7 @@ io.on('connection', (socket) => {
     if (typeof room === 'string') void socket.join(room);
     if (typeof ack === 'function') ack();
   });
-  socket.on('chat', (msg: ChatIn) => {
+  socket.on('chat', (msg: ChatIn | null) => {
     if (typeof msg?.roomId !== 'string' || typeof msg.text !== 'string') return;
     io.to(msg.roomId).emit('message', chatMessage(msg, author));
   });

@@ -66,7 +66,7 @@ wss.on('connection', (ws) => {
   ws.on('message', (data) => {
     let msg: { type?: string } & Partial<ChatIn>;
     try {
-      msg = JSON.parse(data.toString()) as typeof msg;
+      msg = JSON.parse((data as Buffer).toString()) as typeof msg;
     } catch {
       return;
     }

@@ -95,13 +95,13 @@ export class MessageWriter {
 
   private async drain(): Promise<void> {
     do {
-      const batch = this.queue.splice(0, MAX_BATCH);
+      const batch = this.queue.splice(0, MAX_BATCH).map((p) => ({ p, msg: { ...p.draft, id: newMessageId() } }));
       const resent = this.unresolved;
       this.unresolved = [];
-      const fresh = batch.map((p) => ({ ...p.draft, id: newMessageId() }));
-      const msgs = [...resent, ...fresh];
-      if (msgs.length === 0) break;
-      this.writingFrom = msgs[0]!.id;
+      const msgs = [...resent, ...batch.map((b) => b.msg)];
+      const first = msgs[0];
+      if (!first) break;
+      this.writingFrom = first.id;
       let results: Inserted[];
       try {
         results = await insertMessages(msgs);
@@ -110,28 +110,32 @@ export class MessageWriter {
       } finally {
         this.writingFrom = undefined;
       }
-      this.deliver(resent, batch, fresh, results);
+      this.deliver(resent, batch, results);
     } while (this.queue.length > 0);
     this.writing = false;
     if (this.unresolved.length > 0) this.scheduleRetry();
     else this.retryDelayMs = RETRY_MIN_MS;
   }
 
-  private deliver(resent: NewMessage[], batch: Pending[], fresh: NewMessage[], results: Inserted[]): void {
+  private deliver(resent: NewMessage[], batch: Array<{ p: Pending; msg: NewMessage }>, results: Inserted[]): void {
+    // insertMessages answers each message, in order: the resent ones, then the batch.
+    // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- one result per message
+    const resultOf = (i: number): Inserted => results[i]!;
     resent.forEach((msg, i) => {
-      const r = results[i]!;
+      const r = resultOf(i);
       // Stored: by this attempt or an earlier one. A duplicate was stored (and published) under
       // another id; a per-document refusal means it was not stored.
       if ('record' in r && !r.duplicate) this.publishSafely(r.record);
       else if ('error' in r && r.whole) this.unresolved.push(msg);
     });
     let down: unknown;
-    batch.forEach((p, i) => {
-      const r = results[resent.length + i]!;
+    batch.forEach(({ p, msg }, i) => {
+      const r = resultOf(resent.length + i);
       if ('error' in r) {
-        if (r.whole && isOutcomeUnknown(r.error)) this.unresolved.push(fresh[i]!);
+        if (r.whole && isOutcomeUnknown(r.error)) this.unresolved.push(msg);
         if (r.whole && isDatabaseUnavailable(r.error)) down = r.error;
-        return p.reject(r.error);
+        p.reject(r.error);
+        return;
       }
       try {
         const message = toMessageView(r.record);

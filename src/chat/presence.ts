@@ -22,7 +22,7 @@ export class Presence {
   /** Adds a connection; true when the person was not present before (a real join). */
   join(roomId: string, person: Person, connectionId: string): boolean {
     let members = this.rooms.get(roomId);
-    if (!members) this.rooms.set(roomId, (members = new Map()));
+    if (!members) this.rooms.set(roomId, (members = new Map<string, Entry>()));
     const entry = members.get(person.id);
     if (entry) {
       entry.connections.add(connectionId);

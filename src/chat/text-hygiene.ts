@@ -13,6 +13,7 @@ import { rectifyConfusion } from 'unicode-confusables';
  * script need them.
  */
 const STRIPPED_IN_TEXT =
+  // eslint-disable-next-line no-control-regex -- matching control characters is what this is for
   /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u061C\u200B\u200E\u200F\u202A-\u202E\u2060-\u206F\uFEFF\uFFF9-\uFFFB]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /** U+2028/9 are line breaks to JavaScript but not to most readers: they become newlines. */
@@ -34,7 +35,10 @@ export function cleanLine(text: string): string {
   return cleanText(text.replace(/[\r\n\t\u2028\u2029]+/g, ' '));
 }
 
-/** A nickname: one line, with the invisible characters names could hide behind removed too, and runs of spaces collapsed. */
+/**
+ * A nickname: one line, with the invisible characters names could hide behind removed too, and
+ * runs of spaces collapsed.
+ */
 export function cleanName(text: string): string {
   return cleanLine(text).replace(STRIPPED_IN_NAMES, '').replace(/\s+/g, ' ').trim();
 }

@@ -18,6 +18,7 @@ export function startComposer(
   };
 
   input.addEventListener('keydown', (e) => {
+    // eslint-disable-next-line @typescript-eslint/no-deprecated -- Safari marks an IME's Enter only by keyCode 229
     if (e.key !== 'Enter' || e.shiftKey || e.isComposing || e.keyCode === 229) return;
     e.preventDefault();
     form.requestSubmit();

@@ -11,9 +11,9 @@ export function jsonHeaders(extra: Record<string, string> = {}): Record<string, 
 /** The server's JSON error body `{error: {code, message}}`, if that is what came back. */
 export function errorMessage(body: unknown, fallback: string): string {
   if (typeof body === 'object' && body !== null && 'error' in body) {
-    const err = (body as { error: unknown }).error;
+    const err = body.error;
     if (typeof err === 'object' && err !== null && 'message' in err) {
-      const message = (err as { message: unknown }).message;
+      const message = err.message;
       if (typeof message === 'string' && message) return message;
     }
   }

@@ -23,7 +23,8 @@ export function startNicknameForm(onRenamed: (me: UserView) => void): void {
     else input.removeAttribute('aria-invalid');
   };
 
-  form.addEventListener('submit', async (e) => {
+  // Never rejects: every failure is said beside the form.
+  const submit = async (e: SubmitEvent): Promise<void> => {
     e.preventDefault();
     const wanted = input.value.trim();
     // Blank or too long is known here; only the server knows whether a name is taken.
@@ -59,5 +60,6 @@ export function startNicknameForm(onRenamed: (me: UserView) => void): void {
     } finally {
       if (button) button.disabled = false;
     }
-  });
+  };
+  form.addEventListener('submit', (e) => void submit(e));
 }

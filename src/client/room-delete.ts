@@ -3,7 +3,8 @@ import { errorMessage, jsonHeaders } from './csrf';
 import { t } from './i18n';
 
 export function startRoomDelete(button: HTMLButtonElement, roomId: string, showError: (text: string) => void): void {
-  button.addEventListener('click', async () => {
+  // Never rejects: a failure is shown with showError.
+  const remove = async (): Promise<void> => {
     if (!window.confirm(t('room.deleteConfirm'))) return;
     button.disabled = true;
     try {
@@ -21,5 +22,6 @@ export function startRoomDelete(button: HTMLButtonElement, roomId: string, showE
       button.disabled = false;
       showError(err instanceof Error ? err.message : t('room.deleteFailed', { status: '?' }));
     }
-  });
+  };
+  button.addEventListener('click', () => void remove());
 }

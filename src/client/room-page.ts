@@ -74,11 +74,7 @@ export function startRoom(): void {
     if (m.roomId !== roomId) return;
     const mine = m.author?.id === meId;
     const replacing = mine && m.clientId ? outbox.take(m.clientId) : undefined;
-    let added = false;
-    follow.append(() => {
-      added = transcript.add(m, replacing) !== null;
-      return added ? 1 : 0;
-    }, forceFollow || mine);
+    const added = follow.append(() => (transcript.add(m, replacing) !== null ? 1 : 0), forceFollow || mine) > 0;
     if (added && !mine && m.kind !== 'system') unread.arrived();
     if (m.author && m.kind !== 'system') typing.stopped(m.author.id);
   }
@@ -136,7 +132,7 @@ export function startRoom(): void {
   function handleFrame(frame: ServerFrame): void {
     switch (frame.type) {
       case 'hello':
-        if (frame.me?.id === meId) Object.assign(me, { nickname: frame.me.nickname, color: frame.me.color });
+        if (frame.me.id === meId) Object.assign(me, { nickname: frame.me.nickname, color: frame.me.color });
         return;
       case 'joined':
         if (frame.roomId !== roomId) return;

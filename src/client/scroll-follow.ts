@@ -32,17 +32,18 @@ export class ScrollFollow {
     return s.scrollHeight - s.scrollTop - s.clientHeight <= NEAR_BOTTOM_PX;
   }
 
-  /** Runs `change` (which adds content at the end) and then follows or counts it. */
-  append(change: () => number, forceFollow = false): void {
+  /** Runs `change` (which adds content at the end and says how much) and then follows or counts it. */
+  append(change: () => number, forceFollow = false): number {
     const follow = forceFollow || this.atBottom();
     const added = change();
-    if (added <= 0) return;
+    if (added <= 0) return added;
     if (follow) this.toBottom(false);
     else {
       this.unseen += added;
       this.button.textContent = t('room.newMessagesCount', { count: this.unseen });
       this.button.hidden = false;
     }
+    return added;
   }
 
   /** Runs `change` (which adds content at the top) without moving what the reader is looking at. */

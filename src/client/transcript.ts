@@ -116,14 +116,14 @@ export class Transcript {
       const before = node.previousElementSibling as HTMLElement | null;
       const hasSep = before?.classList.contains('day-sep') === true;
       if (day !== previousDay) {
-        if (!hasSep || before?.dataset.day !== day) {
-          if (hasSep) before?.remove();
+        if (!hasSep || before.dataset.day !== day) {
+          if (hasSep) before.remove();
           node.before(
             el('div', { class: 'day-sep', role: 'separator', 'data-day': day }, [el('span', {}, [dayLabel(created)])]),
           );
         }
       } else if (hasSep) {
-        before?.remove();
+        before.remove();
       }
       node.classList.toggle('is-continued', day === previousDay && continues(previous, node));
       previousDay = day;

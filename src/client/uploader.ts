@@ -75,10 +75,13 @@ export class Uploader {
 
   async upload(file: File): Promise<void> {
     this.clearError();
-    if (this.busy) return this.showError(t('upload.busy'));
+    if (this.busy) {
+      this.showError(t('upload.busy'));
+      return;
+    }
     const problem = await checkGif(file, this.maxBytes);
-    if (problem) return this.showError(problem);
-    this.send(file);
+    if (problem) this.showError(problem);
+    else this.send(file);
   }
 
   private send(file: File): void {

@@ -112,7 +112,7 @@ export class WsConnection {
 
   private scheduleReconnect(): void {
     if (this.stopped || this.timer !== undefined) return;
-    this.setStatus(navigator.onLine === false ? 'offline' : 'reconnecting');
+    this.setStatus(navigator.onLine ? 'reconnecting' : 'offline');
     const ceiling = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** this.attempt);
     const delay = ceiling / 2 + Math.random() * (ceiling / 2);
     this.attempt += 1;

@@ -38,13 +38,14 @@ function getAt(
   root: unknown,
   parts: string[],
 ): { parent: Record<string, unknown> | unknown[]; key: string } | undefined {
+  const key = parts.at(-1);
   let cur: unknown = root;
-  for (let i = 0; i < parts.length - 1; i++) {
+  for (const part of parts.slice(0, -1)) {
     if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<string, unknown>)[parts[i]!];
+    cur = (cur as Record<string, unknown>)[part];
   }
-  if (cur === null || typeof cur !== 'object') return undefined;
-  return { parent: cur as Record<string, unknown>, key: parts[parts.length - 1]! };
+  if (key === undefined || cur === null || typeof cur !== 'object') return undefined;
+  return { parent: cur as Record<string, unknown>, key };
 }
 
 /** Re-applies recorded numeric types (in place) so the document serializes with its original types. */
@@ -81,7 +82,7 @@ export function decodeForUpdate(bytes: Uint8Array): { doc: Document; types: Type
 /** Serializes with `_id` as the first field, as MongoDB stores it. */
 export function encodeDocument(doc: Document): Buffer {
   if ('_id' in doc && Object.keys(doc)[0] !== '_id') {
-    const { _id, ...rest } = doc;
+    const { _id, ...rest }: Record<string, unknown> = doc;
     return Buffer.from(serialize({ _id, ...rest }, { ignoreUndefined: false }));
   }
   return Buffer.from(serialize(doc, { ignoreUndefined: false }));

@@ -69,7 +69,7 @@ const EXACT_ONLY = new Set(['documents', 'updates', 'deletes']);
 
 function queryForm(exact: Document): Document {
   const out: Document = {};
-  for (const [k, v] of Object.entries(exact)) out[k] = EXACT_ONLY.has(k) ? v : toQueryForm(v);
+  for (const [k, v] of Object.entries<unknown>(exact)) out[k] = EXACT_ONLY.has(k) ? v : toQueryForm(v);
   return out;
 }
 

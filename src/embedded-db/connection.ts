@@ -91,6 +91,7 @@ export class Connection {
       connectionId: this.id,
       remote: `${this.socket.remoteAddress ?? ''}:${this.socket.remotePort ?? 0}`,
     });
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- may close during the await
     if (req.noReply || this.closed) return;
     this.socket.write(encodeReply(req, reply));
   }

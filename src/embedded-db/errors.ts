@@ -1,5 +1,5 @@
 // MongoDB error shapes. A CommandError becomes `{ok: 0, errmsg, code, codeName}`.
-import type { Document } from 'bson';
+import type { Document, ObjectId } from 'bson';
 import type { CollectionMeta } from './catalog.js';
 import type { DuplicateKey } from './index-manager.js';
 
@@ -38,10 +38,11 @@ function formatValue(v: unknown): string {
   if (typeof v === 'string') return JSON.stringify(v);
   if (v instanceof Date) return `new Date(${v.getTime()})`;
   if (v && typeof v === 'object' && (v as { _bsontype?: string })._bsontype === 'ObjectId') {
-    return `ObjectId('${String(v)}')`;
+    return `ObjectId('${(v as ObjectId).toHexString()}')`;
   }
-  if (v === null || v === undefined) return 'null';
-  return typeof v === 'object' ? JSON.stringify(v) : String(v);
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
+  // Plain objects, arrays and other BSON values; a missing value prints as null, as MongoDB does.
+  return v === undefined ? 'null' : JSON.stringify(v);
 }
 
 export function duplicateKeyError(meta: CollectionMeta, dup: DuplicateKey): WriteError {

@@ -84,10 +84,11 @@ function pushDouble(out: Chunk, d: number): void {
     out.push(0, 0, 0, 0, 0, 0, 0, 0);
     return;
   }
-  if ((buf[0]! & 0x80) !== 0) {
-    for (let i = 0; i < 8; i++) buf[i] = ~buf[i]! & 0xff;
+  const top = buf.readUInt8(0);
+  if ((top & 0x80) !== 0) {
+    for (const [i, byte] of buf.entries()) buf[i] = ~byte & 0xff;
   } else {
-    buf[0] = buf[0]! | 0x80;
+    buf[0] = top | 0x80;
   }
   for (const b of buf) out.push(b);
 }
@@ -193,7 +194,7 @@ export function encodeValue(v: unknown): Buffer {
 /** Reverses bytewise order; valid because every encoding is prefix-free. */
 export function invert(b: Buffer): Buffer {
   const r = Buffer.allocUnsafe(b.length);
-  for (let i = 0; i < b.length; i++) r[i] = ~b[i]! & 0xff;
+  for (const [i, byte] of b.entries()) r[i] = ~byte & 0xff;
   return r;
 }
 

@@ -24,16 +24,16 @@ export function valuesAtPath(doc: unknown, path: string): { values: unknown[]; a
   const parts = path.split('.');
   let array = false;
   const walk = (cur: unknown, i: number, out: unknown[]): void => {
-    if (i === parts.length) {
+    const part = parts[i];
+    if (part === undefined) {
       if (Array.isArray(cur)) {
         array = true;
         if (cur.length === 0) out.push(undefined);
-        else out.push(...cur);
+        else out.push(...(cur as unknown[]));
       } else out.push(cur);
       return;
     }
     if (Array.isArray(cur)) {
-      const part = parts[i]!;
       if (/^\d+$/.test(part) && cur[Number(part)] !== undefined) {
         walk(cur[Number(part)], i + 1, out);
         return;
@@ -47,7 +47,7 @@ export function valuesAtPath(doc: unknown, path: string): { values: unknown[]; a
       out.push(undefined);
       return;
     }
-    walk((cur as Record<string, unknown>)[parts[i]!], i + 1, out);
+    walk((cur as Record<string, unknown>)[part], i + 1, out);
   };
   const out: unknown[] = [];
   walk(doc, 0, out);
@@ -92,7 +92,7 @@ export function entriesFor(ix: IndexSpec, doc: Document): { entries: IndexEntry[
   let combos: unknown[][] = [[]];
   for (const vals of perField) combos = combos.flatMap((c) => vals.map((v) => [...c, v]));
   const entries = combos.map((values) => ({
-    prefix: Buffer.concat([u32(ix.id), ...values.map((v, i) => encodeComponent(v, ix.key[i]![1]))]),
+    prefix: Buffer.concat([u32(ix.id), ...ix.key.map(([, dir], i) => encodeComponent(values[i], dir))]),
     values,
   }));
   return { entries, multikey };
@@ -110,7 +110,7 @@ export function findDuplicate(
   isNew: boolean,
 ): DuplicateKey | undefined {
   if (isNew && storage.docs.get(docKey(meta, doc._id)) !== undefined) {
-    return { index: '_id_', keyValue: { _id: doc._id } };
+    return { index: '_id_', keyValue: { _id: doc._id as unknown } };
   }
   const ownId = encodeValue(doc._id);
   for (const ix of meta.indexes) {

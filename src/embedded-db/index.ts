@@ -74,14 +74,19 @@ export async function startEmbeddedDb(opts: EmbeddedDbOptions): Promise<Embedded
     upSince = 0;
     const delay = Math.min(MAX_RESTART_DELAY_MS, firstDelay * 2 ** failures++);
     log(`${what}; restarting it in ${delay} ms`);
-    timer = setTimeout(() => (restarting = restart().finally(() => (restarting = undefined))), delay);
+    timer = setTimeout(() => {
+      restarting = restart().finally(() => (restarting = undefined));
+    }, delay);
   };
   const onDeath = (reason: string) => scheduleRestart(`worker stopped unexpectedly (${reason})`);
   const restart = async () => {
     timer = undefined;
     try {
       const w = await startWorker({ ...input, port }, log, onDeath);
-      if (closing) return await w.stop();
+      if (closing) {
+        await w.stop();
+        return;
+      }
       current = w;
       upSince = Date.now();
       log(`worker restarted, listening on port ${port}`);

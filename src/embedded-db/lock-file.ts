@@ -31,7 +31,7 @@ export function acquireLock(dataDir: string, dir: string): () => void {
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
     }
-    let owner = NaN;
+    let owner: number;
     try {
       owner = Number.parseInt(fs.readFileSync(file, 'utf8').trim(), 10);
     } catch {

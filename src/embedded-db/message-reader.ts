@@ -23,12 +23,17 @@ export class MessageReader {
     for (;;) {
       if (this.declared === undefined) {
         if (this.buffered < 4) break;
-        if (this.chunks[0]!.length < 4) this.chunks = [Buffer.concat(this.chunks, this.buffered)];
+        let head = this.chunks[0];
+        if (!head || head.length < 4) {
+          head = Buffer.concat(this.chunks, this.buffered);
+          this.chunks = [head];
+        }
         // Checked before buffering any more of it, so an oversized message is refused at once.
-        this.declared = checkLength(this.chunks[0]!.readInt32LE(0));
+        this.declared = checkLength(head.readInt32LE(0));
       }
       if (this.buffered < this.declared) break;
-      const all = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.buffered);
+      const first = this.chunks[0];
+      const all = first && this.chunks.length === 1 ? first : Buffer.concat(this.chunks, this.buffered);
       complete.push(all.subarray(0, this.declared));
       const rest = all.subarray(this.declared);
       this.chunks = rest.length > 0 ? [rest] : [];

@@ -68,11 +68,10 @@ export function* matchingRows(storage: Storage, meta: CollectionMeta, filter: Do
 
 function sortKey(doc: Document, field: string, dir: number): Buffer {
   const { values, array } = valuesAtPath(doc, field);
-  const encoded = values.map(encodeValue);
-  if (!array || encoded.length === 1) return encoded[0]!;
-  // Arrays sort by their smallest element ascending and by their largest descending.
-  encoded.sort(Buffer.compare);
-  return dir < 0 ? encoded[encoded.length - 1]! : encoded[0]!;
+  if (!array || values.length === 1) return encodeValue(values[0]);
+  // Arrays sort by their smallest element ascending and by their largest descending
+  // (valuesAtPath gives at least one value, so reduce has a start).
+  return values.map(encodeValue).reduce((best, e) => (Buffer.compare(e, best) * dir < 0 ? e : best));
 }
 
 export function sortRows(rows: Row[], sort: Document): Row[] {
@@ -81,9 +80,10 @@ export function sortRows(rows: Row[], sort: Document): Row[] {
     .map(([f, d]) => [f, Number(d) < 0 ? -1 : 1] as const);
   const keyed = rows.map((row) => ({ row, keys: spec.map(([f, d]) => sortKey(row.doc, f, d)) }));
   keyed.sort((a, b) => {
-    for (let i = 0; i < spec.length; i++) {
+    for (const [i, [, dir]] of spec.entries()) {
+      // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- both rows have one key per spec entry
       const c = Buffer.compare(a.keys[i]!, b.keys[i]!);
-      if (c !== 0) return c * spec[i]![1];
+      if (c !== 0) return c * dir;
     }
     return 0;
   });

@@ -112,9 +112,8 @@ function sortDirection(
   if (sort.length === 0) return 'forward';
   if (index.multikey) return undefined;
   let dir: 'forward' | 'reverse' | undefined;
-  for (let i = 0; i < sort.length; i++) {
+  for (const [i, [field, want]] of sort.entries()) {
     const k = index.key[from + i];
-    const [field, want] = sort[i]!;
     if (!k || k[0] !== field) return undefined;
     const d = k[1] === want ? 'forward' : 'reverse';
     if (dir && dir !== d) return undefined;
@@ -131,8 +130,7 @@ function planIndex(
 ): Candidate | undefined {
   const parts: Buffer[] = [index.id === -1 ? u32(meta.id) : u32(index.id)];
   let n = 0;
-  while (n < index.key.length) {
-    const [field, dir] = index.key[n]!;
+  for (const [field, dir] of index.key) {
     const c = conds.get(field);
     if (!c?.eq) break;
     parts.push(encodeComponent(c.eq.v, dir));
@@ -167,7 +165,7 @@ function planIndex(
     const c = conds.get('_id');
     if (c?.eq) return { score, plan: { kind: 'ids', ids: [c.eq.v], sortCovered: true } };
     if (c?.in) return { score, plan: { kind: 'ids', ids: c.in, sortCovered: c.in.length === 1 } };
-    return { score, plan: { kind: 'docs', range: ranges[0]!, reverse, sortCovered } };
+    return { score, plan: { kind: 'docs', range: ranges[0] ?? prefixRange(prefix), reverse, sortCovered } };
   }
   return {
     score,
@@ -186,11 +184,12 @@ export function planQuery(meta: CollectionMeta, filter: Document, sortDoc: Docum
     if (c && (!best || c.score > best.score)) best = c;
   }
   if (best) return best.plan;
-  const idOnly = sort.length === 1 && sort[0]![0] === '_id';
+  const only = sort.length === 1 ? sort[0] : undefined;
+  const idOnly = only?.[0] === '_id';
   return {
     kind: 'docs',
     range: prefixRange(u32(meta.id)),
-    reverse: idOnly && sort[0]![1] === -1,
+    reverse: idOnly && only[1] === -1,
     sortCovered: sort.length === 0 || idOnly,
   };
 }

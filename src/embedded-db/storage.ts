@@ -39,7 +39,7 @@ export function openStorage(dir: string): Storage {
     index,
     async write<T>(fn: () => T): Promise<T> {
       try {
-        return (await env.transaction(fn)) as T;
+        return await env.transaction(fn);
       } catch (err) {
         throw (await commitCause(err)) ?? err;
       }

@@ -12,8 +12,9 @@ export async function sweepOnce(storage: Storage, catalog: Catalog): Promise<num
   let removed = 0;
   for (const meta of catalog.all()) {
     for (const ix of meta.indexes) {
-      if (ix.expireAfterSeconds === undefined || ix.key.length !== 1) continue;
-      const field = ix.key[0]![0];
+      const only = ix.key.length === 1 ? ix.key[0] : undefined;
+      if (ix.expireAfterSeconds === undefined || !only) continue;
+      const field = only[0];
       const filter: Document = { [field]: { $lt: new Date(Date.now() - ix.expireAfterSeconds * 1000) } };
       for (;;) {
         const n = await storage.write(() => {

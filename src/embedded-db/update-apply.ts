@@ -85,7 +85,7 @@ function modifierQueryForm(u: Document, types: TypeMap, upsert: boolean): Modifi
 export function upsertSeed(q: Document): Document {
   const seed: Document = {};
   const add = (filter: Document) => {
-    for (const [k, v] of Object.entries(filter)) {
+    for (const [k, v] of Object.entries<unknown>(filter)) {
       if (k === '$and' && Array.isArray(v)) v.forEach((f) => isPlainObject(f) && add(f));
       if (k.startsWith('$')) continue;
       let value = v;
@@ -102,12 +102,13 @@ export function upsertSeed(q: Document): Document {
 
 function setPath(doc: Document, path: string, value: unknown): void {
   const parts = path.split('.');
+  const last = parts.pop();
   let cur: Document = doc;
-  for (const p of parts.slice(0, -1)) {
+  for (const p of parts) {
     if (!isPlainObject(cur[p])) cur[p] = {};
     cur = cur[p] as Document;
   }
-  cur[parts[parts.length - 1]!] = value;
+  if (last !== undefined) cur[last] = value;
 }
 
 function immutableId(): CommandError {
@@ -124,13 +125,13 @@ export function applyUpdate(st: UpdateStatement, oldRaw: Buffer | undefined): Ap
     ? decodeForUpdate(oldRaw)
     : { doc: upsertSeed(st.q), types: new Map() as TypeMap };
   const upsert = oldRaw === undefined;
-  const oldId = start._id;
+  const oldId: unknown = start._id;
   let doc: Document;
   let changed = true;
   if (Array.isArray(st.u)) {
     const docs = [start];
     mingoUpdateOne(docs, {}, toQueryForm(st.u) as never);
-    doc = docs[0]!;
+    doc = docs[0] ?? start;
   } else if (isReplacement(st.u)) {
     types.clear();
     const repl = toQueryForm(st.u, types) as Document;

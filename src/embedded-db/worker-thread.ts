@@ -55,7 +55,10 @@ export async function startWorker(
     stop() {
       stopping = true;
       stopped ??= new Promise<void>((resolve) => {
-        if (exited) return resolve();
+        if (exited) {
+          resolve();
+          return;
+        }
         onClosed = resolve;
         worker.postMessage({ type: 'close' });
       }).then(async () => {

@@ -34,13 +34,18 @@ export interface CsrfTokens {
 export function csrfTokens(secret: string): CsrfTokens {
   const sign = (seed: string) => createHmac('sha256', secret).update(`csrf:${seed}`).digest('base64url');
   const seedOf = (req: Request): string | undefined => {
-    const seed: unknown = req.cookies?.[CSRF_COOKIE];
+    const seed: unknown = req.cookies[CSRF_COOKIE];
     return typeof seed === 'string' && SEED.test(seed) ? seed : undefined;
+  };
+  const storedToken = (req: Request): string | undefined => {
+    // express-session leaves req.session unset while its store is disconnected.
+    const session = req.session as Request['session'] | undefined;
+    return session?.visitor ? session.csrfToken : undefined;
   };
 
   return {
     tokenFor(req, res) {
-      const stored = req.session?.visitor ? req.session.csrfToken : undefined;
+      const stored = storedToken(req);
       if (stored) return stored;
       let seed = seedOf(req);
       if (!seed) {
@@ -59,7 +64,7 @@ export function csrfTokens(secret: string): CsrfTokens {
         }
         const body = req.body as Record<string, unknown> | undefined;
         const sent = req.get('x-csrf-token') ?? (typeof body?._csrf === 'string' ? body._csrf : undefined);
-        const stored = req.session?.visitor ? req.session.csrfToken : undefined;
+        const stored = storedToken(req);
         const seed = seedOf(req);
         const valid =
           sent !== undefined &&

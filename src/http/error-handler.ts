@@ -17,7 +17,7 @@ export function notFound(_req: Request, _res: Response, next: NextFunction): voi
 function fromRequestParsing(err: unknown): HttpError | undefined {
   // The router cannot percent-decode a path parameter (/room/%ZZ); it marks that 400.
   if (err instanceof URIError) return new HttpError(400, 'bad_path', 'The address has a broken percent-encoding.');
-  const e = err as { type?: unknown; status?: unknown };
+  const e = err as { type?: unknown; status?: unknown } | null | undefined;
   if (typeof e?.status !== 'number' || e.status < 400 || e.status >= 500) return undefined;
   if (e.type === 'entity.too.large') return new HttpError(413, 'too_large', 'The request body is too large.');
   if (e.type === 'entity.parse.failed') return new HttpError(400, 'bad_json', 'The request body is not valid JSON.');

@@ -61,7 +61,7 @@ class Bytes {
   }
 
   u8(): number {
-    return this.buf[this.pos++]!;
+    return this.buf.readUInt8(this.pos++);
   }
 
   u16(): number {

@@ -1,6 +1,7 @@
 // Picks each request's page language (the `lang` cookie set by the switch, else Accept-Language,
 // else English) and gives templates what they need to speak it.
 import type { NextFunction, Request, Response } from 'express';
+import type { SessionData } from 'express-session';
 import type { MessageView } from '../shared/protocol.js';
 import { systemText } from '../shared/system-events.js';
 import {
@@ -20,17 +21,21 @@ import { pageOf } from './return-path.js';
 export const LANG_COOKIE = 'lang';
 
 declare global {
-  // eslint-disable-next-line @typescript-eslint/no-namespace
+  // eslint-disable-next-line @typescript-eslint/no-namespace -- Express declares Locals in its global namespace
   namespace Express {
     interface Locals {
       lang: Locale;
       t: Translate;
+      /** Set in app.ts for every request after the session: the visitor, if they have an identity. */
+      me: SessionData['visitor'] | undefined;
+      /** A getter set in app.ts: this session's CSRF token, made on first read. */
+      csrfToken: string;
     }
   }
 }
 
 export function chooseLocale(req: Request): Locale {
-  const chosen: unknown = req.cookies?.[LANG_COOKIE];
+  const chosen: unknown = req.cookies[LANG_COOKIE];
   if (isLocale(chosen)) return chosen;
   const accepted = req.acceptsLanguages([...LOCALES]);
   return isLocale(accepted) ? accepted : DEFAULT_LOCALE;

@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import MongoStore from 'connect-mongo';
 import type { Request, RequestHandler } from 'express';
@@ -55,7 +56,7 @@ export interface SessionSetup {
  * stored; routes whose next request depends on the change save it first.
  */
 export function saveSession(req: Request): Promise<void> {
-  return new Promise((resolve, reject) => req.session.save((err: unknown) => (err ? reject(err) : resolve())));
+  return promisify(req.session.save.bind(req.session))();
 }
 
 export async function createSessions(opts: {
@@ -65,7 +66,7 @@ export async function createSessions(opts: {
 }): Promise<SessionSetup> {
   // Our own TTL index, awaited here, rather than connect-mongo's fire-and-forget one, which
   // rejects unhandled if the server closes before it finishes.
-  await opts.client.db().collection('sessions').createIndex({ expires: 1 }, { expireAfterSeconds: 0 });
+  await opts.client.db().collection('sessions').createIndex({ expires: 1 }, { expireAfterSeconds: 0 }, undefined);
   const store = MongoStore.create({
     client: opts.client,
     collectionName: 'sessions',
@@ -88,19 +89,15 @@ export async function createSessions(opts: {
       maxAge: SESSION_TTL_S * 1000,
     },
   });
-  const load = (sid: string) =>
-    new Promise<session.SessionData | null>((resolve, reject) => {
-      store.get(sid, (err, data) => (err ? reject(err) : resolve(data ?? null)));
-    });
-  const parse = (req: IncomingMessage) =>
-    new Promise<{ sid: string; data: session.SessionData } | null>((resolve, reject) => {
-      const res = { getHeader() {}, setHeader() {}, end() {} } as unknown as ServerResponse;
-      middleware(req as never, res as never, (err?: unknown) => {
-        if (err) return reject(err);
-        const r = req as IncomingMessage & { sessionID?: string; session?: Partial<session.SessionData> };
-        const s = r.session;
-        resolve(s?.visitor && r.sessionID ? { sid: r.sessionID, data: s as session.SessionData } : null);
-      });
-    });
+  const get = promisify(store.get.bind(store));
+  const load = async (sid: string) => (await get(sid)) ?? null;
+  const runMiddleware = promisify(middleware);
+  const parse = async (req: IncomingMessage) => {
+    const res = { getHeader() {}, setHeader() {}, end() {} } as unknown as ServerResponse;
+    await runMiddleware(req as never, res as never);
+    const r = req as IncomingMessage & { sessionID?: string; session?: Partial<session.SessionData> };
+    const s = r.session;
+    return s?.visitor && r.sessionID ? { sid: r.sessionID, data: s as session.SessionData } : null;
+  };
   return { middleware, store, parse, load };
 }

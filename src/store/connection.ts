@@ -9,9 +9,9 @@ export interface StoreConnection {
   description: string;
   client: ReturnType<typeof mongoose.connection.getClient>;
   /** False while the embedded database's worker is down (always true with MONGO_URL). */
-  isLive(): boolean;
+  isLive: () => boolean;
   /** The database answers a ping within a short deadline. */
-  isReady(): Promise<boolean>;
+  isReady: () => Promise<boolean>;
   /** The embedded database, when MONGO_URL is unset. */
   embedded: EmbeddedDb | undefined;
   close(): Promise<void>;

@@ -20,6 +20,6 @@ export function isDiskFull(err: unknown, depth = 0): boolean {
   if (e.code === OUT_OF_DISK_SPACE) return true;
   if ([e.message, e.errmsg].some((m) => typeof m === 'string' && DISK_FULL_TEXT.test(m))) return true;
   // The driver wraps server errors (bulk writes carry them per statement).
-  const inner = [e.errorResponse, e.cause, ...(Array.isArray(e.writeErrors) ? e.writeErrors : [])];
+  const inner = [e.errorResponse, e.cause, ...(Array.isArray(e.writeErrors) ? (e.writeErrors as unknown[]) : [])];
   return inner.some((x) => isDiskFull(x, depth + 1));
 }

@@ -34,11 +34,12 @@ export function monotonicIds(fresh: () => Uint8Array = () => ObjectId.generate()
 function plusOne(id: Buffer): Buffer {
   const out = Buffer.from(id);
   for (let i = out.length - 1; i >= 0; i--) {
-    if (out[i] === 0xff) {
+    const byte = out.readUInt8(i);
+    if (byte === 0xff) {
       out[i] = 0;
       continue;
     }
-    out[i] = out[i]! + 1;
+    out[i] = byte + 1;
     return out;
   }
   throw new Error('ObjectId space exhausted');

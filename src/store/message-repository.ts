@@ -53,10 +53,10 @@ function toRecord(doc: MessageDoc): MessageRecord {
           ...(doc.system.newName ? { newName: doc.system.newName } : {}),
         }
       : null,
-    text: doc.text ?? '',
+    text: doc.text,
     gif: doc.gif ? { file: doc.gif.file, width: doc.gif.width, height: doc.gif.height } : null,
     clientId: doc.clientId ?? null,
-    createdAt: doc.createdAt ?? doc._id.getTimestamp(),
+    createdAt: doc.createdAt,
   };
 }
 
@@ -102,7 +102,7 @@ function toDoc(m: NewMessage, createdAt: Date): MessageDoc {
     createdAt,
     ...(m.clientId ? { clientId: m.clientId } : {}),
   };
-  return doc as unknown as MessageDoc;
+  return doc;
 }
 
 /** The author already used this clientId for a message in another room: it is not a retry of that one. */
@@ -122,7 +122,8 @@ export class ClientIdReusedError extends Error {
  */
 export async function insertMessages(msgs: NewMessage[]): Promise<Inserted[]> {
   const now = new Date();
-  const docs = msgs.map((m) => toDoc(m, now));
+  const sent = msgs.map((msg) => ({ msg, doc: toDoc(msg, now) }));
+  const docs = sent.map((s) => s.doc);
   const failed = new Map<number, unknown>();
   let whole = false;
   try {
@@ -135,8 +136,8 @@ export async function insertMessages(msgs: NewMessage[]): Promise<Inserted[]> {
     else for (const e of perDoc) failed.set(e.index, e);
   }
   return Promise.all(
-    msgs.map(async (msg, i): Promise<Inserted> => {
-      if (!failed.has(i)) return { record: toRecord(docs[i]!), duplicate: false };
+    sent.map(async ({ msg, doc }, i): Promise<Inserted> => {
+      if (!failed.has(i)) return { record: toRecord(doc), duplicate: false };
       const err = failed.get(i);
       if (!isDuplicateKey(err)) return { error: err, whole };
       const same = msg.clientId && msg.author ? [{ 'author.id': msg.author.id, clientId: msg.clientId }] : [];

@@ -20,14 +20,14 @@ function toRecord(doc: RoomDoc): RoomRecord {
     max: doc.max,
     passwordHash: doc.passwordHash ?? null,
     owner: { id: doc.owner.id, nickname: doc.owner.nickname, color: doc.owner.color },
-    banned: doc.banned ?? [],
-    createdAt: doc.createdAt ?? new Date(0),
+    banned: doc.banned,
+    createdAt: doc.createdAt,
   };
 }
 
 export async function insertRoom(room: Omit<RoomRecord, 'id' | 'createdAt' | 'banned'>): Promise<RoomRecord> {
   const doc = await RoomModel.create(room);
-  return toRecord(doc.toObject() as RoomDoc);
+  return toRecord(doc.toObject<RoomDoc>());
 }
 
 export async function findRoom(id: string): Promise<RoomRecord | null> {
@@ -51,8 +51,9 @@ export async function allRoomIds(pageSize = 1000): Promise<string[]> {
       .limit(pageSize)
       .lean<Array<{ _id: mongoose.Types.ObjectId }>>();
     for (const doc of page) ids.push(doc._id.toHexString());
-    if (page.length < pageSize) return ids;
-    after = page[page.length - 1]!._id;
+    const last = page.at(-1);
+    if (page.length < pageSize || !last) return ids;
+    after = last._id;
   }
 }
 

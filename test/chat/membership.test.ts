@@ -72,7 +72,7 @@ describe('presence', () => {
     assert.equal(presence.count('r'), 2, 'b still has a live tab');
     live.delete('3');
     presence.reconcile((id) => live.has(id));
-    await waitFor(async () => presence.count('r') === 1, 2000, 'b to be gone');
+    await waitFor(() => presence.count('r') === 1, 2000, 'b to be gone');
     assert.deepEqual(gone, [b.nickname]);
     presence.close();
   });

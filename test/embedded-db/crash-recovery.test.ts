@@ -22,7 +22,7 @@ function spawnWriter(
   let partial = '';
   let onReady: () => void = () => undefined;
   const ready = new Promise<void>((r) => (onReady = r));
-  child.stdout!.on('data', (chunk: Buffer) => {
+  child.stdout.on('data', (chunk: Buffer) => {
     const parts = (partial + chunk.toString('utf8')).split('\n');
     partial = parts.pop() ?? '';
     for (const p of parts) {

@@ -86,7 +86,7 @@ describe('embedded-db via the mongodb driver', () => {
 
   it('uses MongoDB error shapes', async () => {
     const c = db.collection('errs');
-    await c.createIndex({ email: 1 }, { unique: true });
+    await c.createIndex({ email: 1 }, { unique: true }, undefined);
     await c.insertOne({ email: 'a' });
     await assert.rejects(
       c.insertOne({ email: 'a' }),
@@ -160,12 +160,12 @@ describe('embedded-db via the mongodb driver', () => {
 
   it('lists collections, indexes and databases; drops them', async () => {
     await db.createCollection('listed');
-    await db.collection('listed').createIndex({ a: 1, b: -1 }, { name: 'ab' });
+    await db.collection('listed').createIndex({ a: 1, b: -1 }, { name: 'ab' }, undefined);
     const names = (await db.listCollections({ name: 'listed' }).toArray()).map((c) => c.name);
     assert.deepEqual(names, ['listed']);
     const ix = await db.collection('listed').listIndexes().toArray();
     assert.deepEqual(
-      ix.map((i) => i.name),
+      ix.map((i: { name?: unknown }) => i.name),
       ['_id_', 'ab'],
     );
     await db.collection('listed').dropIndex('ab');

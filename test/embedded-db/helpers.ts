@@ -32,7 +32,7 @@ export async function startTarget(opts: TargetOptions = {}): Promise<TestTarget>
   const external = process.env.TEST_MONGO_URL;
   if (external && !opts.forceEmbedded) {
     const url = external.replace(/\/[^/]*$/, '/');
-    return { url, dbName, embedded: undefined, dataDir: undefined, close: async () => undefined };
+    return { url, dbName, embedded: undefined, dataDir: undefined, close: () => Promise.resolve() };
   }
   const dataDir = tempDir();
   const embedded = await startEmbeddedDb({

@@ -60,7 +60,7 @@ describe('npm run db configuration', () => {
           await stopProcess(db.child);
           return `started anyway: ${db.output()}`;
         },
-        (e: Error) => e.message,
+        (e: unknown) => (e instanceof Error ? e.message : String(e)),
       );
       assert.match(outcome, /invalid configuration[\s\S]*EMBEDDED_DB_PORT/);
     } finally {

@@ -85,6 +85,7 @@ describe('embedded-db wire limits', { skip: usingRealMongo() ? 'embedded server 
     const coll = driver.db(target.dbName).collection('beside_slow');
     let ops = 0;
     // One byte every 250 ms: the whole ping would take about 10 s, far past the 1 s deadline.
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- set by a callback during the awaits
     while (!closed && sent < bytes.length) {
       slow.socket.write(bytes.subarray(sent, ++sent));
       await coll.insertOne({ n: ops++ });

@@ -26,8 +26,7 @@ export function startProcess(
   ready: RegExp,
   opts: { cwd?: string } = {},
 ): Promise<{ child: ChildProcess; match: RegExpExecArray; output: () => string }> {
-  const merged: NodeJS.ProcessEnv = { ...process.env, ...env };
-  for (const [k, v] of Object.entries(merged)) if (v === undefined) delete merged[k];
+  const merged = Object.fromEntries(Object.entries({ ...process.env, ...env }).filter(([, v]) => v !== undefined));
   const child = spawn(process.execPath, [dist(entry)], {
     env: merged,
     cwd: opts.cwd,
@@ -40,8 +39,8 @@ export function startProcess(
       const m = ready.exec(out);
       if (m) resolve({ child, match: m, output: () => out });
     };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+    child.stdout.on('data', onData);
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
     child.once('exit', (code) => reject(new Error(`${entry} exited with ${code} before it was ready:\n${out}`)));
   });
 }
@@ -54,10 +53,16 @@ export function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGKI
   });
 }
 
-export async function waitFor(check: () => Promise<boolean>, ms: number, what: string): Promise<void> {
+export async function waitFor(check: () => boolean | Promise<boolean>, ms: number, what: string): Promise<void> {
   const deadline = Date.now() + ms;
   while (Date.now() < deadline) {
-    if (await check().catch(() => false)) return;
+    // A check that throws (or rejects) counts as not yet.
+    if (
+      await Promise.resolve()
+        .then(check)
+        .catch(() => false)
+    )
+      return;
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`timed out after ${ms} ms waiting for ${what}`);

@@ -66,7 +66,7 @@ export class TestSocket {
 
   private constructor(readonly ws: WebSocket) {
     ws.on('message', (data) => {
-      this.frames.push(JSON.parse(data.toString()) as ServerFrame);
+      this.frames.push(JSON.parse((data as Buffer).toString()) as ServerFrame);
       this.wake();
     });
     ws.on('close', (code) => {

@@ -69,15 +69,17 @@ describe('failures that are not the server’s', () => {
     const socket = connect(Number(port), '127.0.0.1');
     await new Promise((resolve) => socket.once('connect', resolve));
     socket.write(
-      `POST /room/${roomId}/gif HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nCookie: ${v.cookie}\r\nX-CSRF-Token: ${v.csrfToken}\r\n` +
-        `Origin: ${url}\r\nContent-Type: multipart/form-data; boundary=${boundary}\r\nContent-Length: 1000000\r\n\r\n` +
-        `--${boundary}\r\nContent-Disposition: form-data; name="gif"; filename="a.gif"\r\nContent-Type: image/gif\r\n\r\n`,
+      `POST /room/${roomId}/gif HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n` +
+        `Cookie: ${v.cookie}\r\nX-CSRF-Token: ${v.csrfToken}\r\nOrigin: ${url}\r\n` +
+        `Content-Type: multipart/form-data; boundary=${boundary}\r\nContent-Length: 1000000\r\n\r\n` +
+        `--${boundary}\r\nContent-Disposition: form-data; name="gif"; filename="a.gif"\r\n` +
+        'Content-Type: image/gif\r\n\r\n',
     );
     socket.write(Buffer.concat([makeGif(), Buffer.alloc(200_000)]));
     // Wait until the file is being written, then hang up mid-body.
     await waitFor(async () => (await readdir(path.join(dataDir, 'up'))).length > 0, 5000, 'the upload to start');
     socket.destroy();
-    await waitFor(async () => /went away/.test(output().slice(logBefore)), 5000, 'the abandoned upload to be logged');
+    await waitFor(() => /went away/.test(output().slice(logBefore)), 5000, 'the abandoned upload to be logged');
     await waitFor(
       async () => (await readdir(path.join(dataDir, 'up'))).length === 0,
       5000,
@@ -96,7 +98,7 @@ describe('failures that are not the server’s', () => {
     await ws.join(roomId);
     let acks = 0;
     ws.ws.on('message', (d) => {
-      if ((JSON.parse(d.toString()) as { type: string }).type === 'ack') acks++;
+      if ((JSON.parse((d as Buffer).toString()) as { type: string }).type === 'ack') acks++;
     });
     ws.ws.on('error', () => undefined);
     let n = 0;
@@ -106,7 +108,7 @@ describe('failures that are not the server’s', () => {
         void v.postJson(`/room/${roomId}/chat`, { chat: `h${n}` }).catch(() => undefined);
     }, 2);
     try {
-      await waitFor(async () => acks > 100, 10_000, 'chats to be flowing');
+      await waitFor(() => acks > 100, 10_000, 'chats to be flowing');
       await stopProcess(child, 'SIGTERM');
     } finally {
       clearInterval(pump);

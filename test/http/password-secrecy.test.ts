@@ -51,7 +51,7 @@ describe('password secrecy', () => {
       const roomPath = created.headers.get('location')!;
       const roomId = roomPath.split('/').pop()!;
       const socket = await guest.socket(url.replace('http', 'ws') + '/ws');
-      socket.ws.on('message', (data) => seen.push(data.toString()));
+      socket.ws.on('message', (data) => seen.push((data as Buffer).toString()));
       socket.send({ type: 'lobby' });
       assert.equal((await record(await form(guest, `${roomPath}/password`, { password: 'wrong' }))).status, 401);
       assert.equal((await record(await form(guest, `${roomPath}/password`, { password: FIRST }))).status, 303);

@@ -165,9 +165,9 @@ describe('room rules', () => {
     assert.equal(p1.messages[0]?.text, 'm70');
     assert.equal(p1.messages.at(-1)?.text, 'm119');
     assert.equal(p1.hasMore, true);
-    const p2 = (await (await a.fetch(`/room/${roomId}/messages?before=${p1.messages[0]!.id}`)).json()) as Page;
+    const p2 = (await (await a.fetch(`/room/${roomId}/messages?before=${p1.messages[0].id}`)).json()) as Page;
     assert.equal(p2.messages[0]?.text, 'm20');
-    const p3 = (await (await a.fetch(`/room/${roomId}/messages?before=${p2.messages[0]!.id}&limit=30`)).json()) as Page;
+    const p3 = (await (await a.fetch(`/room/${roomId}/messages?before=${p2.messages[0].id}&limit=30`)).json()) as Page;
     // The oldest page starts with the poster's arrival in the room.
     assert.deepEqual(
       p3.messages.slice(1).map((m) => m.text),

@@ -26,17 +26,17 @@ declare const document: {
   querySelector(selector: string): PageElement | null;
 };
 declare class DataTransfer {
-  items: { add(file: File): void };
+  items: { add(file: object): void };
 }
-declare class File {
-  constructor(parts: unknown[], name: string, options: { type: string });
-}
-declare class DragEvent {
-  constructor(type: string, init: { dataTransfer: DataTransfer; bubbles: boolean; cancelable: boolean });
-}
-declare class ClipboardEvent {
-  constructor(type: string, init: { clipboardData: DataTransfer; bubbles: boolean; cancelable: boolean });
-}
+declare const File: new (parts: unknown[], name: string, options: { type: string }) => object;
+declare const DragEvent: new (
+  type: string,
+  init: { dataTransfer: DataTransfer; bubbles: boolean; cancelable: boolean },
+) => object;
+declare const ClipboardEvent: new (
+  type: string,
+  init: { clipboardData: DataTransfer; bubbles: boolean; cancelable: boolean },
+) => object;
 
 describe('the chat in a browser', { skip: skipBrowserTests }, () => {
   let server: TestServer;
@@ -52,8 +52,9 @@ describe('the chat in a browser', { skip: skipBrowserTests }, () => {
   });
 
   after(async () => {
-    await browser?.close();
-    await server?.close();
+    // Unset if before() failed.
+    await (browser as Browser | undefined)?.close();
+    await (server as TestServer | undefined)?.close();
   });
 
   const nicknameOf = async (page: Page) => (await page.locator('.site-header .me .nick').textContent())?.trim() ?? '';

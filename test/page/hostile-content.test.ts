@@ -38,8 +38,9 @@ describe('hostile content in a browser', { skip: skipBrowserTests }, () => {
     [alice, bob] = await Promise.all([newVisitor(browser, server.baseUrl), newVisitor(browser, server.baseUrl)]);
   });
   after(async () => {
-    await browser?.close();
-    await server?.close();
+    // Unset if before() failed.
+    await (browser as Browser | undefined)?.close();
+    await (server as TestServer | undefined)?.close();
   });
 
   /** Posts as the browser's own session (its cookie), with the CSRF token the page would send. */

@@ -42,8 +42,9 @@ describe('room life in a browser', { skip: skipBrowserTests }, () => {
   });
 
   after(async () => {
-    await browser?.close();
-    await server?.close();
+    // Unset if before() failed.
+    await (browser as Browser | undefined)?.close();
+    await (server as TestServer | undefined)?.close();
   });
 
   test('members appear as they join, and a rename shows everywhere', async () => {

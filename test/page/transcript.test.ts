@@ -22,6 +22,7 @@ interface PageElement {
   complete?: boolean;
   naturalWidth?: number;
   dispatchEvent(event: object): boolean;
+  scrollTo(options: { top: number }): void;
 }
 declare const document: {
   title: string;
@@ -31,9 +32,7 @@ declare const document: {
   getElementById(id: string): PageElement | null;
   querySelector(selector: string): PageElement | null;
 };
-declare class Event {
-  constructor(type: string);
-}
+declare const Event: new (type: string) => object;
 declare function setTabHidden(hidden: boolean): void;
 
 const UPLOAD_MAX = 4096;
@@ -57,7 +56,7 @@ describe('the transcript in a browser', { skip: skipBrowserTests }, () => {
   const scrollState = (page: Page) =>
     page
       .locator('#scroller')
-      .evaluate((s) => ({ top: s.scrollTop, bottomGap: s.scrollHeight - s.scrollTop - s.clientHeight }));
+      .evaluate((s: PageElement) => ({ top: s.scrollTop, bottomGap: s.scrollHeight - s.scrollTop - s.clientHeight }));
   const post = async (text: string) => {
     const res = await poster.postJson(`/room/${roomId}/chat`, { chat: text });
     assert.equal(res.status, 201, await res.text());
@@ -86,8 +85,9 @@ describe('the transcript in a browser', { skip: skipBrowserTests }, () => {
   });
 
   after(async () => {
-    await browser?.close();
-    await server?.close();
+    // Unset if before() failed.
+    await (browser as Browser | undefined)?.close();
+    await (server as TestServer | undefined)?.close();
     await rm(dataDir, { recursive: true, force: true });
   });
 
@@ -97,7 +97,7 @@ describe('the transcript in a browser', { skip: skipBrowserTests }, () => {
     assert.equal(await chatCount(reader.page), 50);
     assert.ok((await scrollState(reader.page)).bottomGap < 5, 'starts at the bottom');
 
-    await reader.page.locator('#scroller').evaluate((s) => s.scrollTo({ top: 0 }));
+    await reader.page.locator('#scroller').evaluate((s: PageElement) => s.scrollTo({ top: 0 }));
     await reader.page.getByRole('log').getByText('seed message 1', { exact: true }).waitFor();
     assert.equal(await chatCount(reader.page), 70);
     await reader.page.getByText('This is the start of the room.').waitFor();
@@ -111,7 +111,7 @@ describe('the transcript in a browser', { skip: skipBrowserTests }, () => {
 
   test('while scrolled up, new messages raise a button instead of moving the view', async () => {
     await reader.page.waitForFunction(() => document.body.dataset.connection === 'connected');
-    await reader.page.locator('#scroller').evaluate((s) => s.scrollTo({ top: 200 }));
+    await reader.page.locator('#scroller').evaluate((s: PageElement) => s.scrollTo({ top: 200 }));
     const before = await scrollState(reader.page);
     await post('arrived while reading old ones');
     const button = reader.page.getByRole('button', { name: /New messages/ });

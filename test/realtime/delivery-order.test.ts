@@ -35,16 +35,16 @@ describe('delivery order', () => {
       const senders = await Promise.all(visitors.slice(0, SENDERS).map((v) => join(v)));
       const steady = await join(visitors[SENDERS]!);
       const roamer = visitors[SENDERS + 1]!;
-      let first = await join(roamer);
+      const first = await join(roamer);
 
       const steadyFrames: MessageFrame[] = [];
       steady.ws.on('message', (d) => {
-        const f = JSON.parse(d.toString()) as ServerFrame;
+        const f = JSON.parse((d as Buffer).toString()) as ServerFrame;
         if (f.type === 'message') steadyFrames.push(f);
       });
       const beforeDrop: MessageFrame[] = [];
       first.ws.on('message', (d) => {
-        const f = JSON.parse(d.toString()) as ServerFrame;
+        const f = JSON.parse((d as Buffer).toString()) as ServerFrame;
         if (f.type === 'message' && f.message.kind === 'chat') beforeDrop.push(f);
       });
 
@@ -61,11 +61,15 @@ describe('delivery order', () => {
       const live: MessageFrame[] = [];
       const order: string[] = []; // catch-up pages and live frames, as they arrived
       again.ws.on('message', (d) => {
-        const f = JSON.parse(d.toString()) as ServerFrame;
+        const f = JSON.parse((d as Buffer).toString()) as ServerFrame;
         if (f.type === 'message') live.push(f);
         if (f.type === 'message' && f.message.kind === 'chat') order.push(f.message.id);
         if (f.type === 'catchup') {
-          for (const m of f.messages) if (m.kind === 'chat') (caughtUp.push(m.id), order.push(m.id));
+          for (const m of f.messages) {
+            if (m.kind !== 'chat') continue;
+            caughtUp.push(m.id);
+            order.push(m.id);
+          }
           if (f.more) again.send({ type: 'history', roomId, after: f.messages[f.messages.length - 1]!.id });
         }
       });
@@ -80,7 +84,8 @@ describe('delivery order', () => {
       assert.equal(new Set(roamerIds).size, roamerIds.length, 'no message twice');
       assert.deepEqual(roamerIds, steadyIds, 'the roamer got the same messages, in the same order');
       console.log(
-        `# delivery order: ${total} concurrent messages; reconnecting reader saw ${seen.length}, caught up ${caughtUp.length}, then ${order.length - caughtUp.length} live — none lost or twice`,
+        `# delivery order: ${total} concurrent messages; reconnecting reader saw ${seen.length}, ` +
+          `caught up ${caughtUp.length}, then ${order.length - caughtUp.length} live — none lost or twice`,
       );
       for (const ws of [...senders, steady, again]) ws.close();
     } finally {

@@ -32,8 +32,9 @@ describe('idle reaper after a restart', () => {
       const second = await startTestServer({ DATA_DIR: dataDir, ROOM_IDLE_MS: '200' });
       try {
         await waitFor(async () => (await RoomModel.countDocuments()) === 0, 30_000, 'every room to be reaped').catch(
-          async (e: Error) => {
-            throw new Error(`${e.message}: ${await RoomModel.countDocuments()} of ${ROOMS} rooms left`);
+          async (e: unknown) => {
+            const why = e instanceof Error ? e.message : String(e);
+            throw new Error(`${why}: ${await RoomModel.countDocuments()} of ${ROOMS} rooms left`);
           },
         );
       } finally {

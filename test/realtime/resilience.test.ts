@@ -88,7 +88,7 @@ describe('resilience', () => {
         const ws = await owner.socket(server.url.replace('http', 'ws') + '/ws');
         await ws.join(roomId);
         ws.ws.on('message', (d) => {
-          const f = JSON.parse(d.toString()) as { type: string; id?: string };
+          const f = JSON.parse((d as Buffer).toString()) as { type: string; id?: string };
           if (f.type === 'ack' && f.id) acked.add(f.id);
         });
         // Keep chats in flight: the kill lands between sends, commits and acks.
@@ -97,7 +97,7 @@ describe('resilience', () => {
           for (let i = 0; i < 20; i++, sent++)
             ws.send({ type: 'chat', roomId, text: `n${sent}`, clientId: `k${sent}` });
         }, 2);
-        await waitFor(async () => acked.size >= target, 20_000, `${target} acks`).finally(() => clearInterval(pump));
+        await waitFor(() => acked.size >= target, 20_000, `${target} acks`).finally(() => clearInterval(pump));
         await stopProcess(server.child, 'SIGKILL');
         server = await start();
       }

@@ -12,7 +12,10 @@ import type { CommandContext, Handler } from './types.js';
 function leadingFind(pipeline: Document[]): { spec: FindSpec; rest: Document[] } {
   const spec: FindSpec = { filter: {} };
   let i = 0;
-  const stage = (name: string) => (isPlainObject(pipeline[i]) && name in pipeline[i]! ? pipeline[i]![name] : undefined);
+  const stage = (name: string): unknown => {
+    const s = pipeline[i];
+    return isPlainObject(s) && name in s ? s[name] : undefined;
+  };
   const match = stage('$match');
   if (isPlainObject(match)) {
     spec.filter = match;

@@ -37,7 +37,7 @@ export const dropDatabase: Handler = (_cmd, _exact, ctx) =>
     return { dropped: ctx.db, ok: 1 };
   });
 
-function collectionInfo(meta: CollectionMeta): Document {
+function collectionInfo(meta: CollectionMeta) {
   return {
     name: meta.name,
     type: 'collection',

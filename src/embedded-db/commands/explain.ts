@@ -26,7 +26,7 @@ function describePlan(plan: ReturnType<typeof planQuery> | undefined): Document 
 export const explain: Handler = (cmd, _exact, ctx) => {
   const inner = isPlainObject(cmd.explain) ? cmd.explain : {};
   const name = Object.keys(inner)[0] ?? '';
-  const coll = typeof inner[name] === 'string' ? (inner[name] as string) : '';
+  const coll = typeof inner[name] === 'string' ? inner[name] : '';
   const ns = `${ctx.db}.${coll}`;
   const meta = ctx.catalog.get(ns);
   let filter: Document = {};

@@ -30,7 +30,7 @@ export const findAndModify: Handler = (cmd, exact, ctx) => {
   }
   const st = {
     q: filter,
-    u: exact.update,
+    u: exact.update as unknown,
     arrayFilters: Array.isArray(cmd.arrayFilters) ? (toQueryForm(exact.arrayFilters) as Document[]) : undefined,
   };
   const shape = (bytes: Buffer | undefined): Document | null => {
@@ -40,7 +40,8 @@ export const findAndModify: Handler = (cmd, exact, ctx) => {
   return ctx.storage.write((): Document => {
     try {
       const meta = ctx.catalog.get(ns);
-      const row = meta ? findRows(ctx.storage, meta, { filter, sort, limit: 1 }).next().value : undefined;
+      const first = meta ? findRows(ctx.storage, meta, { filter, sort, limit: 1 }).next() : undefined;
+      const row = first && !first.done ? first.value : undefined;
       if (remove) {
         if (row && meta) deleteDoc(ctx, meta, row.doc);
         return { lastErrorObject: { n: row ? 1 : 0 }, value: shape(row?.raw), ok: 1 };
@@ -63,7 +64,7 @@ export const findAndModify: Handler = (cmd, exact, ctx) => {
       const err = insertDoc(ctx, created, applied.bytes, applied.doc);
       if (err) return failure(err);
       return {
-        lastErrorObject: { n: 1, updatedExisting: false, upserted: applied.doc._id },
+        lastErrorObject: { n: 1, updatedExisting: false, upserted: applied.doc._id as unknown },
         value: returnNew ? shape(applied.bytes) : null,
         ok: 1,
       };

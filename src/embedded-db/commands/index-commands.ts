@@ -22,23 +22,31 @@ const KNOWN = new Set([
   'ns',
 ]);
 
+/** MongoDB's default index name, e.g. `roomId_1_at_-1`; key values are directions or kinds ('text'). */
+function defaultIndexName(keyDoc: Record<string, unknown>): string {
+  return Object.entries(keyDoc)
+    .map(([f, v]) => `${f}_${typeof v === 'number' || typeof v === 'string' ? v : 1}`)
+    .join('_');
+}
+
 function parseSpec(raw: Document, id: number): IndexSpec {
-  if (!isPlainObject(raw.key) || Object.keys(raw.key).length === 0) {
+  const keyDoc: unknown = raw.key;
+  if (!isPlainObject(keyDoc) || Object.keys(keyDoc).length === 0) {
     throw new CommandError(67, 'CannotCreateIndex', 'index key pattern must be a non-empty object');
   }
   let special = false;
-  const key = Object.entries(raw.key).map(([field, d]): [string, 1 | -1] => {
+  const key = Object.entries(keyDoc).map(([field, d]): [string, 1 | -1] => {
     if (typeof d !== 'number') special = true;
     return [field, typeof d === 'number' && d < 0 ? -1 : 1];
   });
-  const name = typeof raw.name === 'string' ? raw.name : key.map(([f, d]) => `${f}_${raw.key[f] ?? d}`).join('_');
+  const name = typeof raw.name === 'string' ? raw.name : defaultIndexName(keyDoc);
   const extra: Document = {};
-  for (const [k, v] of Object.entries(raw)) if (!KNOWN.has(k)) extra[k] = v;
+  for (const [k, v] of Object.entries<unknown>(raw)) if (!KNOWN.has(k)) extra[k] = v;
   return {
     id,
     name,
     key,
-    keyDoc: raw.key as Document,
+    keyDoc,
     unique: bool(raw.unique),
     sparse: bool(raw.sparse),
     partialFilterExpression: isPlainObject(raw.partialFilterExpression) ? raw.partialFilterExpression : undefined,
@@ -103,7 +111,8 @@ export const createIndexes: Handler = (cmd, _exact, ctx) => {
         throw new CommandError(
           86,
           'IndexKeySpecsConflict',
-          `An existing index has the same name as the requested index. Requested index: ${JSON.stringify(raw)}, existing index: ${JSON.stringify({ key: byName.keyDoc, name: byName.name })}`,
+          `An existing index has the same name as the requested index. Requested index: ${JSON.stringify(raw)}, ` +
+            `existing index: ${JSON.stringify({ key: byName.keyDoc, name: byName.name })}`,
         );
       }
       if (byName) {
@@ -111,7 +120,8 @@ export const createIndexes: Handler = (cmd, _exact, ctx) => {
           throw new CommandError(
             85,
             'IndexOptionsConflict',
-            `An equivalent index already exists with the same name but different options. Requested index: ${JSON.stringify(raw)}`,
+            'An equivalent index already exists with the same name but different options. ' +
+              `Requested index: ${JSON.stringify(raw)}`,
           );
         }
         note = 'all indexes already exist';
@@ -158,7 +168,7 @@ export const listIndexes: Handler = (cmd, _exact, ctx) => {
 
 export const dropIndexes: Handler = (cmd, _exact, ctx) => {
   const ns = `${ctx.db}.${collectionName(cmd, 'dropIndexes')}`;
-  const which = cmd.index;
+  const which: unknown = cmd.index;
   return ctx.storage.write(() => {
     const meta = ctx.catalog.get(ns);
     if (!meta) throw namespaceNotFound(`ns not found ${ns}`);

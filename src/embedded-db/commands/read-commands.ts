@@ -10,7 +10,7 @@ import { prefixRange } from '../storage.js';
 import { collectionName, type Handler } from './types.js';
 
 function docOrUndefined(v: unknown): Document | undefined {
-  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Document) : undefined;
+  return v && typeof v === 'object' && !Array.isArray(v) ? v : undefined;
 }
 
 export const find: Handler = (cmd, _exact, ctx) => {
@@ -37,11 +37,10 @@ function cursorId(v: unknown): bigint {
   return BigInt(Math.trunc(num(v)));
 }
 
-export const getMore: Handler = (cmd, exact, ctx) => {
+export const getMore: Handler = (cmd, exact) => {
   const id = cursorId(exact.getMore);
   const reply = nextBatch(id, cmd.batchSize === undefined ? 0 : num(cmd.batchSize));
   if (!reply) throw new CommandError(43, 'CursorNotFound', `cursor id ${id} not found`);
-  void ctx;
   return reply;
 };
 

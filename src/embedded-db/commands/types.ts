@@ -27,7 +27,7 @@ export type Reply = Document | Buffer;
 export type Handler = (cmd: Document, exact: Document, ctx: CommandContext) => Reply | Promise<Reply>;
 
 export function collectionName(cmd: Document, key: string): string {
-  const v = cmd[key];
+  const v: unknown = cmd[key];
   if (typeof v !== 'string' || v.length === 0) {
     throw new CommandError(73, 'InvalidNamespace', `collection name has invalid type ${typeof v}`);
   }

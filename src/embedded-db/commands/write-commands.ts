@@ -16,7 +16,7 @@ function withErrors(reply: Document, errors: IndexedError[]): Document {
 }
 
 function docsOf(exact: Document, key: string): Document[] {
-  const v = exact[key];
+  const v: unknown = exact[key];
   return Array.isArray(v) ? (v as Document[]) : [];
 }
 
@@ -28,9 +28,8 @@ export const insert: Handler = (cmd, exact, ctx) => {
     const { meta } = ctx.catalog.ensure(ns);
     const errors: IndexedError[] = [];
     let n = 0;
-    for (let i = 0; i < docs.length; i++) {
-      let doc = docs[i]!;
-      if (doc._id === undefined) doc = { _id: new ObjectId(), ...doc };
+    for (const [i, given] of docs.entries()) {
+      const doc = given._id === undefined ? { _id: new ObjectId(), ...given } : given;
       const err = insertDoc(ctx, meta, encodeDocument(doc));
       if (err) {
         errors.push({ index: i, ...err });
@@ -64,7 +63,8 @@ function runUpdate(
   const { meta: created } = ctx.catalog.ensure(ns);
   const err = insertDoc(ctx, created, applied.bytes, applied.doc);
   if (err) return { matched, modified, err };
-  return { matched, modified, upsertedId: applied.doc._id };
+  const upsertedId: unknown = applied.doc._id;
+  return { matched, modified, upsertedId };
 }
 
 export const update: Handler = (cmd, exact, ctx) => {
@@ -76,8 +76,7 @@ export const update: Handler = (cmd, exact, ctx) => {
     const upserted: Document[] = [];
     let n = 0;
     let nModified = 0;
-    for (let i = 0; i < statements.length; i++) {
-      const s = statements[i]!;
+    for (const [i, s] of statements.entries()) {
       try {
         const st: UpdateStatement = {
           q: (toQueryForm(s.q) as Document | undefined) ?? {},
@@ -113,8 +112,7 @@ export const del: Handler = (cmd, exact, ctx) => {
     const errors: IndexedError[] = [];
     let n = 0;
     const meta = ctx.catalog.get(ns);
-    for (let i = 0; i < statements.length; i++) {
-      const s = statements[i]!;
+    for (const [i, s] of statements.entries()) {
       try {
         if (!meta) continue;
         const filter = (toQueryForm(s.q) as Document | undefined) ?? {};

@@ -7,7 +7,10 @@ export function gifRoutes(uploadDir: string): Router {
   const router = Router();
   router.get('/gif/:file', (req, res, next) => {
     const file = req.params.file;
-    if (!isGifName(file)) return next(new HttpError(404, 'not_found', 'No such GIF.'));
+    if (!isGifName(file)) {
+      next(new HttpError(404, 'not_found', 'No such GIF.'));
+      return;
+    }
     res.sendFile(
       file,
       {

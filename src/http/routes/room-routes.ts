@@ -74,8 +74,8 @@ export function roomRoutes(chat: Chat, upload: GifUploadOptions, quotas: Request
         { title: input.title, max: parseMax(input.max), password: input.password },
         visitorOf(req),
       );
-      if (wantsHtml(req)) return res.redirect(303, `/room/${room.id}`);
-      return res.status(201).json({ room: rooms.summary(room) });
+      if (wantsHtml(req)) res.redirect(303, `/room/${room.id}`);
+      else res.status(201).json({ room: rooms.summary(room) });
     } catch (err) {
       const invalid = err instanceof ChatError && err.code === 'invalid';
       // A form filled in wrong made no hash and no room: it does not count.
@@ -93,9 +93,8 @@ export function roomRoutes(chat: Chat, upload: GifUploadOptions, quotas: Request
     const room = await rooms.require(req.params.id);
     const me = visitorOf(req);
     if (access.asksPassword(room, me, grantsOf(req))) {
-      return res
-        .status(200)
-        .render('room-password', { pageTitle: room.title, room: { id: room.id, title: room.title } });
+      res.status(200).render('room-password', { pageTitle: room.title, room: { id: room.id, title: room.title } });
+      return;
     }
     access.admit(room, me, grantsOf(req));
     const page = await messages.before(room.id, me.id, undefined);
@@ -124,18 +123,19 @@ export function roomRoutes(chat: Chat, upload: GifUploadOptions, quotas: Request
       const httpErr = toHttpError(err);
       if (!httpErr || (httpErr.status !== 401 && httpErr.status !== 429) || !wantsHtml(req)) throw err;
       if (httpErr.retryAfterS !== undefined) res.set('Retry-After', String(httpErr.retryAfterS));
-      return res.status(httpErr.status).render('room-password', {
+      res.status(httpErr.status).render('room-password', {
         pageTitle: room.title,
         room: { id: room.id, title: room.title },
         error: errorText(res, httpErr.code, httpErr.message),
       });
+      return;
     }
     const grants = new Set(req.session.grants ?? []);
     grants.add(access.grantFor(room));
     req.session.grants = [...grants].slice(-200);
     await saveSession(req);
-    if (wantsHtml(req)) return res.redirect(303, `/room/${room.id}`);
-    res.status(204).end();
+    if (wantsHtml(req)) res.redirect(303, `/room/${room.id}`);
+    else res.status(204).end();
   });
 
   // Owner only: a non-empty password makes the room private (revoking earlier grants), an empty one
@@ -145,8 +145,8 @@ export function roomRoutes(chat: Chat, upload: GifUploadOptions, quotas: Request
     const body = settingsSchema.safeParse(req.body ?? {});
     if (!body.success) throw new HttpError(400, 'invalid', 'Send {"password": "..."}; an empty password removes it.');
     const changed = await rooms.changePassword(room, visitorOf(req), body.data.password);
-    if (wantsHtml(req)) return res.redirect(303, `/room/${room.id}`);
-    res.json({ room: rooms.summary(changed) });
+    if (wantsHtml(req)) res.redirect(303, `/room/${room.id}`);
+    else res.json({ room: rooms.summary(changed) });
   });
 
   router.delete('/room/:id', async (req, res) => {

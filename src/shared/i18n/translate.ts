@@ -23,8 +23,9 @@ export function isLocale(value: unknown): value is Locale {
 export type Translate = (key: MessageKey, vars?: Vars) => string;
 
 export function translator(locale: Locale): Translate {
-  const catalog = CATALOGS[locale];
-  return (key, vars) => fill(catalog[key] ?? en[key] ?? key, vars);
+  // Templates are not type-checked: a key they misspell shows as itself.
+  const catalog: Partial<Record<string, string>> = CATALOGS[locale];
+  return (key, vars) => fill(catalog[key] ?? key, vars);
 }
 
 /** Keys the browser code uses; the server sends the page only these. */
