@@ -32,7 +32,7 @@ export async function startTarget(opts: TargetOptions = {}): Promise<TestTarget>
   const external = process.env.TEST_MONGO_URL;
   if (external && !opts.forceEmbedded) {
     const url = external.replace(/\/[^/]*$/, '/');
-    return { url, dbName, embedded: undefined, dataDir: undefined, close: async () => undefined };
+    return { url, dbName, embedded: undefined, dataDir: undefined, close: () => Promise.resolve() };
   }
   const dataDir = tempDir();
   const embedded = await startEmbeddedDb({
@@ -55,12 +55,3 @@ export async function startTarget(opts: TargetOptions = {}): Promise<TestTarget>
 }
 
 export const usingRealMongo = (): boolean => Boolean(process.env.TEST_MONGO_URL);
-
-export async function waitFor(check: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await check()) return true;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return check();
-}

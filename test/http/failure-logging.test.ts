@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { ChildProcess } from 'node:child_process';
-import { startProcess, stopProcess, waitFor } from '../helpers/processes.js';
+import { startApp, stopProcess } from '../helpers/processes.js';
+import { waitFor } from '../helpers/wait.js';
 import { makeGif, Visitor } from '../helpers/visitor.js';
 
 const STACK_LINE = /^\s+at /m;
@@ -21,22 +22,10 @@ describe('failures that are not the server’s', () => {
   let url: string;
   before(async () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'gifchat-faillog-'));
-    const env = {
-      NODE_ENV: 'test',
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DATA_DIR: dataDir,
-      UPLOAD_DIR: path.join(dataDir, 'up'),
-      MONGO_URL: '',
-      LOG_FORMAT: 'none',
-      CHAT_PER_10S: '1000000',
-      CHAT_PER_IP_PER_10S: '10000000',
-      WS_FRAMES_PER_10S: '10000000',
-    };
-    const started = await startProcess('main.js', env, /listening on (http:\/\/\S+)/);
+    const started = await startApp(dataDir);
     child = started.child;
     output = started.output;
-    url = started.match[1]!.replace('localhost', '127.0.0.1');
+    url = started.url;
   });
   after(async () => {
     await stopProcess(child);
@@ -77,7 +66,7 @@ describe('failures that are not the server’s', () => {
     // Wait until the file is being written, then hang up mid-body.
     await waitFor(async () => (await readdir(path.join(dataDir, 'up'))).length > 0, 5000, 'the upload to start');
     socket.destroy();
-    await waitFor(async () => /went away/.test(output().slice(logBefore)), 5000, 'the abandoned upload to be logged');
+    await waitFor(() => /went away/.test(output().slice(logBefore)), 5000, 'the abandoned upload to be logged');
     await waitFor(
       async () => (await readdir(path.join(dataDir, 'up'))).length === 0,
       5000,
@@ -96,7 +85,7 @@ describe('failures that are not the server’s', () => {
     await ws.join(roomId);
     let acks = 0;
     ws.ws.on('message', (d) => {
-      if ((JSON.parse(d.toString()) as { type: string }).type === 'ack') acks++;
+      if ((JSON.parse((d as Buffer).toString('utf8')) as { type: string }).type === 'ack') acks++;
     });
     ws.ws.on('error', () => undefined);
     let n = 0;
@@ -106,7 +95,7 @@ describe('failures that are not the server’s', () => {
         void v.postJson(`/room/${roomId}/chat`, { chat: `h${n}` }).catch(() => undefined);
     }, 2);
     try {
-      await waitFor(async () => acks > 100, 10_000, 'chats to be flowing');
+      await waitFor(() => acks > 100, 10_000, 'chats to be flowing');
       await stopProcess(child, 'SIGTERM');
     } finally {
       clearInterval(pump);

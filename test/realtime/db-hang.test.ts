@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import type { ServerFrame } from '../../src/shared/protocol.js';
-import { freePort, startProcess, stopProcess, waitFor } from '../helpers/processes.js';
+import { freePort, startProcess, stopProcess } from '../helpers/processes.js';
+import { waitFor } from '../helpers/wait.js';
 import { startTestServer } from '../helpers/server.js';
 import { Visitor } from '../helpers/visitor.js';
 
@@ -47,7 +48,7 @@ describe('a hung database', () => {
       await observer.join(roomId);
       const live: string[] = [];
       observer.ws.on('message', (d) => {
-        const f = JSON.parse(d.toString()) as ServerFrame;
+        const f = JSON.parse((d as Buffer).toString('utf8')) as ServerFrame;
         if (f.type === 'message' && f.message.kind === 'chat') live.push(f.message.id);
       });
       sender.send({ type: 'chat', roomId, text: 'before', clientId: 'before' });
@@ -92,9 +93,7 @@ describe('a hung database', () => {
         'the retry is acknowledged with the stored message',
       );
       // Everyone in the room saw each stored message live, once: none committed behind their back.
-      await waitFor(async () => live.length >= chats.length, 10_000, 'the observer to see every chat').catch(
-        () => undefined,
-      );
+      await waitFor(() => live.length >= chats.length, 10_000, 'the observer to see every chat').catch(() => undefined);
       assert.deepEqual(
         live,
         chats.map((m) => m.id),

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { RoomModel } from '../../src/store/models.js';
 import { insertRoom } from '../../src/store/room-repository.js';
-import { waitFor } from '../helpers/processes.js';
+import { waitFor } from '../helpers/wait.js';
 import { startTestServer } from '../helpers/server.js';
 
 const ROOMS = 611;
@@ -32,8 +32,8 @@ describe('idle reaper after a restart', () => {
       const second = await startTestServer({ DATA_DIR: dataDir, ROOM_IDLE_MS: '200' });
       try {
         await waitFor(async () => (await RoomModel.countDocuments()) === 0, 30_000, 'every room to be reaped').catch(
-          async (e: Error) => {
-            throw new Error(`${e.message}: ${await RoomModel.countDocuments()} of ${ROOMS} rooms left`);
+          async (e: unknown) => {
+            throw new Error(`${String(e)}: ${await RoomModel.countDocuments()} of ${ROOMS} rooms left`);
           },
         );
       } finally {
