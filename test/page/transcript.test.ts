@@ -10,30 +10,8 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { Visitor } from '../helpers/visitor.js';
-import { gifBytes, launchBrowser, newVisitor, skipBrowserTests, type Visit } from '../helpers/browser.js';
+import { closeAll, gifBytes, launchBrowser, newVisitor, skipBrowserTests, type Visit } from '../helpers/browser.js';
 
-// Callbacks given to page.evaluate/waitForFunction run inside Chromium, but the test build has no
-// DOM lib (it type-checks the server). The browser globals this file touches, declared for this
-// module only so they cannot leak into server code.
-interface PageElement {
-  scrollTop: number;
-  scrollHeight: number;
-  clientHeight: number;
-  complete?: boolean;
-  naturalWidth?: number;
-  dispatchEvent(event: object): boolean;
-}
-declare const document: {
-  title: string;
-  dispatchEvent(event: object): boolean;
-  body: { dataset: Record<string, string | undefined> };
-  activeElement: PageElement | null;
-  getElementById(id: string): PageElement | null;
-  querySelector(selector: string): PageElement | null;
-};
-declare class Event {
-  constructor(type: string);
-}
 declare function setTabHidden(hidden: boolean): void;
 
 const UPLOAD_MAX = 4096;
@@ -86,8 +64,7 @@ describe('the transcript in a browser', { skip: skipBrowserTests }, () => {
   });
 
   after(async () => {
-    await browser?.close();
-    await server?.close();
+    await closeAll(browser, server);
     await rm(dataDir, { recursive: true, force: true });
   });
 
