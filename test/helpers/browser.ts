@@ -67,7 +67,8 @@ export async function closeAll(...started: Array<{ close(): Promise<void> } | un
   for (const s of started) await s?.close();
 }
 
-function repoRoot(): string {
+/** The checkout this test build came from (the folder holding package.json). */
+export function repoRoot(): string {
   let dir = path.dirname(fileURLToPath(import.meta.url));
   while (!existsSync(path.join(dir, 'package.json'))) {
     const up = path.dirname(dir);
