@@ -8,6 +8,8 @@ import { newVisitor } from '../../src/chat/identity.js';
 import { Presence } from '../../src/chat/presence.js';
 import { waitFor } from '../helpers/wait.js';
 
+const ids = (people: Array<{ id: string }>) => people.map((p) => p.id);
+
 const GRACE_MS = 50;
 /** Long enough for any grace timer to have fired. */
 const PAST_GRACE_MS = GRACE_MS * 4;
@@ -61,11 +63,7 @@ describe('presence', () => {
     assert.equal(presence.join('r', a, 'a2'), false, 'back before it ended: not a new join');
     await sleep(PAST_GRACE_MS);
     assert.deepEqual(gone, []);
-    assert.deepEqual(
-      presence.members('r').map((p) => p.id),
-      [a.id, b.id],
-      'a keeps their place as the longest present',
-    );
+    assert.deepEqual(ids(presence.members('r')), [a.id, b.id], 'a keeps their place as the longest present');
     presence.close();
   });
 
@@ -87,11 +85,7 @@ describe('presence', () => {
     assert.deepEqual(gone, [{ roomId: 'r1', nickname: 'renamed' }]);
     assert.deepEqual(presence.roomsOf(a.id), ['r2'], 'still in the other room');
     assert.equal(presence.join('r1', a, 'a3'), true);
-    assert.deepEqual(
-      presence.members('r1').map((p) => p.id),
-      [b.id, a.id],
-      'at the end of the line',
-    );
+    assert.deepEqual(ids(presence.members('r1')), [b.id, a.id], 'at the end of the line');
     presence.close();
   });
 

@@ -10,14 +10,15 @@ import { startChatStore, type ChatStore } from '../helpers/chat-domain.js';
 
 const none = new Set<string>();
 
-/** The code of the ChatError `fn` throws, or 'admitted'. */
-function outcome(fn: () => void): string {
+/** Asserts the code of the ChatError `fn` throws, or 'allowed' when it throws nothing. */
+function verdict(expected: string, fn: () => void, message?: string): void {
+  let code = 'allowed';
   try {
     fn();
-    return 'admitted';
   } catch (err) {
-    return (err as { code?: string }).code ?? String(err);
+    code = (err as { code?: string }).code ?? String(err);
   }
+  assert.equal(code, expected, message);
 }
 
 describe('room access', () => {
@@ -45,46 +46,26 @@ describe('room access', () => {
     const bob = others[0]!;
     chat.access.ban(room.id, bob.id);
     assert.equal(chat.presence.has(room.id, bob.id), true);
-    assert.equal(
-      outcome(() => chat.access.admit(room, bob, none)),
-      'banned',
-    );
-    assert.equal(
-      outcome(() => chat.access.requireMember(room, bob)),
-      'banned',
-    );
+    verdict('banned', () => chat.access.admit(room, bob, none));
+    verdict('banned', () => chat.access.requireMember(room, bob));
     assert.equal(chat.access.asksPassword(room, bob, none), false, 'no password question for the banned');
     // A ban stored by another process is read from the room record.
     const carol = newVisitor();
     await banFromRoom(room.id, carol.id);
     const stored = (await findRoom(room.id))!;
-    assert.equal(
-      outcome(() => chat.access.admit(stored, carol, none)),
-      'banned',
-    );
-    assert.equal(
-      outcome(() => chat.access.admit(stored, owner, none)),
-      'admitted',
-    );
+    verdict('banned', () => chat.access.admit(stored, carol, none));
+    verdict('allowed', () => chat.access.admit(stored, owner, none));
   });
 
   it('lets in whoever is present, and the owner, past a password, a full room and a look-alike name', async () => {
     const { room, owner, others } = await roomWith({ max: 2, password: 'secret', others: 1 });
     const bob = others[0]!;
     assert.equal(chat.presence.count(room.id), room.max, 'full');
-    assert.equal(
-      outcome(() => chat.access.admit(room, bob, none)),
-      'admitted',
-      'present, without a grant',
-    );
+    verdict('allowed', () => chat.access.admit(room, bob, none), 'present, without a grant');
     const ownerTwin = { ...owner, nickname: bob.nickname.toUpperCase() };
     chat.presence.evict(room.id, owner.id);
     await chat.membership.join(room, newVisitor(), new Set([chat.access.grantFor(room)]), 'c-filler');
-    assert.equal(
-      outcome(() => chat.access.admit(room, ownerTwin, none)),
-      'admitted',
-      'the owner, locked out by nothing',
-    );
+    verdict('allowed', () => chat.access.admit(room, ownerTwin, none), 'the owner, locked out by nothing');
   });
 
   it('asks the password before counting seats, and seats before names', async () => {
@@ -92,20 +73,11 @@ describe('room access', () => {
     const bob = others[0]!;
     const grant = new Set([chat.access.grantFor(room)]);
     const twin = { ...newVisitor(), nickname: bob.nickname };
-    assert.equal(
-      outcome(() => chat.access.admit(room, twin, none)),
-      'forbidden',
-    );
+    verdict('forbidden', () => chat.access.admit(room, twin, none));
     assert.equal(chat.access.asksPassword(room, twin, none), true);
-    assert.equal(
-      outcome(() => chat.access.admit(room, twin, grant)),
-      'room_full',
-    );
+    verdict('room_full', () => chat.access.admit(room, twin, grant));
     chat.presence.evict(room.id, bob.id);
-    assert.equal(
-      outcome(() => chat.access.admit(room, newVisitor(), grant)),
-      'admitted',
-    );
+    verdict('allowed', () => chat.access.admit(room, newVisitor(), grant));
   });
 
   it('a new password revokes every grant made for the old one', async () => {
@@ -113,16 +85,9 @@ describe('room access', () => {
     const oldGrant = new Set([chat.access.grantFor(room)]);
     const changed = await chat.rooms.changePassword(room, owner, 'second');
     assert.notEqual(chat.access.grantFor(changed), chat.access.grantFor(room));
-    assert.equal(
-      outcome(() => chat.access.admit(changed, newVisitor(), oldGrant)),
-      'forbidden',
-    );
+    verdict('forbidden', () => chat.access.admit(changed, newVisitor(), oldGrant));
     const opened = await chat.rooms.changePassword(changed, owner, '');
-    assert.equal(
-      outcome(() => chat.access.admit(opened, newVisitor(), none)),
-      'admitted',
-      'a public room asks nothing',
-    );
+    verdict('allowed', () => chat.access.admit(opened, newVisitor(), none), 'a public room asks nothing');
   });
 
   it('refuses a name that anyone inside could take for theirs', async () => {
@@ -131,43 +96,20 @@ describe('room access', () => {
     await chat.membership.join(room, alice, none, 'c-alice');
     // Case, full-width letters, a Cyrillic а and spaces do not make another name.
     for (const nickname of ['alice', 'Ａｌｉｃｅ', '\u0430lice', 'A lice']) {
-      assert.equal(
-        outcome(() => chat.access.admit(room, { ...newVisitor(), nickname }, none)),
-        'conflict',
-        nickname,
-      );
+      verdict('conflict', () => chat.access.admit(room, { ...newVisitor(), nickname }, none), nickname);
     }
-    assert.equal(
-      outcome(() => chat.access.admit(room, { ...newVisitor(), nickname: 'Alicia' }, none)),
-      'admitted',
-    );
-    assert.equal(
-      outcome(() => chat.access.admit(room, { ...owner, nickname: 'alice' }, none)),
-      'admitted',
-      'the owner',
-    );
+    verdict('allowed', () => chat.access.admit(room, { ...newVisitor(), nickname: 'Alicia' }, none));
+    verdict('allowed', () => chat.access.admit(room, { ...owner, nickname: 'alice' }, none), 'the owner');
   });
 
   it('lets only people in the room post, and only the owner rule it', async () => {
     const { room, owner } = await roomWith({ max: 5 });
     const dave = newVisitor();
-    assert.equal(
-      outcome(() => chat.access.requireMember(room, dave)),
-      'not_joined',
-    );
+    verdict('not_joined', () => chat.access.requireMember(room, dave));
     await chat.membership.join(room, dave, none, 'c-dave');
-    assert.equal(
-      outcome(() => chat.access.requireMember(room, dave)),
-      'admitted',
-    );
-    assert.equal(
-      outcome(() => chat.access.requireOwner(room, dave, 'do that')),
-      'forbidden',
-    );
-    assert.equal(
-      outcome(() => chat.access.requireOwner(room, owner, 'do that')),
-      'admitted',
-    );
+    verdict('allowed', () => chat.access.requireMember(room, dave));
+    verdict('forbidden', () => chat.access.requireOwner(room, dave, 'do that'));
+    verdict('allowed', () => chat.access.requireOwner(room, owner, 'do that'));
   });
 
   it('counts chats against the person and against their address, whichever runs out first', async () => {
