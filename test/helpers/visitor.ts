@@ -1,6 +1,6 @@
 // A test visitor: real HTTP with its own session cookie and CSRF token, and real ws sockets.
 import WebSocket from 'ws';
-import type { ServerFrame, UserView } from '../../src/shared/protocol.js';
+import type { MessageView, ServerFrame, UserView } from '../../src/shared/protocol.js';
 
 export class Visitor {
   private constructor(
@@ -44,6 +44,13 @@ export class Visitor {
   async unlock(roomId: string, password: string): Promise<number> {
     const res = await this.postJson(`/room/${roomId}/password`, { password });
     return res.status;
+  }
+
+  /** A page of a room's history as this visitor may read it: the latest, or as `query` says. */
+  async history(roomId: string, query = ''): Promise<{ messages: MessageView[]; hasMore: boolean }> {
+    const res = await this.fetch(`/room/${roomId}/messages${query}`);
+    if (res.status !== 200) throw new Error(`history: ${res.status} ${await res.text()}`);
+    return (await res.json()) as { messages: MessageView[]; hasMore: boolean };
   }
 
   socket(wsUrl: string, headers: Record<string, string> = {}): Promise<TestSocket> {

@@ -50,7 +50,7 @@ describe('connection health', () => {
         assert.equal(err.code, 'rate_limited');
         assert.ok(err.clientId?.startsWith('f'));
       }
-      const page = (await (await a.fetch(`/room/${roomId}/messages`)).json()) as { messages: Array<{ kind: string }> };
+      const page = await a.history(roomId);
       assert.equal(page.messages.filter((m) => m.kind === 'chat').length, 10);
       for (let i = 0; i < 100; i++) ws.send('garbage');
       assert.equal(await ws.closed(), 1008);

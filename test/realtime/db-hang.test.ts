@@ -77,9 +77,7 @@ describe('a hung database', () => {
       const during = await sender.next('ack', () => true, 10_000);
       const after = await a!.postJson(`/room/${roomId}/chat`, { chat: 'after', clientId: 'after' });
       assert.equal(after.status, 201);
-      const history = (await (await a!.fetch(`/room/${roomId}/messages`)).json()) as {
-        messages: Array<{ id: string; kind: string; text: string }>;
-      };
+      const history = await a!.history(roomId);
       const chats = history.messages.filter((m) => m.kind === 'chat');
       // A chat refused with 503 by the HTTP route may have reached the database or not; never twice.
       assert.deepEqual(

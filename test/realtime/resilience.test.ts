@@ -42,9 +42,7 @@ describe('resilience', () => {
       await waitFor(async () => (await fetch(`${srv.baseUrl}/readyz`)).status === 200, 30_000, '/readyz 200');
       ws.send({ type: 'chat', roomId, text: 'during', clientId: 'during' });
       await ws.next('ack', () => true, 10_000);
-      const after = (await (await a.fetch(`/room/${roomId}/messages`)).json()) as {
-        messages: Array<{ text: string; kind: string }>;
-      };
+      const after = await a.history(roomId);
       assert.deepEqual(
         after.messages.filter((m) => m.kind === 'chat').map((m) => m.text),
         ['before', 'during'],
