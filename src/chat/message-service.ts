@@ -44,32 +44,25 @@ export class MessageService {
 
   /** Only the room's id is needed: the caller has already checked the author may post there. */
   postChat(room: Pick<RoomRecord, 'id'>, author: Person, rawText: string, clientId?: string): Promise<Posted> {
-    const text = checkText(rawText, clientId);
-    return this.publish({
-      roomId: room.id,
-      kind: 'chat',
-      author,
-      text,
-      gif: null,
-      to: null,
-      system: null,
-      clientId: clientId ?? null,
-    });
+    return this.postText(room.id, author, null, rawText, clientId);
   }
 
   /** A message for one member of the room; only its author and recipient ever see it. */
   postWhisper(room: RoomRecord, author: Person, to: Person, rawText: string, clientId?: string): Promise<Posted> {
+    return this.postText(room.id, author, to, rawText, clientId);
+  }
+
+  /** A chat, or with `to` a whisper: the text is checked, then stored and published. */
+  private postText(
+    roomId: string,
+    author: Person,
+    to: Person | null,
+    rawText: string,
+    clientId: string | undefined,
+  ): Promise<Posted> {
     const text = checkText(rawText, clientId);
-    return this.publish({
-      roomId: room.id,
-      kind: 'whisper',
-      author,
-      text,
-      gif: null,
-      to,
-      system: null,
-      clientId: clientId ?? null,
-    });
+    const kind = to ? 'whisper' : 'chat';
+    return this.publish({ roomId, kind, author, text, gif: null, to, system: null, clientId: clientId ?? null });
   }
 
   postGif(room: RoomRecord, author: Person, gif: StoredGif): Promise<Posted> {

@@ -1,5 +1,7 @@
 // The transcript's DOM: confirmed messages in id order (ids are ObjectIds, so they sort by time),
 // each shown once, then my pending messages at the end, with a separator before each new day.
+// Inserting a message touches only its place and its neighbours: a long session must not cost
+// the square of its length.
 import type { MessageView } from '../shared/protocol';
 import { el } from './dom';
 import { messageElement } from './message-view';
@@ -7,7 +9,9 @@ import { dayKey, dayLabel } from './time-format';
 
 const GROUP_WITHIN_MS = 5 * 60_000;
 
-function continues(previous: HTMLElement | undefined, node: HTMLElement): boolean {
+const isSeparator = (node: Element): boolean => node.classList.contains('day-sep');
+
+function continues(previous: HTMLElement | null, node: HTMLElement): boolean {
   if (!previous || node.classList.contains('msg-system') || previous.classList.contains('msg-system')) return false;
   const author = node.dataset.authorId ?? '';
   if (!author || author !== previous.dataset.authorId) return false;
@@ -15,8 +19,24 @@ function continues(previous: HTMLElement | undefined, node: HTMLElement): boolea
   return gap >= 0 && gap < GROUP_WITHIN_MS;
 }
 
+/** The message (confirmed or pending) before `node`, past any day separators. */
+function messageBefore(node: Element): HTMLElement | null {
+  let previous = node.previousElementSibling;
+  while (previous && isSeparator(previous)) previous = previous.previousElementSibling;
+  return previous as HTMLElement | null;
+}
+
+/** The message (confirmed or pending) after `node`, past any day separators. */
+function messageAfter(node: Element): HTMLElement | null {
+  let next = node.nextElementSibling;
+  while (next && isSeparator(next)) next = next.nextElementSibling;
+  return next as HTMLElement | null;
+}
+
 export class Transcript {
   private readonly byId = new Map<string, HTMLElement>();
+  /** Confirmed ids, oldest first: the order the log shows them in (the server renders it so). */
+  private readonly ids: string[] = [];
 
   constructor(
     readonly log: HTMLElement,
@@ -24,9 +44,13 @@ export class Transcript {
   ) {
     for (const node of log.querySelectorAll<HTMLElement>('[data-message-id]')) {
       const id = node.dataset.messageId;
-      if (id) this.byId.set(id, node);
+      if (id && !this.byId.has(id)) {
+        this.byId.set(id, node);
+        this.ids.push(id);
+      }
     }
-    this.refreshDays();
+    for (const child of [...log.children]) if (!isSeparator(child)) this.settle(child as HTMLElement);
+    this.dropTrailingSeparators();
   }
 
   has(id: string): boolean {
@@ -39,28 +63,19 @@ export class Transcript {
 
   /** The newest confirmed message id, for asking the server what was missed. */
   newestId(): string | undefined {
-    let newest: string | undefined;
-    for (const id of this.byId.keys()) if (newest === undefined || id > newest) newest = id;
-    return newest;
+    return this.ids.at(-1);
   }
 
   oldestId(): string | undefined {
-    let oldest: string | undefined;
-    for (const id of this.byId.keys()) if (oldest === undefined || id < oldest) oldest = id;
-    return oldest;
+    return this.ids[0];
   }
 
   /** Adds a confirmed message unless it is already shown; returns its element if it was new. */
   add(message: MessageView, replacing?: HTMLElement): HTMLElement | null {
-    if (this.byId.has(message.id)) {
-      replacing?.remove();
-      return null;
-    }
+    if (replacing) this.remove(replacing);
+    if (this.byId.has(message.id)) return null;
     const node = messageElement(message, this.meId);
-    replacing?.remove();
     this.insertConfirmed(node, message.id);
-    this.byId.set(message.id, node);
-    this.refreshDays();
     return node;
   }
 
@@ -69,65 +84,86 @@ export class Transcript {
     let added = 0;
     for (const m of messages) {
       if (this.byId.has(m.id)) continue;
-      const node = messageElement(m, this.meId);
-      this.insertConfirmed(node, m.id);
-      this.byId.set(m.id, node);
+      this.insertConfirmed(messageElement(m, this.meId), m.id);
       added += 1;
     }
-    if (added) this.refreshDays();
     return added;
   }
 
   appendPending(node: HTMLElement): void {
+    if (node.parentElement === this.log) this.remove(node);
     this.log.append(node);
-    this.refreshDays();
+    this.settle(node);
+  }
+
+  /** How many confirmed ids are below `id`: where it goes. Most messages are the newest yet. */
+  private placeOf(id: string): number {
+    const newest = this.ids.at(-1);
+    if (newest === undefined || newest < id) return this.ids.length;
+    let low = 0;
+    let high = this.ids.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if ((this.ids[mid] ?? '') < id) low = mid + 1;
+      else high = mid;
+    }
+    return low;
   }
 
   private insertConfirmed(node: HTMLElement, id: string): void {
-    // Walk back from the end past pending messages and newer ones; most inserts stop at once.
-    let cursor = this.log.lastElementChild;
-    while (cursor) {
-      const h = cursor as HTMLElement;
-      const otherId = h.dataset.messageId;
-      if (otherId !== undefined && otherId < id) break;
-      cursor = cursor.previousElementSibling;
-    }
-    if (cursor) cursor.after(node);
+    const at = this.placeOf(id);
+    // Right after the next older message (before any separator or pending one that follows it).
+    const olderId = this.ids[at - 1];
+    const older = olderId === undefined ? undefined : this.byId.get(olderId);
+    if (older) older.after(node);
     else this.log.prepend(node);
+    this.ids.splice(at, 0, id);
+    this.byId.set(id, node);
+    this.settle(node);
+    this.settle(messageAfter(node));
+  }
+
+  /** Takes a (pending) message out, and mends the join between its neighbours. */
+  private remove(node: HTMLElement): void {
+    const next = node.parentElement === this.log ? messageAfter(node) : null;
+    node.remove();
+    if (next) this.settle(next);
+    else this.dropTrailingSeparators();
   }
 
   /**
-   * Puts a day separator before the first message of each local day, and nowhere else; marks a
-   * message that follows its author's previous one within a few minutes as a continuation.
+   * Mends what sits between a message and the one before it: a day separator when the local day
+   * changes there (reusing the one in place if it names that day) and none otherwise; and the
+   * continuation mark of a message that follows its author's previous one within a few minutes.
    */
-  refreshDays(): void {
-    let previousDay: string | undefined;
-    let previous: HTMLElement | undefined;
-    for (const child of [...this.log.children]) {
-      const node = child as HTMLElement;
-      if (node.classList.contains('day-sep')) {
-        const next = node.nextElementSibling;
-        if (!next || next.classList.contains('day-sep')) node.remove();
-        continue;
-      }
-      const created = node.dataset.createdAt;
-      if (!created) continue;
-      const day = dayKey(created);
-      const before = node.previousElementSibling as HTMLElement | null;
-      const hasSep = before?.classList.contains('day-sep') === true;
-      if (day !== previousDay) {
-        if (!hasSep || before.dataset.day !== day) {
-          if (hasSep) before.remove();
-          node.before(
-            el('div', { class: 'day-sep', role: 'separator', 'data-day': day }, [el('span', {}, [dayLabel(created)])]),
-          );
-        }
-      } else if (hasSep) {
-        before.remove();
-      }
-      node.classList.toggle('is-continued', day === previousDay && continues(previous, node));
-      previousDay = day;
-      previous = node;
+  private settle(node: HTMLElement | null): void {
+    const created = node?.dataset.createdAt;
+    if (!node || !created) return;
+    const day = dayKey(created);
+    const previous = messageBefore(node);
+    const previousCreated = previous?.dataset.createdAt;
+    const newDay = previousCreated === undefined || dayKey(previousCreated) !== day;
+    const before = node.previousElementSibling as HTMLElement | null;
+    const kept = newDay && before && isSeparator(before) && before.dataset.day === day ? before : null;
+    for (let sep = node.previousElementSibling; sep && sep !== previous;) {
+      const earlier = sep.previousElementSibling;
+      if (sep !== kept) sep.remove();
+      sep = earlier;
+    }
+    if (newDay && !kept) {
+      node.before(
+        el('div', { class: 'day-sep', role: 'separator', 'data-day': day }, [el('span', {}, [dayLabel(created)])]),
+      );
+    }
+    node.classList.toggle('is-continued', !newDay && continues(previous, node));
+  }
+
+  /** A separator with no message after it separates nothing. */
+  private dropTrailingSeparators(): void {
+    let last = this.log.lastElementChild;
+    while (last && isSeparator(last)) {
+      last.remove();
+      last = this.log.lastElementChild;
     }
   }
 }

@@ -55,12 +55,3 @@ export async function startTarget(opts: TargetOptions = {}): Promise<TestTarget>
 }
 
 export const usingRealMongo = (): boolean => Boolean(process.env.TEST_MONGO_URL);
-
-export async function waitFor(check: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await check()) return true;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return check();
-}

@@ -4,7 +4,8 @@ import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import mongoose, { Schema, type Connection } from 'mongoose';
 import MongoStore from 'connect-mongo';
-import { startTarget, waitFor, type TestTarget } from './helpers.js';
+import { waitFor } from '../helpers/wait.js';
+import { startTarget, type TestTarget } from './helpers.js';
 
 interface RoomDoc {
   name: string;
@@ -214,7 +215,11 @@ describe('embedded-db via Mongoose', () => {
     ]);
     // A real MongoDB sweeps every 60 s; only wait that long against one.
     const limit = process.env.TEST_MONGO_URL ? 70_000 : 5_000;
-    assert.ok(await waitFor(async () => (await coll.countDocuments({ _id: 'old' as never })) === 0, limit));
+    await waitFor(
+      async () => (await coll.countDocuments({ _id: 'old' as never })) === 0,
+      limit,
+      'the expired document to go',
+    );
     assert.equal(await coll.countDocuments({ _id: 'new' as never }), 1);
   });
 

@@ -59,7 +59,16 @@ export async function newVisitor(
   return { context, page, errors };
 }
 
-function repoRoot(): string {
+/**
+ * Closes what a suite's `before` started, in order: a `before` that failed half-way leaves some
+ * of them unset, and the cleanup must not fail on those.
+ */
+export async function closeAll(...started: Array<{ close(): Promise<void> } | undefined>): Promise<void> {
+  for (const s of started) await s?.close();
+}
+
+/** The checkout this test build came from (the folder holding package.json). */
+export function repoRoot(): string {
   let dir = path.dirname(fileURLToPath(import.meta.url));
   while (!existsSync(path.join(dir, 'package.json'))) {
     const up = path.dirname(dir);

@@ -1,6 +1,7 @@
 // Child processes for resilience tests: the standalone embedded database and the app itself.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export function freePort(): Promise<number> {
@@ -45,25 +46,36 @@ export function startProcess(
   });
 }
 
+/**
+ * The app itself as a child process, on the embedded database in `dataDir`, resolving with its
+ * URL once it listens. Its chat budgets are raised (every test client shares one address); `env`
+ * adds to or overrides that environment.
+ */
+export async function startApp(
+  dataDir: string,
+  env: Record<string, string | undefined> = {},
+): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+  const appEnv = {
+    NODE_ENV: 'test',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    UPLOAD_DIR: path.join(dataDir, 'up'),
+    MONGO_URL: '',
+    LOG_FORMAT: 'none',
+    CHAT_PER_10S: '1000000',
+    CHAT_PER_IP_PER_10S: '10000000',
+    WS_FRAMES_PER_10S: '10000000',
+    ...env,
+  };
+  const { child, match, output } = await startProcess('main.js', appEnv, /listening on (http:\/\/\S+)/);
+  return { child, output, url: match[1]!.replace('localhost', '127.0.0.1') };
+}
+
 export function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     child.once('exit', () => resolve());
     child.kill(signal);
   });
-}
-
-export async function waitFor(check: () => boolean | Promise<boolean>, ms: number, what: string): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    // A check that throws (or rejects) counts as not yet.
-    if (
-      await Promise.resolve()
-        .then(check)
-        .catch(() => false)
-    )
-      return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out after ${ms} ms waiting for ${what}`);
 }

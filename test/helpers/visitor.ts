@@ -1,6 +1,6 @@
 // A test visitor: real HTTP with its own session cookie and CSRF token, and real ws sockets.
 import WebSocket from 'ws';
-import type { ServerFrame, UserView } from '../../src/shared/protocol.js';
+import type { MessageView, ServerFrame, UserView } from '../../src/shared/protocol.js';
 
 export class Visitor {
   private constructor(
@@ -46,6 +46,13 @@ export class Visitor {
     return res.status;
   }
 
+  /** A page of a room's history as this visitor may read it: the latest, or as `query` says. */
+  async history(roomId: string, query = ''): Promise<{ messages: MessageView[]; hasMore: boolean }> {
+    const res = await this.fetch(`/room/${roomId}/messages${query}`);
+    if (res.status !== 200) throw new Error(`history: ${res.status} ${await res.text()}`);
+    return (await res.json()) as { messages: MessageView[]; hasMore: boolean };
+  }
+
   socket(wsUrl: string, headers: Record<string, string> = {}): Promise<TestSocket> {
     return TestSocket.open(wsUrl, { cookie: this.cookie, origin: this.baseUrl, ...headers });
   }
@@ -66,7 +73,7 @@ export class TestSocket {
 
   private constructor(readonly ws: WebSocket) {
     ws.on('message', (data) => {
-      this.frames.push(JSON.parse((data as Buffer).toString()) as ServerFrame);
+      this.frames.push(JSON.parse((data as Buffer).toString('utf8')) as ServerFrame);
       this.wake();
     });
     ws.on('close', (code) => {
@@ -101,62 +108,53 @@ export class TestSocket {
     return this.next('joined', (f) => f.roomId === roomId);
   }
 
-  /** Removes and returns the first queued frame matching, waiting up to `ms`. */
+  /** Removes and returns the first queued frame matching, waiting up to `ms` (or until the socket closes). */
   async next<T extends ServerFrame['type']>(
     type: T,
     match: (f: Extract<ServerFrame, { type: T }>) => boolean = () => true,
     ms = 5000,
   ): Promise<Extract<ServerFrame, { type: T }>> {
-    const deadline = Date.now() + ms;
-    for (;;) {
-      const i = this.frames.findIndex((f) => f.type === type && match(f as Extract<ServerFrame, { type: T }>));
-      if (i >= 0) return this.frames.splice(i, 1)[0] as Extract<ServerFrame, { type: T }>;
-      const left = deadline - Date.now();
-      if (left <= 0 || this.closeCode !== undefined) {
-        throw new Error(
-          `no ${type} frame within ${ms} ms (closed: ${this.closeCode}); got ${JSON.stringify(this.frames.map((f) => f.type))}`,
-        );
-      }
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, left);
-        this.waiters.push(() => {
-          clearTimeout(t);
-          resolve();
-        });
-      });
+    const index = () => this.frames.findIndex((f) => f.type === type && match(f as Extract<ServerFrame, { type: T }>));
+    await this.wait(() => index() >= 0 || this.closeCode !== undefined, ms);
+    const i = index();
+    if (i < 0) {
+      throw new Error(`no ${type} frame within ${ms} ms (closed: ${String(this.closeCode)}); got ${this.frameTypes()}`);
     }
+    return this.frames.splice(i, 1)[0] as Extract<ServerFrame, { type: T }>;
   }
 
   /** Waits until the queued frames satisfy `done`. */
   async until(done: (frames: ServerFrame[]) => boolean, ms = 5000): Promise<void> {
-    const deadline = Date.now() + ms;
-    while (!done(this.frames)) {
-      const left = deadline - Date.now();
-      if (left <= 0)
-        throw new Error(`condition not met within ${ms} ms; got ${JSON.stringify(this.frames.map((f) => f.type))}`);
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, left);
-        this.waiters.push(() => {
-          clearTimeout(t);
-          resolve();
-        });
-      });
+    if (!(await this.wait(() => done(this.frames), ms))) {
+      throw new Error(`condition not met within ${ms} ms; got ${this.frameTypes()}`);
     }
   }
 
   async closed(ms = 5000): Promise<number> {
+    await this.wait(() => this.closeCode !== undefined, ms);
+    if (this.closeCode === undefined) throw new Error('socket did not close');
+    return this.closeCode;
+  }
+
+  /** The one wait: wakes on every frame and on close until `ready` holds; false if `ms` ran out first. */
+  private async wait(ready: () => boolean, ms: number): Promise<boolean> {
     const deadline = Date.now() + ms;
-    while (this.closeCode === undefined && Date.now() < deadline) {
+    while (!ready()) {
+      const left = deadline - Date.now();
+      if (left <= 0) return false;
       await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, deadline - Date.now());
+        const timer = setTimeout(resolve, left);
         this.waiters.push(() => {
-          clearTimeout(t);
+          clearTimeout(timer);
           resolve();
         });
       });
     }
-    if (this.closeCode === undefined) throw new Error('socket did not close');
-    return this.closeCode;
+    return true;
+  }
+
+  private frameTypes(): string {
+    return JSON.stringify(this.frames.map((f) => f.type));
   }
 
   close(): void {

@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { ChildProcess } from 'node:child_process';
-import { startProcess, stopProcess, waitFor } from '../helpers/processes.js';
+import { startApp, stopProcess } from '../helpers/processes.js';
+import { waitFor } from '../helpers/wait.js';
 import { makeGif, Visitor } from '../helpers/visitor.js';
 
 const STACK_LINE = /^\s+at /m;
@@ -21,22 +22,10 @@ describe('failures that are not the server’s', () => {
   let url: string;
   before(async () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'gifchat-faillog-'));
-    const env = {
-      NODE_ENV: 'test',
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DATA_DIR: dataDir,
-      UPLOAD_DIR: path.join(dataDir, 'up'),
-      MONGO_URL: '',
-      LOG_FORMAT: 'none',
-      CHAT_PER_10S: '1000000',
-      CHAT_PER_IP_PER_10S: '10000000',
-      WS_FRAMES_PER_10S: '10000000',
-    };
-    const started = await startProcess('main.js', env, /listening on (http:\/\/\S+)/);
+    const started = await startApp(dataDir);
     child = started.child;
     output = started.output;
-    url = started.match[1]!.replace('localhost', '127.0.0.1');
+    url = started.url;
   });
   after(async () => {
     await stopProcess(child);
@@ -69,11 +58,9 @@ describe('failures that are not the server’s', () => {
     const socket = connect(Number(port), '127.0.0.1');
     await new Promise((resolve) => socket.once('connect', resolve));
     socket.write(
-      `POST /room/${roomId}/gif HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n` +
-        `Cookie: ${v.cookie}\r\nX-CSRF-Token: ${v.csrfToken}\r\nOrigin: ${url}\r\n` +
-        `Content-Type: multipart/form-data; boundary=${boundary}\r\nContent-Length: 1000000\r\n\r\n` +
-        `--${boundary}\r\nContent-Disposition: form-data; name="gif"; filename="a.gif"\r\n` +
-        'Content-Type: image/gif\r\n\r\n',
+      `POST /room/${roomId}/gif HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nCookie: ${v.cookie}\r\nX-CSRF-Token: ${v.csrfToken}\r\n` +
+        `Origin: ${url}\r\nContent-Type: multipart/form-data; boundary=${boundary}\r\nContent-Length: 1000000\r\n\r\n` +
+        `--${boundary}\r\nContent-Disposition: form-data; name="gif"; filename="a.gif"\r\nContent-Type: image/gif\r\n\r\n`,
     );
     socket.write(Buffer.concat([makeGif(), Buffer.alloc(200_000)]));
     // Wait until the file is being written, then hang up mid-body.
@@ -98,7 +85,7 @@ describe('failures that are not the server’s', () => {
     await ws.join(roomId);
     let acks = 0;
     ws.ws.on('message', (d) => {
-      if ((JSON.parse((d as Buffer).toString()) as { type: string }).type === 'ack') acks++;
+      if ((JSON.parse((d as Buffer).toString('utf8')) as { type: string }).type === 'ack') acks++;
     });
     ws.ws.on('error', () => undefined);
     let n = 0;

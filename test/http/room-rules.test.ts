@@ -159,15 +159,14 @@ describe('room rules', () => {
     await a.enter(roomId);
     for (let i = 0; i < 120; i++)
       assert.equal((await a.postJson(`/room/${roomId}/chat`, { chat: `m${i}` })).status, 201);
-    type Page = { messages: Array<{ id: string; text: string }>; hasMore: boolean };
-    const p1 = (await (await a.fetch(`/room/${roomId}/messages`)).json()) as Page;
+    const p1 = await a.history(roomId);
     assert.equal(p1.messages.length, 50);
     assert.equal(p1.messages[0]?.text, 'm70');
     assert.equal(p1.messages.at(-1)?.text, 'm119');
     assert.equal(p1.hasMore, true);
-    const p2 = (await (await a.fetch(`/room/${roomId}/messages?before=${p1.messages[0].id}`)).json()) as Page;
+    const p2 = await a.history(roomId, `?before=${p1.messages[0].id}`);
     assert.equal(p2.messages[0]?.text, 'm20');
-    const p3 = (await (await a.fetch(`/room/${roomId}/messages?before=${p2.messages[0].id}&limit=30`)).json()) as Page;
+    const p3 = await a.history(roomId, `?before=${p2.messages[0].id}&limit=30`);
     // The oldest page starts with the poster's arrival in the room.
     assert.deepEqual(
       p3.messages.slice(1).map((m) => m.text),
@@ -223,7 +222,7 @@ describe('restart', () => {
     const second = await startTestServer({ DATA_DIR: first.dataDir, UPLOAD_DIR: first.uploadDir });
     try {
       const b = await Visitor.create(second.baseUrl);
-      const page = (await (await b.fetch(`/room/${roomId}/messages`)).json()) as { messages: Array<{ text: string }> };
+      const page = await b.history(roomId);
       assert.ok(page.messages.some((m) => m.text === 'still here after restart'));
     } finally {
       await second.close();

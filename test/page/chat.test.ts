@@ -5,38 +5,15 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { gifBytes, launchBrowser, newVisitor, screenshot, skipBrowserTests, type Visit } from '../helpers/browser.js';
-
-// Callbacks given to page.evaluate/waitForFunction run inside Chromium, but the test build has no
-// DOM lib (it type-checks the server). The browser globals this file touches, declared for this
-// module only so they cannot leak into server code.
-interface PageElement {
-  scrollTop: number;
-  scrollHeight: number;
-  clientHeight: number;
-  complete?: boolean;
-  naturalWidth?: number;
-  dispatchEvent(event: object): boolean;
-}
-declare const document: {
-  body: { dataset: Record<string, string | undefined> };
-  documentElement: { scrollWidth: number };
-  activeElement: PageElement | null;
-  getElementById(id: string): PageElement | null;
-  querySelector(selector: string): PageElement | null;
-};
-declare class DataTransfer {
-  items: { add(file: object): void };
-}
-declare const File: new (parts: unknown[], name: string, options: { type: string }) => object;
-declare const DragEvent: new (
-  type: string,
-  init: { dataTransfer: DataTransfer; bubbles: boolean; cancelable: boolean },
-) => object;
-declare const ClipboardEvent: new (
-  type: string,
-  init: { clipboardData: DataTransfer; bubbles: boolean; cancelable: boolean },
-) => object;
+import {
+  closeAll,
+  gifBytes,
+  launchBrowser,
+  newVisitor,
+  screenshot,
+  skipBrowserTests,
+  type Visit,
+} from '../helpers/browser.js';
 
 describe('the chat in a browser', { skip: skipBrowserTests }, () => {
   let server: TestServer;
@@ -52,9 +29,7 @@ describe('the chat in a browser', { skip: skipBrowserTests }, () => {
   });
 
   after(async () => {
-    // Unset if before() failed.
-    await (browser as Browser | undefined)?.close();
-    await (server as TestServer | undefined)?.close();
+    await closeAll(browser, server);
   });
 
   const nicknameOf = async (page: Page) => (await page.locator('.site-header .me .nick').textContent())?.trim() ?? '';
@@ -128,8 +103,8 @@ describe('the chat in a browser', { skip: skipBrowserTests }, () => {
     assert.equal(await img.getAttribute('height'), '48');
     assert.match((await img.getAttribute('src')) ?? '', /^\/gif\//);
     await bob.page.waitForFunction(() => {
-      const el = document.querySelector('.gif-link img');
-      return el !== null && el.complete === true && (el.naturalWidth ?? 0) > 0;
+      const el = document.querySelector<HTMLImageElement>('.gif-link img');
+      return el !== null && el.complete && el.naturalWidth > 0;
     });
     // The uploader sees it once, even though it came back both as the HTTP answer and a frame.
     await alice.page.getByRole('img', { name: `GIF from ${aliceName}` }).waitFor();

@@ -6,13 +6,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { launchBrowser, newVisitor, skipBrowserTests, type Visit } from '../helpers/browser.js';
+import { closeAll, launchBrowser, newVisitor, skipBrowserTests, type Visit } from '../helpers/browser.js';
 
-declare const window: { __xss?: unknown };
-declare const document: {
-  body: { dataset: Record<string, string | undefined> };
-  querySelectorAll(selector: string): { length: number };
-};
 const connected = () => document.body.dataset.connection === 'connected';
 
 const TITLE = '<img src=x onerror="window.__xss=1">';
@@ -38,9 +33,7 @@ describe('hostile content in a browser', { skip: skipBrowserTests }, () => {
     [alice, bob] = await Promise.all([newVisitor(browser, server.baseUrl), newVisitor(browser, server.baseUrl)]);
   });
   after(async () => {
-    // Unset if before() failed.
-    await (browser as Browser | undefined)?.close();
-    await (server as TestServer | undefined)?.close();
+    await closeAll(browser, server);
   });
 
   /** Posts as the browser's own session (its cookie), with the CSRF token the page would send. */
@@ -55,7 +48,7 @@ describe('hostile content in a browser', { skip: skipBrowserTests }, () => {
   }
 
   async function assertInert(page: Page): Promise<void> {
-    assert.equal(await page.evaluate(() => window.__xss), undefined, 'a payload ran');
+    assert.equal(await page.evaluate(() => (window as Window & { __xss?: unknown }).__xss), undefined, 'a payload ran');
     assert.equal(
       await page.evaluate((sel) => document.querySelectorAll(sel).length, INJECTED),
       0,

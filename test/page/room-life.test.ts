@@ -6,14 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { launchBrowser, newVisitor, screenshot, skipBrowserTests, type Visit } from '../helpers/browser.js';
-
-// page.waitForFunction callbacks run in Chromium; the test build has no DOM lib.
-declare const document: {
-  body: { dataset: Record<string, string | undefined> };
-  documentElement: { lang: string };
-  activeElement: { id: string } | null;
-};
+import { closeAll, launchBrowser, newVisitor, screenshot, skipBrowserTests, type Visit } from '../helpers/browser.js';
 
 describe('room life in a browser', { skip: skipBrowserTests }, () => {
   let server: TestServer;
@@ -42,9 +35,7 @@ describe('room life in a browser', { skip: skipBrowserTests }, () => {
   });
 
   after(async () => {
-    // Unset if before() failed.
-    await (browser as Browser | undefined)?.close();
-    await (server as TestServer | undefined)?.close();
+    await closeAll(browser, server);
   });
 
   test('members appear as they join, and a rename shows everywhere', async () => {

@@ -10,29 +10,8 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { Visitor } from '../helpers/visitor.js';
-import { gifBytes, launchBrowser, newVisitor, skipBrowserTests, type Visit } from '../helpers/browser.js';
+import { closeAll, gifBytes, launchBrowser, newVisitor, skipBrowserTests, type Visit } from '../helpers/browser.js';
 
-// Callbacks given to page.evaluate/waitForFunction run inside Chromium, but the test build has no
-// DOM lib (it type-checks the server). The browser globals this file touches, declared for this
-// module only so they cannot leak into server code.
-interface PageElement {
-  scrollTop: number;
-  scrollHeight: number;
-  clientHeight: number;
-  complete?: boolean;
-  naturalWidth?: number;
-  dispatchEvent(event: object): boolean;
-  scrollTo(options: { top: number }): void;
-}
-declare const document: {
-  title: string;
-  dispatchEvent(event: object): boolean;
-  body: { dataset: Record<string, string | undefined> };
-  activeElement: PageElement | null;
-  getElementById(id: string): PageElement | null;
-  querySelector(selector: string): PageElement | null;
-};
-declare const Event: new (type: string) => object;
 declare function setTabHidden(hidden: boolean): void;
 
 const UPLOAD_MAX = 4096;
@@ -56,7 +35,7 @@ describe('the transcript in a browser', { skip: skipBrowserTests }, () => {
   const scrollState = (page: Page) =>
     page
       .locator('#scroller')
-      .evaluate((s: PageElement) => ({ top: s.scrollTop, bottomGap: s.scrollHeight - s.scrollTop - s.clientHeight }));
+      .evaluate((s) => ({ top: s.scrollTop, bottomGap: s.scrollHeight - s.scrollTop - s.clientHeight }));
   const post = async (text: string) => {
     const res = await poster.postJson(`/room/${roomId}/chat`, { chat: text });
     assert.equal(res.status, 201, await res.text());
@@ -85,9 +64,7 @@ describe('the transcript in a browser', { skip: skipBrowserTests }, () => {
   });
 
   after(async () => {
-    // Unset if before() failed.
-    await (browser as Browser | undefined)?.close();
-    await (server as TestServer | undefined)?.close();
+    await closeAll(browser, server);
     await rm(dataDir, { recursive: true, force: true });
   });
 
@@ -97,7 +74,7 @@ describe('the transcript in a browser', { skip: skipBrowserTests }, () => {
     assert.equal(await chatCount(reader.page), 50);
     assert.ok((await scrollState(reader.page)).bottomGap < 5, 'starts at the bottom');
 
-    await reader.page.locator('#scroller').evaluate((s: PageElement) => s.scrollTo({ top: 0 }));
+    await reader.page.locator('#scroller').evaluate((s) => s.scrollTo({ top: 0 }));
     await reader.page.getByRole('log').getByText('seed message 1', { exact: true }).waitFor();
     assert.equal(await chatCount(reader.page), 70);
     await reader.page.getByText('This is the start of the room.').waitFor();
@@ -111,7 +88,7 @@ describe('the transcript in a browser', { skip: skipBrowserTests }, () => {
 
   test('while scrolled up, new messages raise a button instead of moving the view', async () => {
     await reader.page.waitForFunction(() => document.body.dataset.connection === 'connected');
-    await reader.page.locator('#scroller').evaluate((s: PageElement) => s.scrollTo({ top: 200 }));
+    await reader.page.locator('#scroller').evaluate((s) => s.scrollTo({ top: 200 }));
     const before = await scrollState(reader.page);
     await post('arrived while reading old ones');
     const button = reader.page.getByRole('button', { name: /New messages/ });

@@ -58,9 +58,7 @@ describe('chat over the socket', () => {
     const back = await wa.next('message', (f) => f.message.kind === 'chat');
     assert.equal(back.message.author?.id, b.me.id);
 
-    const history = (await (await b.fetch(`/room/${roomId}/messages`)).json()) as {
-      messages: Array<{ text: string; kind: string }>;
-    };
+    const history = await b.history(roomId);
     assert.deepEqual(
       history.messages.filter((m) => m.kind === 'chat').map((m) => m.text),
       ['hello <b>bob</b>', 'hi alice'],
@@ -93,7 +91,7 @@ describe('chat over the socket', () => {
     const first = await ws.next('ack');
     const second = await ws.next('ack');
     assert.equal(first.id, second.id);
-    const page = (await (await a.fetch(`/room/${roomId}/messages`)).json()) as { messages: Array<{ kind: string }> };
+    const page = await a.history(roomId);
     assert.equal(page.messages.filter((m) => m.kind === 'chat').length, 1);
     ws.close();
   });

@@ -1,12 +1,11 @@
 // Heartbeats, flood limits and graceful shutdown, with real sockets and a real server process.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
+import { startApp } from '../helpers/processes.js';
 import { startTestServer } from '../helpers/server.js';
 import { Visitor } from '../helpers/visitor.js';
 
@@ -51,7 +50,7 @@ describe('connection health', () => {
         assert.equal(err.code, 'rate_limited');
         assert.ok(err.clientId?.startsWith('f'));
       }
-      const page = (await (await a.fetch(`/room/${roomId}/messages`)).json()) as { messages: Array<{ kind: string }> };
+      const page = await a.history(roomId);
       assert.equal(page.messages.filter((m) => m.kind === 'chat').length, 10);
       for (let i = 0; i < 100; i++) ws.send('garbage');
       assert.equal(await ws.closed(), 1008);
@@ -67,29 +66,8 @@ describe('connection health', () => {
 describe('graceful shutdown', () => {
   it('SIGTERM closes sockets with 1001 and the process exits 0', async () => {
     const dataDir = await mkdtemp(path.join(tmpdir(), 'gifchat-sigterm-'));
-    const main = fileURLToPath(new URL('../../src/main.js', import.meta.url));
-    const child = spawn(process.execPath, [main], {
-      env: {
-        ...process.env,
-        NODE_ENV: 'test',
-        PORT: '0',
-        HOST: '127.0.0.1',
-        DATA_DIR: dataDir,
-        UPLOAD_DIR: path.join(dataDir, 'up'),
-        MONGO_URL: '',
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const { child, url } = await startApp(dataDir);
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        let out = '';
-        child.stdout.on('data', (d: Buffer) => {
-          out += d.toString();
-          const m = /listening on (http:\/\/\S+)/.exec(out);
-          if (m) resolve(m[1]!.replace('localhost', '127.0.0.1'));
-        });
-        child.once('exit', (code) => reject(new Error(`exited early with ${code}: ${out}`)));
-      });
       const v = await Visitor.create(url);
       const ws = await v.socket(url.replace('http', 'ws') + '/ws');
       await ws.next('hello');

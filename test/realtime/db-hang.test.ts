@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import type { ServerFrame } from '../../src/shared/protocol.js';
-import { freePort, startProcess, stopProcess, waitFor } from '../helpers/processes.js';
+import { freePort, startProcess, stopProcess } from '../helpers/processes.js';
+import { waitFor } from '../helpers/wait.js';
 import { startTestServer } from '../helpers/server.js';
 import { Visitor } from '../helpers/visitor.js';
 
@@ -47,7 +48,7 @@ describe('a hung database', () => {
       await observer.join(roomId);
       const live: string[] = [];
       observer.ws.on('message', (d) => {
-        const f = JSON.parse((d as Buffer).toString()) as ServerFrame;
+        const f = JSON.parse((d as Buffer).toString('utf8')) as ServerFrame;
         if (f.type === 'message' && f.message.kind === 'chat') live.push(f.message.id);
       });
       sender.send({ type: 'chat', roomId, text: 'before', clientId: 'before' });
@@ -76,9 +77,7 @@ describe('a hung database', () => {
       const during = await sender.next('ack', () => true, 10_000);
       const after = await a!.postJson(`/room/${roomId}/chat`, { chat: 'after', clientId: 'after' });
       assert.equal(after.status, 201);
-      const history = (await (await a!.fetch(`/room/${roomId}/messages`)).json()) as {
-        messages: Array<{ id: string; kind: string; text: string }>;
-      };
+      const history = await a!.history(roomId);
       const chats = history.messages.filter((m) => m.kind === 'chat');
       // A chat refused with 503 by the HTTP route may have reached the database or not; never twice.
       assert.deepEqual(

@@ -3,7 +3,7 @@
 // and port, and chat works again with nothing lost.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { waitFor } from '../helpers/processes.js';
+import { waitFor } from '../helpers/wait.js';
 import { startTestServer } from '../helpers/server.js';
 import { Visitor } from '../helpers/visitor.js';
 
@@ -40,9 +40,7 @@ describe('embedded database worker dies', () => {
       assert.notEqual(srv.server.embeddedDb?.worker, worker, 'a new worker');
       ws.send({ type: 'chat', roomId, text: 'three', clientId: 'three' });
       await ws.next('ack', () => true, 10_000);
-      const page = (await (await a.fetch(`/room/${roomId}/messages`)).json()) as {
-        messages: Array<{ kind: string; text: string }>;
-      };
+      const page = await a.history(roomId);
       assert.deepEqual(
         page.messages.filter((m) => m.kind === 'chat').map((m) => m.text),
         ['one', 'two', 'three'],

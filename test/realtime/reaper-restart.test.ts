@@ -7,7 +7,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { RoomModel } from '../../src/store/models.js';
 import { insertRoom } from '../../src/store/room-repository.js';
-import { waitFor } from '../helpers/processes.js';
+import { waitFor } from '../helpers/wait.js';
 import { startTestServer } from '../helpers/server.js';
 
 const ROOMS = 611;
@@ -33,8 +33,7 @@ describe('idle reaper after a restart', () => {
       try {
         await waitFor(async () => (await RoomModel.countDocuments()) === 0, 30_000, 'every room to be reaped').catch(
           async (e: unknown) => {
-            const why = e instanceof Error ? e.message : String(e);
-            throw new Error(`${why}: ${await RoomModel.countDocuments()} of ${ROOMS} rooms left`);
+            throw new Error(`${String(e)}: ${await RoomModel.countDocuments()} of ${ROOMS} rooms left`);
           },
         );
       } finally {

@@ -5,7 +5,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { freePort, startProcess, stopProcess, waitFor } from '../helpers/processes.js';
+import { freePort, startApp, startProcess, stopProcess } from '../helpers/processes.js';
+import { waitFor } from '../helpers/wait.js';
 import { startTestServer } from '../helpers/server.js';
 import { Visitor } from '../helpers/visitor.js';
 
@@ -41,9 +42,7 @@ describe('resilience', () => {
       await waitFor(async () => (await fetch(`${srv.baseUrl}/readyz`)).status === 200, 30_000, '/readyz 200');
       ws.send({ type: 'chat', roomId, text: 'during', clientId: 'during' });
       await ws.next('ack', () => true, 10_000);
-      const after = (await (await a.fetch(`/room/${roomId}/messages`)).json()) as {
-        messages: Array<{ text: string; kind: string }>;
-      };
+      const after = await a.history(roomId);
       assert.deepEqual(
         after.messages.filter((m) => m.kind === 'chat').map((m) => m.text),
         ['before', 'during'],
@@ -60,23 +59,7 @@ describe('resilience', () => {
     const dataDir = await mkdtemp(path.join(tmpdir(), 'gifchat-kill9-'));
     // One port for every restart: the visitor's page (its Origin) stays the same.
     const port = String(await freePort());
-    const env = {
-      NODE_ENV: 'test',
-      PORT: port,
-      HOST: '127.0.0.1',
-      DATA_DIR: dataDir,
-      UPLOAD_DIR: path.join(dataDir, 'up'),
-      MONGO_URL: '',
-      LOG_FORMAT: 'none',
-      CHAT_PER_10S: '1000000',
-      CHAT_PER_IP_PER_10S: '10000000',
-      WS_FRAMES_PER_10S: '10000000',
-    };
-    const ready = /listening on (http:\/\/\S+)/;
-    const start = async () => {
-      const { child, match } = await startProcess('main.js', env, ready);
-      return { child, url: match[1]!.replace('localhost', '127.0.0.1') };
-    };
+    const start = () => startApp(dataDir, { PORT: port });
     let server = await start();
     const acked = new Set<string>();
     let sent = 0;
@@ -88,7 +71,7 @@ describe('resilience', () => {
         const ws = await owner.socket(server.url.replace('http', 'ws') + '/ws');
         await ws.join(roomId);
         ws.ws.on('message', (d) => {
-          const f = JSON.parse((d as Buffer).toString()) as { type: string; id?: string };
+          const f = JSON.parse((d as Buffer).toString('utf8')) as { type: string; id?: string };
           if (f.type === 'ack' && f.id) acked.add(f.id);
         });
         // Keep chats in flight: the kill lands between sends, commits and acks.

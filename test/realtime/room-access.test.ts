@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { MemberView, ServerFrame } from '../../src/shared/protocol.js';
-import { waitFor } from '../helpers/processes.js';
+import { waitFor } from '../helpers/wait.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { makeGif, Visitor, type TestSocket } from '../helpers/visitor.js';
 
@@ -70,9 +70,7 @@ describe('room access on every path', () => {
     assert.equal((await bob.fetch(`/room/${roomId}/messages`)).status, 403);
     assert.equal((await bob.fetch(`/room/${roomId}`, { headers: { accept: 'text/html' } })).status, 403);
     // Nothing bob tried after the kick reached the room.
-    const page = (await (await owner.fetch(`/room/${roomId}/messages`)).json()) as {
-      messages: Array<{ text: string; kind: string }>;
-    };
+    const page = await owner.history(roomId);
     assert.deepEqual(
       page.messages.filter((m) => m.kind !== 'system').map((m) => m.text),
       ['before'],
@@ -147,7 +145,7 @@ describe('room access on every path', () => {
     );
     assert.equal(statuses.filter((s) => s === 201).length, 6);
     assert.equal(statuses.filter((s) => s === 429).length, 94);
-    const page = (await (await a.fetch(`/room/${roomId}/messages`)).json()) as { messages: Array<{ kind: string }> };
+    const page = await a.history(roomId);
     assert.equal(page.messages.filter((m) => m.kind === 'chat').length, 6);
   });
 

@@ -54,8 +54,7 @@ describe('room life', () => {
       !wc.frames.some((f) => f.type === 'message' && f.message.kind === 'whisper'),
       'no frame for a third member',
     );
-    type Page = { messages: Array<{ kind: string; text: string }> };
-    const hist = async (v: Visitor) => ((await (await v.fetch(`/room/${roomId}/messages`)).json()) as Page).messages;
+    const hist = async (v: Visitor) => (await v.history(roomId)).messages;
     assert.ok((await hist(a)).some((m) => m.text === 'just for you'));
     assert.ok((await hist(b)).some((m) => m.text === 'just for you'));
     assert.ok(!(await hist(c)).some((m) => m.kind === 'whisper'));
