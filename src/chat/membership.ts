@@ -8,7 +8,7 @@ import { IdleReaper } from './idle-reaper.js';
 import type { MessageService } from './message-service.js';
 import type { Presence } from './presence.js';
 import type { Grants, RoomAccess } from './room-access.js';
-import { cleanName, nameSkeleton } from './text-hygiene.js';
+import { cleanName, nameKeys, namesCollide } from './text-hygiene.js';
 import { toMemberViews, toRoomSummary } from './views.js';
 
 export interface MembershipOptions {
@@ -83,9 +83,9 @@ export class Membership {
     }
     if (nickname === person.nickname) return person;
     const roomIds = this.presence.roomsOf(person.id);
-    const looks = nameSkeleton(nickname);
+    const looks = nameKeys(nickname);
     const taken = roomIds.some((roomId) =>
-      this.presence.members(roomId).some((m) => m.id !== person.id && nameSkeleton(m.nickname) === looks),
+      this.presence.members(roomId).some((m) => m.id !== person.id && namesCollide(nameKeys(m.nickname), looks)),
     );
     if (taken) throw new ChatError('conflict', `Someone in your room is already called ${nickname}.`);
     const renamed = { ...person, nickname };

@@ -6,7 +6,7 @@ import type { Person } from '../shared/protocol.js';
 import type { RoomRecord } from '../store/room-repository.js';
 import { ChatError } from './chat-error.js';
 import type { Presence } from './presence.js';
-import { nameSkeleton } from './text-hygiene.js';
+import { nameKeys, namesCollide } from './text-hygiene.js';
 
 /** The grant keys (see `RoomAccess.grantFor`) a visitor earned with passwords, kept in their session. */
 export type Grants = ReadonlySet<string>;
@@ -79,8 +79,10 @@ export class RoomAccess {
     }
     const count = this.presence.count(room.id);
     if (count >= room.max) throw new ChatError('room_full', `This room is full (${count}/${room.max}).`);
-    const mine = nameSkeleton(person.nickname);
-    const twin = this.presence.members(room.id).find((m) => m.id !== person.id && nameSkeleton(m.nickname) === mine);
+    const mine = nameKeys(person.nickname);
+    const twin = this.presence
+      .members(room.id)
+      .find((m) => m.id !== person.id && namesCollide(nameKeys(m.nickname), mine));
     if (twin) {
       throw new ChatError(
         'conflict',
@@ -119,8 +121,9 @@ export class RoomAccess {
   /** Counts one chat or whisper against the person's and their address's budgets, whichever path it came by. */
   async takeChat(personId: string, address: string): Promise<void> {
     try {
-      await this.chatPerAddress.consume(address);
+      // The person's own budget first: someone over it must not drain what their address shares.
       await this.chatPerPerson.consume(personId);
+      await this.chatPerAddress.consume(address);
     } catch (res) {
       const ms = (res as { msBeforeNext?: number }).msBeforeNext ?? 1000;
       throw new ChatError('rate_limited', `You are sending too fast; wait ${Math.ceil(ms / 1000)} s.`, ms);

