@@ -22,3 +22,9 @@ export async function storedGifs(uploadDir: string): Promise<StoredGifs> {
     gridFsChunks: await db.collection('gifs.chunks').countDocuments(),
   };
 }
+
+/** Every GIF kept by either store: its name, once. */
+export async function keptGifs(uploadDir: string): Promise<string[]> {
+  const held = await storedGifs(uploadDir);
+  return [...held.uploadDir.filter((f) => f.endsWith('.gif')), ...held.gridFsFiles].sort();
+}
