@@ -74,12 +74,21 @@ describe('GIFs without a shared disk (GIF_STORE=gridfs)', () => {
           assert.ok(got.body.equals(bytes), `${url} from ${base} byte for byte`);
         }
       }
+      // A range across GridFS's chunk boundary (255 KiB) reads from two chunks.
+      const part = await fetch(`${two}${urls[0]!}`, { headers: { range: 'bytes=261000-261300' } });
+      assert.equal(part.status, 206);
+      assert.ok(Buffer.from(await part.arrayBuffer()).equals(fromOne.subarray(261000, 261301)));
       // Neither instance kept a GIF on its own disk; the big one spans several chunks.
       for (const dir of [oneDir, twoDir]) assert.deepEqual(await readdir(path.join(dir, 'up')), []);
       const files = direct.collection('gifs.files');
       const chunks = direct.collection('gifs.chunks');
       assert.equal(await files.countDocuments(), 2);
       assert.ok((await chunks.countDocuments()) >= 4);
+      // The indexes the driver makes on first upload exist in the embedded database too: the unique
+      // one keeps two writers from storing the same chunk twice.
+      const chunkIndex = (await chunks.indexes()).find((i) => i.name === 'files_id_1_n_1');
+      assert.deepEqual([chunkIndex?.key, chunkIndex?.unique], [{ files_id: 1, n: 1 }, true]);
+      assert.ok((await files.indexes()).some((i) => i.name === 'filename_1_uploadDate_1'));
 
       assert.equal((await a.fetch(`/room/${roomId}`, { method: 'DELETE' })).status, 204);
       assert.equal(await files.countDocuments(), 0);
