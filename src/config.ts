@@ -15,6 +15,7 @@ const envSchema = z.object({
     .or(z.literal('').transform(() => undefined)),
   DATA_DIR: z.string().min(1).default('./data'),
   UPLOAD_DIR: z.string().min(1).default('./uploads'),
+  GIF_STORE: z.enum(['disk', 'gridfs']).default('disk'),
   COOKIE_SECRET: z.string().optional(),
   TRUST_PROXY: z.enum(['true', 'false', '1', '0', '']).default('false'),
   ALLOWED_ORIGINS: z.string().default(''),
@@ -53,6 +54,8 @@ export interface Config {
   mongoUrl: string | undefined;
   dataDir: string;
   uploadDir: string;
+  /** Where uploaded GIFs are kept: files in uploadDir, or GridFS in the database (shared by instances). */
+  gifStore: 'disk' | 'gridfs';
   cookieSecret: string | undefined;
   trustProxy: boolean;
   allowedOrigins: string[];
@@ -126,6 +129,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mongoUrl: e.MONGO_URL,
     dataDir: path.resolve(e.DATA_DIR),
     uploadDir: path.resolve(e.UPLOAD_DIR),
+    gifStore: e.GIF_STORE,
     cookieSecret: e.COOKIE_SECRET || undefined,
     trustProxy: e.TRUST_PROXY === 'true' || e.TRUST_PROXY === '1',
     // The public address is the app's own origin wherever the request came in.

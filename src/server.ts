@@ -13,6 +13,8 @@ import { createApp } from './http/app.js';
 import { createSessions, resolveCookieSecret } from './http/session.js';
 import { attachHub, type HubOptions } from './realtime/hub.js';
 import { connectStore } from './store/connection.js';
+import { diskGifStore } from './store/gif-files.js';
+import { gridFsGifStore } from './store/gridfs-gif-store.js';
 
 /** The project root (where views/ and public/ live), whether running from src/ or dist/src/. */
 export const ROOT_DIR = (() => {
@@ -56,8 +58,10 @@ export async function startServer(
     onLog: (line) => console.error(`[gif-chat] embedded database: ${line}`),
   });
   try {
+    // UPLOAD_DIR holds the GIFs themselves on disk; with GridFS only uploads being checked.
+    const gifs = config.gifStore === 'gridfs' ? gridFsGifStore(config.uploadDir) : diskGifStore(config.uploadDir);
     const chat = await createChat({
-      uploadDir: config.uploadDir,
+      gifs,
       roomIdleMs: config.roomIdleMs,
       roomMaxMembers: config.roomMaxMembers,
       presenceGraceMs: config.presenceGraceMs,
@@ -76,7 +80,7 @@ export async function startServer(
       chat,
       sessions,
       upload: {
-        uploadDir: config.uploadDir,
+        gifs,
         maxBytes: config.uploadMaxBytes,
         maxPixels: config.uploadMaxPixels,
         maxTotalPixels: config.uploadMaxTotalPixels,

@@ -8,9 +8,11 @@ import { MessageService } from './message-service.js';
 import { Presence } from './presence.js';
 import { RoomAccess } from './room-access.js';
 import { RoomService } from './room-service.js';
+import type { GifStore } from './uploaded-gifs.js';
 
 export interface ChatOptions {
-  uploadDir: string;
+  /** Where uploaded GIFs live; removing a room removes its GIFs from here. */
+  gifs: GifStore;
   roomIdleMs: number;
   roomMaxMembers: number;
   presenceGraceMs: number;
@@ -37,7 +39,7 @@ export async function createChat(opts: ChatOptions): Promise<Chat> {
   const messages = new MessageService(events);
   const presence = new Presence(opts.presenceGraceMs, (roomId, person) => membership.gone(roomId, person));
   const access = new RoomAccess(presence, { chatPer10s: opts.chatPer10s, chatPerIpPer10s: opts.chatPerIpPer10s });
-  const rooms = new RoomService(events, presence, access, opts.uploadDir, opts.roomMaxMembers);
+  const rooms = new RoomService(events, presence, access, opts.gifs, opts.roomMaxMembers);
   const membership = new Membership(events, messages, presence, access, {
     idleMs: opts.roomIdleMs,
     removeRoom: (roomId) => rooms.remove(roomId),

@@ -1,7 +1,6 @@
 // Rooms: creating, listing, unlocking with a password, changing it, and deleting.
 import { LIMITS, type Person, type RoomSummary } from '../shared/protocol.js';
 import { deleteRoomMessages } from '../store/message-repository.js';
-import { removeGifFiles } from '../store/gif-files.js';
 import {
   deleteRoomRecord,
   findRoom,
@@ -14,6 +13,7 @@ import { ChatError } from './chat-error.js';
 import type { ChatEvents } from './chat-events.js';
 import { cleanLine } from './text-hygiene.js';
 import type { Presence } from './presence.js';
+import type { GifStore } from './uploaded-gifs.js';
 import type { RoomAccess } from './room-access.js';
 import { hashPassword, passwordMatches } from './room-password.js';
 import { toRoomSummary } from './views.js';
@@ -33,7 +33,7 @@ export class RoomService {
     private readonly events: ChatEvents,
     private readonly presence: Presence,
     private readonly access: RoomAccess,
-    private readonly uploadDir: string,
+    private readonly gifs: GifStore,
     readonly maxMembers: number,
   ) {}
 
@@ -102,7 +102,7 @@ export class RoomService {
     await deleteRoomRecord(roomId);
     this.presence.forget(roomId);
     this.access.forget(roomId);
-    await removeGifFiles(this.uploadDir, files);
+    await this.gifs.remove(files);
     this.events.emit('room-removed', roomId);
   }
 }

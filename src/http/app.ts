@@ -83,7 +83,7 @@ export function createApp(deps: AppDeps): Express {
 
   app.use(healthRoutes(deps.isReady, deps.isLive));
   app.use(express.static(path.join(deps.rootDir, 'public'), { index: false, maxAge: deps.production ? '1h' : 0 }));
-  app.use(gifRoutes(deps.upload.uploadDir));
+  app.use(gifRoutes(deps.upload.gifs));
 
   const csrf = csrfTokens(deps.cookieSecret);
   const quotas = new RequestQuotas(deps.quotas, deps.trustProxy);

@@ -1,9 +1,11 @@
-// The multer pipeline for POST /room/:id/gif: stream to UPLOAD_DIR under a random name, then keep
-// the file only if it is a real GIF within the limits. Whatever is refused leaves nothing on disk.
+// The multer pipeline for POST /room/:id/gif: stream to the store's scratch folder (UPLOAD_DIR)
+// under a random name, then keep the file in the GIF store only if it is a real GIF within the
+// limits. Whatever is refused leaves nothing behind, on disk or in the store.
 import { unlink } from 'node:fs/promises';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import multer from 'multer';
-import { gifPath, newGifName } from '../chat/uploaded-gifs.js';
+import path from 'node:path';
+import { newGifName, type GifStore } from '../chat/uploaded-gifs.js';
 import { inspectGif, type GifInfo } from './gif-check.js';
 import { HttpError } from './http-error.js';
 
@@ -12,7 +14,7 @@ export interface UploadedGif extends GifInfo {
 }
 
 export interface GifUploadOptions {
-  uploadDir: string;
+  gifs: GifStore;
   maxBytes: number;
   /** Largest picture or single frame, in pixels. */
   maxPixels: number;
@@ -38,11 +40,11 @@ function multerToHttp(err: unknown, maxBytes: number): unknown {
 
 export function gifUpload(opts: GifUploadOptions): RequestHandler {
   const storage = multer.diskStorage({
-    destination: opts.uploadDir,
+    destination: opts.gifs.scratchDir,
     filename: (req, _file, cb) => {
       const name = newGifName();
       const r = req as WithNames;
-      (r[namesKey] ??= []).push(gifPath(opts.uploadDir, name));
+      (r[namesKey] ??= []).push(path.join(opts.gifs.scratchDir, name));
       cb(null, name);
     },
   });
@@ -60,6 +62,7 @@ export function gifUpload(opts: GifUploadOptions): RequestHandler {
           maxPixels: opts.maxPixels,
           maxTotalPixels: opts.maxTotalPixels,
         });
+        await opts.gifs.save(req.file.path, req.file.filename);
         res.locals.gif = { file: req.file.filename, ...info } satisfies UploadedGif;
       })().then(
         () => next(),

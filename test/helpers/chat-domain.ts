@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createChat, type Chat, type ChatOptions } from '../../src/chat/create-chat.js';
 import { connectStore, type StoreConnection } from '../../src/store/connection.js';
+import { diskGifStore } from '../../src/store/gif-files.js';
 
 export interface ChatStore {
   dir: string;
@@ -15,7 +16,7 @@ export interface ChatStore {
   close(): Promise<void>;
 }
 
-const DEFAULTS: Omit<ChatOptions, 'uploadDir'> = {
+const DEFAULTS: Omit<ChatOptions, 'gifs'> = {
   roomIdleMs: 60_000,
   roomMaxMembers: 10,
   presenceGraceMs: 50,
@@ -35,7 +36,7 @@ export async function startChatStore(): Promise<ChatStore> {
     dir,
     store,
     async chat(options = {}) {
-      const chat = await createChat({ ...DEFAULTS, uploadDir: path.join(dir, 'uploads'), ...options });
+      const chat = await createChat({ ...DEFAULTS, gifs: diskGifStore(path.join(dir, 'uploads')), ...options });
       chats.push(chat);
       return chat;
     },

@@ -4,10 +4,11 @@
 // mounts filled to the last byte (mounting needs root; elsewhere the test says why it skips).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, readdir, rm, rmdir, statfs, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, rmdir, statfs, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
+import { GIF_STORES, storedGifs } from '../helpers/gif-stores.js';
 import { startTestServer } from '../helpers/server.js';
 import { makeGif, Visitor } from '../helpers/visitor.js';
 
@@ -54,33 +55,39 @@ async function assertDiskFull(res: Response): Promise<void> {
 }
 
 describe('a full disk', () => {
-  it('an upload to a full upload folder gets 503 with Retry-After and leaves no file', async (t) => {
-    const disk = await tinyDisk('256k');
-    if (typeof disk === 'string') return t.skip(disk);
-    const srv = await startTestServer({ UPLOAD_DIR: disk.dir, UPLOAD_MAX_BYTES: '1048576' });
-    const log = captureErrors();
-    try {
-      const v = await Visitor.create(srv.baseUrl);
-      const roomId = await v.createRoom('full');
-      await v.enter(roomId);
-      const filler = await fill(disk.dir);
-      const form = new FormData();
-      form.append('gif', new Blob([Buffer.concat([makeGif(), Buffer.alloc(100_000)])], { type: 'image/gif' }), 'x.gif');
-      await assertDiskFull(await v.fetch(`/room/${roomId}/gif`, { method: 'POST', body: form }));
-      assert.deepEqual(await readdir(disk.dir), ['filler']);
-      assert.equal(log.lines.length, 1, log.lines.join('\n'));
-      assert.match(log.lines[0]!, /gif: 503, the disk is full/);
+  // With GridFS the upload folder still takes each upload while its bytes are checked.
+  for (const store of GIF_STORES)
+    it(`an upload to a full upload folder gets 503 with Retry-After and leaves no file (GIF_STORE=${store})`, async (t) => {
+      const disk = await tinyDisk('256k');
+      if (typeof disk === 'string') return t.skip(disk);
+      const srv = await startTestServer({ UPLOAD_DIR: disk.dir, UPLOAD_MAX_BYTES: '1048576', GIF_STORE: store });
+      const log = captureErrors();
+      try {
+        const v = await Visitor.create(srv.baseUrl);
+        const roomId = await v.createRoom('full');
+        await v.enter(roomId);
+        const filler = await fill(disk.dir);
+        const form = new FormData();
+        form.append(
+          'gif',
+          new Blob([Buffer.concat([makeGif(), Buffer.alloc(100_000)])], { type: 'image/gif' }),
+          'x.gif',
+        );
+        await assertDiskFull(await v.fetch(`/room/${roomId}/gif`, { method: 'POST', body: form }));
+        assert.deepEqual(await storedGifs(disk.dir), { uploadDir: ['filler'], gridFsFiles: [], gridFsChunks: 0 });
+        assert.equal(log.lines.length, 1, log.lines.join('\n'));
+        assert.match(log.lines[0]!, /gif: 503, the disk is full/);
 
-      await rm(filler);
-      const again = new FormData();
-      again.append('gif', new Blob([makeGif()], { type: 'image/gif' }), 'x.gif');
-      assert.equal((await v.fetch(`/room/${roomId}/gif`, { method: 'POST', body: again })).status, 201);
-    } finally {
-      log.restore();
-      await srv.close();
-      await disk.unmount();
-    }
-  });
+        await rm(filler);
+        const again = new FormData();
+        again.append('gif', new Blob([makeGif()], { type: 'image/gif' }), 'x.gif');
+        assert.equal((await v.fetch(`/room/${roomId}/gif`, { method: 'POST', body: again })).status, 201);
+      } finally {
+        log.restore();
+        await srv.close();
+        await disk.unmount();
+      }
+    });
 
   it('a chat the database cannot store for lack of disk gets 503 with Retry-After, and works again after', async (t) => {
     const disk = await tinyDisk('16m');

@@ -1,8 +1,8 @@
 // Room rules through real HTTP and sockets: passwords, capacity, owner-only delete, idle clean-up,
 // history pages, and data surviving a restart.
 import assert from 'node:assert/strict';
-import { readdir } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
+import { GIF_STORES, keptGifs } from '../helpers/gif-stores.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { makeGif, Visitor } from '../helpers/visitor.js';
 
@@ -179,37 +179,38 @@ describe('room rules', () => {
   });
 });
 
-describe('idle rooms', () => {
-  let srv: TestServer;
-  before(async () => {
-    srv = await startTestServer({ ROOM_IDLE_MS: '400' });
-  });
-  after(async () => {
-    await srv.close();
-  });
+for (const store of GIF_STORES)
+  describe(`idle rooms (GIF_STORE=${store})`, () => {
+    let srv: TestServer;
+    before(async () => {
+      srv = await startTestServer({ ROOM_IDLE_MS: '400', GIF_STORE: store });
+    });
+    after(async () => {
+      await srv.close();
+    });
 
-  it('an empty room is deleted after ROOM_IDLE_MS with its messages and GIF files', async () => {
-    const a = await Visitor.create(srv.baseUrl);
-    const roomId = await a.createRoom('short-lived');
-    const lobby = await a.socket(srv.wsUrl);
-    lobby.send({ type: 'lobby' });
-    const ws = await a.socket(srv.wsUrl);
-    await ws.join(roomId);
-    const form = new FormData();
-    form.append('gif', new Blob([makeGif(4, 4)], { type: 'image/gif' }), 'tiny.gif');
-    const up = await a.fetch(`/room/${roomId}/gif`, { method: 'POST', body: form });
-    assert.equal(up.status, 201);
-    const file = ((await up.json()) as { message: { gif: { url: string } } }).message.gif.url.split('/').pop()!;
-    assert.ok((await readdir(srv.uploadDir)).includes(file));
-    await new Promise((r) => setTimeout(r, 600));
-    assert.equal((await a.fetch(`/room/${roomId}`)).status, 200, 'still here while someone is in it');
-    ws.close();
-    await lobby.next('room-removed', (f) => f.roomId === roomId, 5000);
-    assert.equal((await a.fetch(`/room/${roomId}`)).status, 404);
-    assert.ok(!(await readdir(srv.uploadDir)).includes(file));
-    lobby.close();
+    it('an empty room is deleted after ROOM_IDLE_MS with its messages and GIF files', async () => {
+      const a = await Visitor.create(srv.baseUrl);
+      const roomId = await a.createRoom('short-lived');
+      const lobby = await a.socket(srv.wsUrl);
+      lobby.send({ type: 'lobby' });
+      const ws = await a.socket(srv.wsUrl);
+      await ws.join(roomId);
+      const form = new FormData();
+      form.append('gif', new Blob([makeGif(4, 4)], { type: 'image/gif' }), 'tiny.gif');
+      const up = await a.fetch(`/room/${roomId}/gif`, { method: 'POST', body: form });
+      assert.equal(up.status, 201);
+      const file = ((await up.json()) as { message: { gif: { url: string } } }).message.gif.url.split('/').pop()!;
+      assert.ok((await keptGifs(srv.uploadDir)).includes(file));
+      await new Promise((r) => setTimeout(r, 600));
+      assert.equal((await a.fetch(`/room/${roomId}`)).status, 200, 'still here while someone is in it');
+      ws.close();
+      await lobby.next('room-removed', (f) => f.roomId === roomId, 5000);
+      assert.equal((await a.fetch(`/room/${roomId}`)).status, 404);
+      assert.ok(!(await keptGifs(srv.uploadDir)).includes(file));
+      lobby.close();
+    });
   });
-});
 
 describe('restart', () => {
   it('keeps rooms and messages across a server restart', async () => {

@@ -5,7 +5,6 @@ import { z } from 'zod';
 import type { Chat } from '../../chat/create-chat.js';
 import { ChatError } from '../../chat/chat-error.js';
 import type { RoomRecord } from '../../chat/room-service.js';
-import { removeGifFiles } from '../../chat/uploaded-gifs.js';
 import { LIMITS } from '../../shared/protocol.js';
 import { gifUpload, uploadedGif, type GifUploadOptions } from '../gif-upload.js';
 import { HttpError, toHttpError } from '../http-error.js';
@@ -182,7 +181,7 @@ export function roomRoutes(chat: Chat, upload: GifUploadOptions, quotas: Request
         const posted = await messages.postGif(room, visitorOf(req), gif);
         res.status(201).json({ message: posted.message });
       } catch (err) {
-        await removeGifFiles(upload.uploadDir, [gif.file]);
+        await upload.gifs.remove([gif.file]);
         throw err;
       }
     },
