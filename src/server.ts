@@ -12,7 +12,9 @@ import { hostPolicy } from './host-policy.js';
 import { createApp } from './http/app.js';
 import { createSessions, resolveCookieSecret } from './http/session.js';
 import { attachHub, type HubOptions } from './realtime/hub.js';
+import { memoryLimiters, redisLimiters } from './rate-limiters.js';
 import { connectStore } from './store/connection.js';
+import { connectRedis, type RedisConnection } from './store/redis.js';
 
 /** The project root (where views/ and public/ live), whether running from src/ or dist/src/. */
 export const ROOT_DIR = (() => {
@@ -55,7 +57,13 @@ export async function startServer(
     restartDelayMs: config.embeddedDbRestartMs,
     onLog: (line) => console.error(`[gif-chat] embedded database: ${line}`),
   });
+  let redis: RedisConnection | undefined;
   try {
+    if (config.redisUrl) {
+      redis = await connectRedis(config.redisUrl, (line) => console.error(`[gif-chat] ${line}`));
+    }
+    // Every budget counts in one place: Redis when instances share it, else this process's memory.
+    const limiters = redis ? redisLimiters(redis.client) : memoryLimiters;
     const chat = await createChat({
       uploadDir: config.uploadDir,
       roomIdleMs: config.roomIdleMs,
@@ -63,6 +71,7 @@ export async function startServer(
       presenceGraceMs: config.presenceGraceMs,
       chatPer10s: config.chatPer10s,
       chatPerIpPer10s: config.chatPerIpPer10s,
+      limiters,
       onError: logError,
     });
     const cookieSecret = await resolveCookieSecret(config.cookieSecret, config.dataDir);
@@ -85,6 +94,7 @@ export async function startServer(
       allowedOrigins: config.allowedOrigins,
       checkHost,
       quotas: config.quotas,
+      limiters,
       trustProxy: config.trustProxy,
       logFormat: config.logFormat,
       production: config.env === 'production',
@@ -114,7 +124,8 @@ export async function startServer(
     });
     const port = (http.address() as AddressInfo).port;
     const url = `http://localhost:${port}`;
-    log(`gif-chat listening on ${url} (database: ${store.description})`);
+    const shared = redis ? `, shared state: ${redis.description}` : '';
+    log(`gif-chat listening on ${url} (database: ${store.description}${shared})`);
 
     let closing: Promise<void> | undefined;
     return {
@@ -132,10 +143,12 @@ export async function startServer(
           await stopped;
           chat.close();
           await store.close();
+          await redis?.close();
           errors.closed();
         })()),
     };
   } catch (err) {
+    await redis?.close().catch(() => undefined);
     await store.close().catch(() => undefined);
     throw err;
   }

@@ -1,0 +1,91 @@
+// With REDIS_URL set, the budgets count what one person does on every instance together: two
+// real instances over one standalone database and one private redis-server, and a visitor who
+// spends part of a budget on each. Counted per process, each instance would grant the full budget.
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { freePort, startProcess, stopProcess } from '../helpers/processes.js';
+import { startRedis } from '../helpers/redis.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+import { Visitor, type TestSocket } from '../helpers/visitor.js';
+
+describe('budgets shared across instances (REDIS_URL)', () => {
+  let a: TestServer;
+  let b: TestServer;
+  const sockets: TestSocket[] = [];
+  /** What was started, stopped in reverse order (whatever `before` got through). */
+  const stops: Array<() => Promise<void>> = [];
+
+  before(async () => {
+    const dbDir = await mkdtemp(path.join(tmpdir(), 'gifchat-shared-db-'));
+    stops.push(() => rm(dbDir, { recursive: true, force: true }));
+    const port = await freePort();
+    const db = await startProcess(
+      'embedded-db/main.js',
+      { EMBEDDED_DB_PORT: String(port), DATA_DIR: dbDir },
+      /mongodb:\/\//,
+    );
+    stops.push(() => stopProcess(db.child));
+    const redis = await startRedis();
+    stops.push(() => redis.stop());
+    const env = {
+      MONGO_URL: `mongodb://127.0.0.1:${port}/gifchat`,
+      REDIS_URL: redis.url,
+      // One secret for both, so a session cookie made by one instance is good on the other.
+      COOKIE_SECRET: 'shared-limits-test-secret-0123456789abcdef',
+      CHAT_PER_10S: '4',
+      ROOMS_PER_PERSON_PER_10MIN: '3',
+    };
+    a = await startTestServer(env);
+    stops.push(() => a.close());
+    b = await startTestServer(env);
+    stops.push(() => b.close());
+  });
+
+  after(async () => {
+    for (const s of sockets) s.ws.terminate();
+    for (const stop of stops.reverse()) await stop();
+  });
+
+  it("one person's chat budget counts their posts on both instances", async () => {
+    const onA = await Visitor.create(a.baseUrl);
+    const onB = onA.at(b.baseUrl);
+    const roomId = await onA.createRoom('chatty');
+    sockets.push(await onA.enter(roomId), await onB.enter(roomId));
+    const post = async (v: Visitor, text: string) => (await v.postJson(`/room/${roomId}/chat`, { chat: text })).status;
+    // 4 per 10 s: three on A and one on B use it up, so the next one on B is refused.
+    for (const text of ['a1', 'a2', 'a3']) assert.equal(await post(onA, text), 201, text);
+    assert.equal(await post(onB, 'b1'), 201);
+    const refused = await onB.postJson(`/room/${roomId}/chat`, { chat: 'b2' });
+    assert.equal(refused.status, 429);
+    assert.match(refused.headers.get('retry-after') ?? '', /^\d+$/);
+    assert.equal(await post(onA, 'a4'), 429);
+  });
+
+  it('wrong password guesses on both instances share the 5-a-minute budget', async () => {
+    const owner = await Visitor.create(a.baseUrl);
+    const roomId = await owner.createRoom('locked', { password: 'right horse' });
+    const guesser = await Visitor.create(a.baseUrl);
+    const statuses: number[] = [];
+    for (const v of [guesser, guesser, guesser, guesser.at(b.baseUrl), guesser.at(b.baseUrl)]) {
+      statuses.push(await v.unlock(roomId, 'wrong'));
+    }
+    assert.ok(!statuses.includes(429), `the first five guesses are answered: ${statuses.join(',')}`);
+    // The sixth, on B where only two were made, is past the shared budget: even the right password waits.
+    assert.equal(await guesser.at(b.baseUrl).unlock(roomId, 'wrong'), 429);
+    assert.equal(await guesser.at(b.baseUrl).unlock(roomId, 'right horse'), 429);
+  });
+
+  it('room creation counts rooms made on both instances', async () => {
+    const onA = await Visitor.create(a.baseUrl);
+    const onB = onA.at(b.baseUrl);
+    await onA.createRoom('one');
+    await onA.createRoom('two');
+    await onB.createRoom('three');
+    const res = await onB.postJson('/room', { title: 'four', max: 10, password: '' });
+    assert.equal(res.status, 429);
+    assert.equal(((await res.json()) as { error: { code: string } }).error.code, 'too_many_rooms');
+  });
+});
