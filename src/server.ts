@@ -12,9 +12,11 @@ import { hostPolicy } from './host-policy.js';
 import { createApp } from './http/app.js';
 import { createSessions, resolveCookieSecret } from './http/session.js';
 import { attachHub, type HubOptions } from './realtime/hub.js';
+import { SocketQuota, type SocketPlaces } from './realtime/socket-quota.js';
 import { memoryLimiters, redisLimiters } from './rate-limiters.js';
 import { connectStore } from './store/connection.js';
 import { connectRedis, type RedisConnection } from './store/redis.js';
+import { RedisSocketPlaces } from './store/redis-socket-places.js';
 
 /** The project root (where views/ and public/ live), whether running from src/ or dist/src/. */
 export const ROOT_DIR = (() => {
@@ -102,6 +104,14 @@ export async function startServer(
       isLive: () => store.isLive(),
       logError,
     });
+    // Open sockets per person and address: counted by this process, or by every instance in Redis.
+    let socketPlaces: SocketPlaces = new SocketQuota(config.quotas.sockets);
+    if (redis) {
+      const shared = new RedisSocketPlaces(redis.client, { limits: config.quotas.sockets, onError: logError });
+      // This instance's key must exist before its first place counts (fields of dead instances are dropped).
+      await shared.heartbeat();
+      socketPlaces = shared;
+    }
     const http = createServer(app);
     const hub = attachHub(http, {
       chat,
@@ -110,6 +120,7 @@ export async function startServer(
       trustProxy: config.trustProxy,
       checkHost,
       socketQuota: config.quotas.sockets,
+      socketPlaces,
       heartbeatMs: config.wsHeartbeatMs,
       maxPayload: config.wsMaxPayload,
       framesPer10s: config.wsFramesPer10s,
@@ -142,6 +153,7 @@ export async function startServer(
           http.closeAllConnections();
           await stopped;
           chat.close();
+          await socketPlaces.close();
           await store.close();
           await redis?.close();
           errors.closed();

@@ -6,14 +6,16 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { freePort, startProcess, stopProcess } from '../helpers/processes.js';
+import { freePort, startApp, startProcess, stopProcess } from '../helpers/processes.js';
 import { startRedis } from '../helpers/redis.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { Visitor, type TestSocket } from '../helpers/visitor.js';
+import { waitFor } from '../helpers/wait.js';
 
 describe('budgets shared across instances (REDIS_URL)', () => {
   let a: TestServer;
   let b: TestServer;
+  let env: Record<string, string>;
   const sockets: TestSocket[] = [];
   /** What was started, stopped in reverse order (whatever `before` got through). */
   const stops: Array<() => Promise<void>> = [];
@@ -30,17 +32,19 @@ describe('budgets shared across instances (REDIS_URL)', () => {
     stops.push(() => stopProcess(db.child));
     const redis = await startRedis();
     stops.push(() => redis.stop());
-    const env = {
+    const common = {
       MONGO_URL: `mongodb://127.0.0.1:${port}/gifchat`,
       REDIS_URL: redis.url,
       // One secret for both, so a session cookie made by one instance is good on the other.
       COOKIE_SECRET: 'shared-limits-test-secret-0123456789abcdef',
       CHAT_PER_10S: '4',
       ROOMS_PER_PERSON_PER_10MIN: '3',
+      SOCKETS_PER_PERSON: '3',
     };
-    a = await startTestServer(env);
+    env = common;
+    a = await startTestServer(common);
     stops.push(() => a.close());
-    b = await startTestServer(env);
+    b = await startTestServer(common);
     stops.push(() => b.close());
   });
 
@@ -87,5 +91,51 @@ describe('budgets shared across instances (REDIS_URL)', () => {
     const res = await onB.postJson('/room', { title: 'four', max: 10, password: '' });
     assert.equal(res.status, 429);
     assert.equal(((await res.json()) as { error: { code: string } }).error.code, 'too_many_rooms');
+  });
+
+  it("one person's open sockets count on both instances, and a closed one frees its place everywhere", async () => {
+    const onA = await Visitor.create(a.baseUrl);
+    const onB = onA.at(b.baseUrl);
+    const mine = [await onA.socket(a.wsUrl), await onA.socket(a.wsUrl), await onB.socket(b.wsUrl)];
+    sockets.push(...mine);
+    await assert.rejects(onB.socket(b.wsUrl), /upgrade refused: 429/);
+    await assert.rejects(onA.socket(a.wsUrl), /upgrade refused: 429/);
+    mine[0]!.ws.close();
+    await mine[0]!.closed();
+    await waitFor(
+      () =>
+        onB.socket(b.wsUrl).then(
+          (s) => (sockets.push(s), true),
+          () => false,
+        ),
+      10_000,
+      'the place closed on A to be free on B',
+    );
+  });
+
+  it('the places held by an instance killed with -9 are free again once its heartbeat lapses', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'gifchat-shared-killed-'));
+    const killed = await startApp(dir, env);
+    try {
+      const there = await Visitor.create(killed.url);
+      for (let i = 0; i < 3; i++) sockets.push(await there.socket(killed.url.replace(/^http/, 'ws') + '/ws'));
+      await assert.rejects(there.at(a.baseUrl).socket(a.wsUrl), /upgrade refused: 429/);
+      await stopProcess(killed.child, 'SIGKILL');
+      await waitFor(
+        () =>
+          there
+            .at(a.baseUrl)
+            .socket(a.wsUrl)
+            .then(
+              (s) => (sockets.push(s), true),
+              () => false,
+            ),
+        30_000,
+        "the killed instance's places to lapse",
+      );
+    } finally {
+      await stopProcess(killed.child);
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
