@@ -113,11 +113,6 @@ export function attachHub(server: Server, opts: HubOptions): Hub {
         refuseUpgrade(socket, { status: 429, message, retryAfterS: 10 });
         return;
       }
-      // The client may have gone while the place was being taken: its 'close' has passed then.
-      if (socket.destroyed) {
-        place.release();
-        return;
-      }
       // The raw socket closes whether the handshake completes or not.
       socket.once('close', place.release);
       wss.handleUpgrade(req, socket, head, (ws) =>
