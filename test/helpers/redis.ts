@@ -12,9 +12,10 @@ export interface TestRedis {
   stop(): Promise<void>;
 }
 
-export async function startRedis(): Promise<TestRedis> {
+/** A new, empty redis-server; on `port` if given (a restart of one that was stopped). */
+export async function startRedis(port?: number): Promise<TestRedis> {
   const dir = await mkdtemp(path.join(tmpdir(), 'gifchat-redis-'));
-  const port = await freePort();
+  port ??= await freePort();
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir];
   const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   try {
