@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { freePort, startApp, startProcess, stopProcess } from '../helpers/processes.js';
 import { startRedis } from '../helpers/redis.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { Visitor, type TestSocket } from '../helpers/visitor.js';
+import { makeGif, Visitor, type TestSocket } from '../helpers/visitor.js';
 import { waitFor } from '../helpers/wait.js';
 
 describe('budgets shared across instances (REDIS_URL)', () => {
@@ -40,6 +40,7 @@ describe('budgets shared across instances (REDIS_URL)', () => {
       CHAT_PER_10S: '4',
       ROOMS_PER_PERSON_PER_10MIN: '3',
       SOCKETS_PER_PERSON: '3',
+      UPLOADS_PER_PERSON_PER_MIN: '2',
     };
     env = common;
     a = await startTestServer(common);
@@ -91,6 +92,19 @@ describe('budgets shared across instances (REDIS_URL)', () => {
     const res = await onB.postJson('/room', { title: 'four', max: 10, password: '' });
     assert.equal(res.status, 429);
     assert.equal(((await res.json()) as { error: { code: string } }).error.code, 'too_many_rooms');
+  });
+
+  it('GIF uploads on both instances share one budget', async () => {
+    const onA = await Visitor.create(a.baseUrl);
+    const onB = onA.at(b.baseUrl);
+    const roomId = await onA.createRoom('gifs');
+    sockets.push(await onA.enter(roomId), await onB.enter(roomId));
+    const upload = async (v: Visitor) => {
+      const form = new FormData();
+      form.append('gif', new Blob([makeGif(4, 4)], { type: 'image/gif' }), 'x.gif');
+      return (await v.fetch(`/room/${roomId}/gif`, { method: 'POST', body: form })).status;
+    };
+    assert.deepEqual([await upload(onA), await upload(onB), await upload(onB)], [201, 201, 429]);
   });
 
   it("one person's open sockets count on both instances, and a closed one frees its place everywhere", async () => {
