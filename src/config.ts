@@ -13,6 +13,10 @@ const envSchema = z.object({
     .url()
     .optional()
     .or(z.literal('').transform(() => undefined)),
+  REDIS_URL: z
+    .url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' })
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   DATA_DIR: z.string().min(1).default('./data'),
   UPLOAD_DIR: z.string().min(1).default('./uploads'),
   GIF_STORE: z.enum(['disk', 'gridfs']).default('disk'),
@@ -52,6 +56,8 @@ export interface Config {
   host: string;
   port: number;
   mongoUrl: string | undefined;
+  /** Redis shared by every instance (rate budgets…); unset: one process, everything in memory. */
+  redisUrl: string | undefined;
   dataDir: string;
   uploadDir: string;
   /** Where uploaded GIFs are kept: files in uploadDir, or GridFS in the database (shared by instances). */
@@ -127,6 +133,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST,
     port: e.PORT,
     mongoUrl: e.MONGO_URL,
+    redisUrl: e.REDIS_URL,
     dataDir: path.resolve(e.DATA_DIR),
     uploadDir: path.resolve(e.UPLOAD_DIR),
     gifStore: e.GIF_STORE,

@@ -12,9 +12,13 @@ import { hostPolicy } from './host-policy.js';
 import { createApp } from './http/app.js';
 import { createSessions, resolveCookieSecret } from './http/session.js';
 import { attachHub, type HubOptions } from './realtime/hub.js';
+import { SocketQuota, type SocketPlaces } from './realtime/socket-quota.js';
+import { memoryLimiters, redisLimiters } from './rate-limiters.js';
 import { connectStore } from './store/connection.js';
 import { diskGifStore } from './store/gif-files.js';
 import { gridFsGifStore } from './store/gridfs-gif-store.js';
+import { connectRedis, type RedisConnection } from './store/redis.js';
+import { RedisSocketPlaces } from './store/redis-socket-places.js';
 
 /** The project root (where views/ and public/ live), whether running from src/ or dist/src/. */
 export const ROOT_DIR = (() => {
@@ -57,9 +61,15 @@ export async function startServer(
     restartDelayMs: config.embeddedDbRestartMs,
     onLog: (line) => console.error(`[gif-chat] embedded database: ${line}`),
   });
+  let redis: RedisConnection | undefined;
   try {
     // UPLOAD_DIR holds the GIFs themselves on disk; with GridFS only uploads being checked.
     const gifs = config.gifStore === 'gridfs' ? gridFsGifStore(config.uploadDir) : diskGifStore(config.uploadDir);
+    if (config.redisUrl) {
+      redis = await connectRedis(config.redisUrl, (line) => console.error(`[gif-chat] ${line}`));
+    }
+    // Every budget counts in one place: Redis when instances share it, else this process's memory.
+    const limiters = redis ? redisLimiters(redis.client) : memoryLimiters;
     const chat = await createChat({
       gifs,
       roomIdleMs: config.roomIdleMs,
@@ -67,6 +77,7 @@ export async function startServer(
       presenceGraceMs: config.presenceGraceMs,
       chatPer10s: config.chatPer10s,
       chatPerIpPer10s: config.chatPerIpPer10s,
+      limiters,
       onError: logError,
     });
     const cookieSecret = await resolveCookieSecret(config.cookieSecret, config.dataDir);
@@ -89,6 +100,7 @@ export async function startServer(
       allowedOrigins: config.allowedOrigins,
       checkHost,
       quotas: config.quotas,
+      limiters,
       trustProxy: config.trustProxy,
       logFormat: config.logFormat,
       production: config.env === 'production',
@@ -96,6 +108,14 @@ export async function startServer(
       isLive: () => store.isLive(),
       logError,
     });
+    // Open sockets per person and address: counted by this process, or by every instance in Redis.
+    let socketPlaces: SocketPlaces = new SocketQuota(config.quotas.sockets);
+    if (redis) {
+      const shared = new RedisSocketPlaces(redis.client, { limits: config.quotas.sockets, onError: logError });
+      // This instance's key must exist before its first place counts (fields of dead instances are dropped).
+      await shared.heartbeat();
+      socketPlaces = shared;
+    }
     const http = createServer(app);
     const hub = attachHub(http, {
       chat,
@@ -104,6 +124,7 @@ export async function startServer(
       trustProxy: config.trustProxy,
       checkHost,
       socketQuota: config.quotas.sockets,
+      socketPlaces,
       heartbeatMs: config.wsHeartbeatMs,
       maxPayload: config.wsMaxPayload,
       framesPer10s: config.wsFramesPer10s,
@@ -118,7 +139,8 @@ export async function startServer(
     });
     const port = (http.address() as AddressInfo).port;
     const url = `http://localhost:${port}`;
-    log(`gif-chat listening on ${url} (database: ${store.description})`);
+    const shared = redis ? `, shared state: ${redis.description}` : '';
+    log(`gif-chat listening on ${url} (database: ${store.description}${shared})`);
 
     let closing: Promise<void> | undefined;
     return {
@@ -135,11 +157,14 @@ export async function startServer(
           http.closeAllConnections();
           await stopped;
           chat.close();
+          await socketPlaces.close();
           await store.close();
+          await redis?.close();
           errors.closed();
         })()),
     };
   } catch (err) {
+    await redis?.close().catch(() => undefined);
     await store.close().catch(() => undefined);
     throw err;
   }

@@ -1,5 +1,6 @@
 // Builds the chat domain: one event bus, presence, the room-access rules, and the message, room
 // and membership services.
+import type { LimiterFactory } from '../rate-limiters.js';
 import { seedMessageIds } from '../store/message-repository.js';
 import { allRoomIds } from '../store/room-repository.js';
 import { ChatEvents } from './chat-events.js';
@@ -20,6 +21,8 @@ export interface ChatOptions {
   chatPer10s: number;
   /** The same for everyone from one address together. */
   chatPerIpPer10s: number;
+  /** Where rate budgets count (memory, or Redis shared by every instance). */
+  limiters: LimiterFactory;
   onError: (err: unknown) => void;
 }
 
@@ -38,7 +41,11 @@ export async function createChat(opts: ChatOptions): Promise<Chat> {
   const events = new ChatEvents();
   const messages = new MessageService(events);
   const presence = new Presence(opts.presenceGraceMs, (roomId, person) => membership.gone(roomId, person));
-  const access = new RoomAccess(presence, { chatPer10s: opts.chatPer10s, chatPerIpPer10s: opts.chatPerIpPer10s });
+  const access = new RoomAccess(presence, {
+    chatPer10s: opts.chatPer10s,
+    chatPerIpPer10s: opts.chatPerIpPer10s,
+    limiters: opts.limiters,
+  });
   const rooms = new RoomService(events, presence, access, opts.gifs, opts.roomMaxMembers);
   const membership = new Membership(events, messages, presence, access, {
     idleMs: opts.roomIdleMs,

@@ -1,7 +1,8 @@
 // Who may do what in a room. Every path asks here — socket frames and HTTP routes alike — so a
 // rule cannot hold on one and be missing on the other.
 import { createHash } from 'node:crypto';
-import { RateLimiterMemory } from 'rate-limiter-flexible';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { LimiterFactory } from '../rate-limiters.js';
 import type { Person } from '../shared/protocol.js';
 import type { RoomRecord } from '../store/room-repository.js';
 import { ChatError } from './chat-error.js';
@@ -16,6 +17,8 @@ export interface RoomAccessOptions {
   chatPer10s: number;
   /** The same for everyone from one address together: new identities do not buy more. */
   chatPerIpPer10s: number;
+  /** Where the budgets count: this process's memory, or a store every instance shares. */
+  limiters: LimiterFactory;
 }
 
 export class RoomAccess {
@@ -24,15 +27,15 @@ export class RoomAccess {
    * before the ban was stored must not slip through while the write is in flight.
    */
   private readonly bans = new Map<string, Set<string>>();
-  private readonly chatPerPerson: RateLimiterMemory;
-  private readonly chatPerAddress: RateLimiterMemory;
+  private readonly chatPerPerson: RateLimiterAbstract;
+  private readonly chatPerAddress: RateLimiterAbstract;
 
   constructor(
     private readonly presence: Presence,
     opts: RoomAccessOptions,
   ) {
-    this.chatPerPerson = new RateLimiterMemory({ points: opts.chatPer10s, duration: 10 });
-    this.chatPerAddress = new RateLimiterMemory({ points: opts.chatPerIpPer10s, duration: 10 });
+    this.chatPerPerson = opts.limiters({ name: 'chat:person', points: opts.chatPer10s, duration: 10 });
+    this.chatPerAddress = opts.limiters({ name: 'chat:ip', points: opts.chatPerIpPer10s, duration: 10 });
   }
 
   /**

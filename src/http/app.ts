@@ -13,6 +13,7 @@ import { errorHandler, notFound } from './error-handler.js';
 import type { GifUploadOptions } from './gif-upload.js';
 import { HttpError } from './http-error.js';
 import { localeMiddleware } from './locale.js';
+import { PasswordLimiter } from './password-limiter.js';
 import { RequestQuotas, type RequestQuotaLimits } from './request-quotas.js';
 import { gifRoutes } from './routes/gif-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
@@ -20,6 +21,7 @@ import { langRoutes } from './routes/lang-routes.js';
 import { lobbyRoutes } from './routes/lobby-routes.js';
 import { meRoutes } from './routes/me-routes.js';
 import { roomRoutes } from './routes/room-routes.js';
+import type { LimiterFactory } from '../rate-limiters.js';
 import type { SessionSetup } from './session.js';
 import { ensureVisitor } from './visitor.js';
 
@@ -32,6 +34,8 @@ export interface AppDeps {
   allowedOrigins: string[];
   checkHost: (host: string | undefined) => HostCheck;
   quotas: RequestQuotaLimits;
+  /** Where the request and password-guess budgets count (memory, or Redis shared by every instance). */
+  limiters: LimiterFactory;
   trustProxy: boolean;
   logFormat: string;
   production: boolean;
@@ -86,7 +90,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(gifRoutes(deps.upload.gifs));
 
   const csrf = csrfTokens(deps.cookieSecret);
-  const quotas = new RequestQuotas(deps.quotas, deps.trustProxy);
+  const quotas = new RequestQuotas(deps.quotas, deps.trustProxy, deps.limiters);
   app.use(deps.sessions.middleware);
   app.use(express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 20 }));
   app.use(express.json({ limit: '16kb' }));
@@ -106,7 +110,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(lobbyRoutes(deps.chat.rooms));
   app.use(meRoutes(deps.chat.membership));
   app.use(langRoutes());
-  app.use(roomRoutes(deps.chat, deps.upload, quotas));
+  app.use(roomRoutes(deps.chat, deps.upload, quotas, new PasswordLimiter(deps.limiters)));
 
   app.use(notFound);
   app.use(errorHandler(deps.logError));

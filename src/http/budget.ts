@@ -1,7 +1,8 @@
 // A budget counted twice, per person and per client address: an action is allowed only if both
 // have points left. The point is taken before the work starts, so parallel requests cannot all
 // pass a check made before any of them is counted (check-then-act), and can be given back after.
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { LimiterFactory } from '../rate-limiters.js';
 
 export interface BudgetLimits {
   person: number;
@@ -18,12 +19,17 @@ export interface BudgetKeys {
 export type Refusal = { by: 'person' | 'ip'; retryAfterS: number };
 
 export class Budget {
-  private readonly person: RateLimiterMemory;
-  private readonly ip: RateLimiterMemory;
+  private readonly person: RateLimiterAbstract;
+  private readonly ip: RateLimiterAbstract;
 
-  constructor(readonly limits: BudgetLimits) {
-    this.person = new RateLimiterMemory({ points: limits.person, duration: limits.per });
-    this.ip = new RateLimiterMemory({ points: limits.ip, duration: limits.per });
+  /** `name` keeps this budget's counters apart from every other's where they are shared. */
+  constructor(
+    readonly limits: BudgetLimits,
+    name: string,
+    limiters: LimiterFactory,
+  ) {
+    this.person = limiters({ name: `${name}:person`, points: limits.person, duration: limits.per });
+    this.ip = limiters({ name: `${name}:ip`, points: limits.ip, duration: limits.per });
   }
 
   /** Takes one point from both, or none and says which was spent. */
@@ -43,7 +49,7 @@ export class Budget {
 }
 
 /** Seconds until a point comes back if none is left, else 0 (and one point is spent). */
-async function spend(limiter: RateLimiterMemory, key: string): Promise<number> {
+async function spend(limiter: RateLimiterAbstract, key: string): Promise<number> {
   try {
     await limiter.consume(key, 1);
     return 0;

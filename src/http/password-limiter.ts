@@ -4,13 +4,18 @@
 // verified, the rest get 429); a right password gives its point back. Once the budget is spent,
 // even the right password gets 429 until the window passes: otherwise the answer to a guess made
 // past the limit would still say whether it was right.
+import type { LimiterFactory } from '../rate-limiters.js';
 import { Budget, type BudgetKeys } from './budget.js';
 import { HttpError } from './http-error.js';
 
 export const GUESSES_PER_MINUTE = { person: 5, ip: 20 };
 
 export class PasswordLimiter {
-  private readonly budget = new Budget({ ...GUESSES_PER_MINUTE, per: 60 });
+  private readonly budget: Budget;
+
+  constructor(limiters: LimiterFactory) {
+    this.budget = new Budget({ ...GUESSES_PER_MINUTE, per: 60 }, 'guesses', limiters);
+  }
 
   /** Takes one guess at this room's password; throws 429 if this session or address has none left. */
   async take(sid: string, address: string, roomId: string): Promise<BudgetKeys> {

@@ -1,10 +1,11 @@
 // Budgets for what a stranger can make the server do at a cost: create a room (an argon2 hash
 // and a stored room), upload a GIF (a file on disk), and mint a visitor identity (a stored
 // session). Each counts per person and per client address (IPv6: per /64); past it, the answer
-// is 429 with Retry-After. In memory, per process, like the other limits.
+// is 429 with Retry-After. Counted where the composition root says: in memory, or in Redis.
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { addressKey, clientAddress } from '../client-address.js';
+import type { LimiterFactory } from '../rate-limiters.js';
 import { Budget, type BudgetKeys, type Refusal } from './budget.js';
 import { HttpError } from './http-error.js';
 import { visitorOf } from './visitor.js';
@@ -18,15 +19,16 @@ export interface RequestQuotaLimits {
 export class RequestQuotas {
   private readonly rooms: Budget;
   private readonly uploads: Budget;
-  private readonly visitors: RateLimiterMemory;
+  private readonly visitors: RateLimiterAbstract;
 
   constructor(
     limits: RequestQuotaLimits,
     private readonly trustProxy: boolean,
+    limiters: LimiterFactory,
   ) {
-    this.rooms = new Budget({ ...limits.roomsPer10Min, per: 600 });
-    this.uploads = new Budget({ ...limits.uploadsPerMin, per: 60 });
-    this.visitors = new RateLimiterMemory({ points: limits.visitorsPerIpPer10Min, duration: 600 });
+    this.rooms = new Budget({ ...limits.roomsPer10Min, per: 600 }, 'rooms', limiters);
+    this.uploads = new Budget({ ...limits.uploadsPerMin, per: 60 }, 'uploads', limiters);
+    this.visitors = limiters({ name: 'visitors:ip', points: limits.visitorsPerIpPer10Min, duration: 600 });
   }
 
   /** The client address key of a request, as every per-address budget counts it. */

@@ -15,7 +15,7 @@ import { privateSocketOf, rawSocketAccess } from './raw-socket.js';
 import { reply } from './reply.js';
 import { RoomRegistry } from './room-registry.js';
 import { checkUpgrade, refuseUpgrade, type SessionAccess } from './session-gate.js';
-import { SocketQuota, type SocketQuotaLimits } from './socket-quota.js';
+import type { SocketPlaces, SocketQuotaLimits } from './socket-quota.js';
 
 export interface HubOptions {
   chat: Chat;
@@ -25,6 +25,8 @@ export interface HubOptions {
   checkHost: (host: string | undefined) => HostCheck;
   /** Sockets open at once per person and per client address. */
   socketQuota: SocketQuotaLimits;
+  /** Where those sockets are counted: this process (SocketQuota), or a count instances share. */
+  socketPlaces: SocketPlaces;
   heartbeatMs: number;
   maxPayload: number;
   /** Frames of any kind one connection may send per 10 s before it is closed. */
@@ -57,7 +59,7 @@ export function attachHub(server: Server, opts: HubOptions): Hub {
   const registry = new RoomRegistry();
   const clients = new Map<string, Client>();
   const limits = new FrameLimits(opts.framesPer10s);
-  const quota = new SocketQuota(opts.socketQuota);
+  const quota = opts.socketPlaces;
   const handler = new FrameHandler(opts.chat, registry, opts.sessions, opts.logError);
   const rawSocketOf = rawSocketAccess(opts.socketOf ?? privateSocketOf, opts.warn);
   const { events } = opts.chat;
@@ -96,32 +98,31 @@ export function attachHub(server: Server, opts: HubOptions): Hub {
     // A named function, not a closure: a closure here would share this handler's scope and keep
     // the upgrade request (with its parsed session) alive as long as the socket lives.
     socket.on('error', destroySocket);
-    checkUpgrade(req, opts).then(
-      (gate) => {
-        if (!gate.ok) {
-          refuseUpgrade(socket, gate);
-          return;
-        }
-        const address = addressKey(clientAddress(req, opts.trustProxy));
-        const place = quota.take(gate.person.id, address);
-        if ('refused' in place) {
-          const who = place.refused === 'person' ? 'you have' : 'your address has';
-          const most = opts.socketQuota[place.refused];
-          const message = `Too many open connections: ${who} ${most}. Close a tab and try again.`;
-          refuseUpgrade(socket, { status: 429, message, retryAfterS: 10 });
-          return;
-        }
-        // The raw socket closes whether the handshake completes or not.
-        socket.once('close', place.release);
-        wss.handleUpgrade(req, socket, head, (ws) =>
-          connected(ws, new Client(ws, gate.person, gate.sid, address, rawSocketOf(ws))),
-        );
-      },
-      (err: unknown) => {
-        opts.logError(err);
-        refuseUpgrade(socket, { status: 503 });
-      },
-    );
+    const upgrade = async () => {
+      const gate = await checkUpgrade(req, opts);
+      if (!gate.ok) {
+        refuseUpgrade(socket, gate);
+        return;
+      }
+      const address = addressKey(clientAddress(req, opts.trustProxy));
+      const place = await quota.take(gate.person.id, address);
+      if ('refused' in place) {
+        const who = place.refused === 'person' ? 'you have' : 'your address has';
+        const most = opts.socketQuota[place.refused];
+        const message = `Too many open connections: ${who} ${most}. Close a tab and try again.`;
+        refuseUpgrade(socket, { status: 429, message, retryAfterS: 10 });
+        return;
+      }
+      // The raw socket closes whether the handshake completes or not.
+      socket.once('close', place.release);
+      wss.handleUpgrade(req, socket, head, (ws) =>
+        connected(ws, new Client(ws, gate.person, gate.sid, address, rawSocketOf(ws))),
+      );
+    };
+    upgrade().catch((err: unknown) => {
+      opts.logError(err);
+      refuseUpgrade(socket, { status: 503 });
+    });
   });
 
   function connected(ws: WebSocket, client: Client): void {

@@ -1,20 +1,30 @@
 // Bounds the sockets open at once per person and per client address, so one visitor (or one
 // script minting visitors) cannot hold thousands of connections. A place is taken when an upgrade
-// is accepted and given back when that socket closes.
+// is accepted and given back when that socket closes. This file holds the interface and the
+// one-process count; with REDIS_URL the composition root passes a count every instance shares.
 
 export interface SocketQuotaLimits {
   person: number;
   ip: number;
 }
 
-export class SocketQuota {
+export type SocketPlace = { release: () => void } | { refused: 'person' | 'ip' };
+
+/** Where open sockets are counted. */
+export interface SocketPlaces {
+  /** Takes a place, returning how to give it back, or the budget that is spent. */
+  take(personId: string, address: string): SocketPlace | Promise<SocketPlace>;
+  /** Stops any background work (a shared count's heartbeat). */
+  close(): Promise<void>;
+}
+
+export class SocketQuota implements SocketPlaces {
   private readonly perPerson = new Map<string, number>();
   private readonly perAddress = new Map<string, number>();
 
   constructor(private readonly limits: SocketQuotaLimits) {}
 
-  /** Takes a place, returning how to give it back, or the budget that is spent. */
-  take(personId: string, address: string): { release: () => void } | { refused: 'person' | 'ip' } {
+  take(personId: string, address: string): SocketPlace {
     const person = this.perPerson.get(personId) ?? 0;
     if (person >= this.limits.person) return { refused: 'person' };
     const ip = this.perAddress.get(address) ?? 0;
@@ -30,6 +40,10 @@ export class SocketQuota {
         decrement(this.perAddress, address);
       },
     };
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
   }
 }
 

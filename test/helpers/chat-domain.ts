@@ -5,6 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createChat, type Chat, type ChatOptions } from '../../src/chat/create-chat.js';
+import { memoryLimiters } from '../../src/rate-limiters.js';
 import { connectStore, type StoreConnection } from '../../src/store/connection.js';
 import { diskGifStore } from '../../src/store/gif-files.js';
 
@@ -22,6 +23,7 @@ const DEFAULTS: Omit<ChatOptions, 'gifs'> = {
   presenceGraceMs: 50,
   chatPer10s: 20,
   chatPerIpPer10s: 100,
+  limiters: memoryLimiters,
   // A failure in the background (a leave that could not be stored) is a failed test.
   onError: (err) => {
     throw err;

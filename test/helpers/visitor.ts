@@ -18,6 +18,11 @@ export class Visitor {
     return new Visitor(baseUrl, setCookie.split(';')[0]!, body.csrfToken, body.me);
   }
 
+  /** The same visitor (cookie, CSRF token) talking to another instance that shares the session store. */
+  at(baseUrl: string): Visitor {
+    return new Visitor(baseUrl, this.cookie, this.csrfToken, this.me);
+  }
+
   fetch(path: string, init: RequestInit & { csrf?: boolean } = {}): Promise<Response> {
     const headers = new Headers(init.headers);
     headers.set('cookie', this.cookie);

@@ -10,7 +10,7 @@ import { gifUpload, uploadedGif, type GifUploadOptions } from '../gif-upload.js'
 import { HttpError, toHttpError } from '../http-error.js';
 import { errorText } from '../locale.js';
 import { wantsHtml } from '../negotiate.js';
-import { PasswordLimiter } from '../password-limiter.js';
+import type { PasswordLimiter } from '../password-limiter.js';
 import type { RequestQuotas } from '../request-quotas.js';
 import { saveSession } from '../session.js';
 import { grantsOf, visitorOf } from '../visitor.js';
@@ -39,10 +39,14 @@ function parseMax(raw: string | number | undefined): number {
   return Number.isFinite(n) ? n : NaN;
 }
 
-export function roomRoutes(chat: Chat, upload: GifUploadOptions, quotas: RequestQuotas): Router {
+export function roomRoutes(
+  chat: Chat,
+  upload: GifUploadOptions,
+  quotas: RequestQuotas,
+  guesses: PasswordLimiter,
+): Router {
   const router = Router();
   const { rooms, messages, membership, access } = chat;
-  const guesses = new PasswordLimiter();
 
   /** The room, if this visitor may read it: the same rule a socket's join meets. */
   async function admittedRoom(req: Request): Promise<RoomRecord> {
