@@ -62,6 +62,17 @@ export class Visitor {
     return TestSocket.open(wsUrl, { cookie: this.cookie, origin: this.baseUrl, ...headers });
   }
 
+  /** Posts a GIF as the page's upload does: multipart field `gif` (the file's name and type as given). */
+  uploadGif(
+    roomId: string,
+    bytes: Buffer = makeGif(),
+    opts: { name?: string; type?: string; csrf?: boolean; headers?: Record<string, string> } = {},
+  ): Promise<Response> {
+    const form = new FormData();
+    form.append('gif', new Blob([new Uint8Array(bytes)], { type: opts.type ?? 'image/gif' }), opts.name ?? 'x.gif');
+    return this.fetch(`/room/${roomId}/gif`, { method: 'POST', body: form, csrf: opts.csrf, headers: opts.headers });
+  }
+
   /** Opens the room as its page does (a socket joined to it): posting needs a place in the room. */
   async enter(roomId: string): Promise<TestSocket> {
     const socket = await this.socket(`${this.baseUrl.replace(/^http/, 'ws')}/ws`);

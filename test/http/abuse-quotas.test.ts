@@ -31,9 +31,7 @@ async function withServer(env: Record<string, string>, fn: (srv: TestServer) => 
 }
 
 function upload(v: Visitor, roomId: string) {
-  const form = new FormData();
-  form.append('gif', new Blob([makeGif(4, 4)], { type: 'image/gif' }), 'x.gif');
-  return v.fetch(`/room/${roomId}/gif`, { method: 'POST', body: form });
+  return v.uploadGif(roomId, makeGif(4, 4));
 }
 
 /** Opens a socket and resolves with its status: 101 if it opened, else the refusal's. */

@@ -51,9 +51,7 @@ function gif(screen: [number, number], frames: Frame[], opts: { trailer?: boolea
 }
 
 function upload(v: Visitor, roomId: string, bytes: Buffer) {
-  const form = new FormData();
-  form.append('gif', new Blob([bytes], { type: 'image/gif' }), 'x.gif');
-  return v.fetch(`/room/${roomId}/gif`, { method: 'POST', body: form });
+  return v.uploadGif(roomId, bytes);
 }
 
 for (const store of GIF_STORES)

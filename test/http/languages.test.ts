@@ -91,12 +91,8 @@ describe('page languages', () => {
     assert.match(badPath.html, /주소가 올바르게 쓰이지 않았습니다/);
     const v = await Visitor.create(srv.baseUrl);
     const roomId = await v.createRoom('한국어');
-    const form = new FormData();
-    form.append('gif', new Blob([Buffer.from('not a gif at all')], { type: 'image/gif' }), 'x.gif');
     const socket = await v.enter(roomId);
-    const notGif = await v.fetch(`/room/${roomId}/gif`, {
-      method: 'POST',
-      body: form,
+    const notGif = await v.uploadGif(roomId, Buffer.from('not a gif at all'), {
       headers: { accept: 'text/html', 'accept-language': 'ko' },
     });
     assert.equal(notGif.status, 415);

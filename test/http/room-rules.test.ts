@@ -196,9 +196,7 @@ for (const store of GIF_STORES)
       lobby.send({ type: 'lobby' });
       const ws = await a.socket(srv.wsUrl);
       await ws.join(roomId);
-      const form = new FormData();
-      form.append('gif', new Blob([makeGif(4, 4)], { type: 'image/gif' }), 'tiny.gif');
-      const up = await a.fetch(`/room/${roomId}/gif`, { method: 'POST', body: form });
+      const up = await a.uploadGif(roomId, makeGif(4, 4));
       assert.equal(up.status, 201);
       const file = ((await up.json()) as { message: { gif: { url: string } } }).message.gif.url.split('/').pop()!;
       assert.ok((await keptGifs(srv.uploadDir)).includes(file));

@@ -24,9 +24,7 @@ function bigGif(bytes: number): Buffer {
 }
 
 function upload(v: Visitor, roomId: string, bytes: Buffer): Promise<Response> {
-  const form = new FormData();
-  form.append('gif', new Blob([bytes], { type: 'image/gif' }), 'x.gif');
-  return v.fetch(`/room/${roomId}/gif`, { method: 'POST', body: form });
+  return v.uploadGif(roomId, bytes);
 }
 
 async function posted(res: Response): Promise<string> {

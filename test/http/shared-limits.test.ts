@@ -99,11 +99,7 @@ describe('budgets shared across instances (REDIS_URL)', () => {
     const onB = onA.at(b.baseUrl);
     const roomId = await onA.createRoom('gifs');
     sockets.push(await onA.enter(roomId), await onB.enter(roomId));
-    const upload = async (v: Visitor) => {
-      const form = new FormData();
-      form.append('gif', new Blob([makeGif(4, 4)], { type: 'image/gif' }), 'x.gif');
-      return (await v.fetch(`/room/${roomId}/gif`, { method: 'POST', body: form })).status;
-    };
+    const upload = async (v: Visitor) => (await v.uploadGif(roomId, makeGif(4, 4))).status;
     assert.deepEqual([await upload(onA), await upload(onB), await upload(onB)], [201, 201, 429]);
   });
 

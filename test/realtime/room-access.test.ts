@@ -5,13 +5,9 @@ import { after, before, describe, it } from 'node:test';
 import type { MemberView, ServerFrame } from '../../src/shared/protocol.js';
 import { waitFor } from '../helpers/wait.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { makeGif, Visitor, type TestSocket } from '../helpers/visitor.js';
+import { Visitor, type TestSocket } from '../helpers/visitor.js';
 
-async function uploadGif(v: Visitor, roomId: string): Promise<Response> {
-  const form = new FormData();
-  form.append('gif', new Blob([makeGif()], { type: 'image/gif' }), 'a.gif');
-  return v.fetch(`/room/${roomId}/gif`, { method: 'POST', body: form });
-}
+const uploadGif = (v: Visitor, roomId: string): Promise<Response> => v.uploadGif(roomId);
 
 /** The member count the lobby shows for a room. */
 async function memberCount(v: Visitor, roomId: string): Promise<number | undefined> {
