@@ -18,6 +18,8 @@ import { connectStore } from './store/connection.js';
 import { diskGifStore } from './store/gif-files.js';
 import { gridFsGifStore } from './store/gridfs-gif-store.js';
 import { connectRedis, type RedisConnection } from './store/redis.js';
+import { RedisEventTransport } from './store/redis-event-transport.js';
+import { RedisRoomSequence } from './store/redis-room-sequence.js';
 import { RedisSocketPlaces } from './store/redis-socket-places.js';
 
 /** The project root (where views/ and public/ live), whether running from src/ or dist/src/. */
@@ -70,7 +72,12 @@ export async function startServer(
     }
     // Every budget counts in one place: Redis when instances share it, else this process's memory.
     const limiters = redis ? redisLimiters(redis.client) : memoryLimiters;
+    // Instances sharing Redis hear each other's events and take rooms' places from one counter.
+    const transport = redis ? new RedisEventTransport(redis.client, logError) : undefined;
     const chat = await createChat({
+      transport,
+      sequence: redis ? new RedisRoomSequence(redis.client) : undefined,
+      giveUpMs: config.dbOpTimeoutMs + 2000,
       gifs,
       roomIdleMs: config.roomIdleMs,
       roomMaxMembers: config.roomMaxMembers,
@@ -157,6 +164,7 @@ export async function startServer(
           http.closeAllConnections();
           await stopped;
           chat.close();
+          await transport?.close();
           await socketPlaces.close();
           await store.close();
           await redis?.close();

@@ -8,6 +8,8 @@ import path from 'node:path';
 import mongoose from 'mongoose';
 import { ChatEvents } from '../../src/chat/chat-events.js';
 import { MessageService } from '../../src/chat/message-service.js';
+import { RoomOrder } from '../../src/chat/room-order.js';
+import { LocalRoomSequence } from '../../src/chat/room-sequence.js';
 import { startEmbeddedDb } from '../../src/embedded-db/index.js';
 import { MessageModel } from '../../src/store/models.js';
 import { serve } from '../lib/rpc.js';
@@ -37,14 +39,17 @@ async function run(args: { messages: number; runs: number }): Promise<HistoryRes
       kind: 'chat' as const,
       author: authors[i % authors.length]!,
       text: `message number ${i}`,
+      seq: i + 1,
       createdAt: new Date(),
     }));
-    const service = new MessageService(new ChatEvents());
+    const events = new ChatEvents();
+    const order = new RoomOrder(() => undefined, { gapMs: 200, giveUpMs: 10_000, onError: () => undefined });
+    const service = new MessageService(events, new LocalRoomSequence(), order);
     const roomId = room.toHexString();
     await timeRuns(20, () => service.before(roomId, 'v1', undefined)); // warm-up
     const latest = await timeRuns(args.runs, () => service.before(roomId, 'v1', undefined));
     const mid = await MessageModel.find({ room })
-      .sort({ _id: -1 })
+      .sort({ seq: -1 })
       .skip(Math.floor(args.messages / 2))
       .limit(1)
       .lean();

@@ -1,13 +1,16 @@
 // Builds the chat domain: one event bus, presence, the room-access rules, and the message, room
 // and membership services.
+import type { MessageView } from '../shared/protocol.js';
 import type { LimiterFactory } from '../rate-limiters.js';
 import { seedMessageIds } from '../store/message-repository.js';
 import { allRoomIds } from '../store/room-repository.js';
-import { ChatEvents } from './chat-events.js';
+import { ChatEvents, inProcessTransport, type ChatEventName, type EventTransport } from './chat-events.js';
 import { Membership } from './membership.js';
 import { MessageService } from './message-service.js';
 import { Presence } from './presence.js';
 import { RoomAccess } from './room-access.js';
+import { RoomOrder } from './room-order.js';
+import { LocalRoomSequence, type RoomSequence } from './room-sequence.js';
 import { RoomService } from './room-service.js';
 import type { GifStore } from './uploaded-gifs.js';
 
@@ -23,6 +26,13 @@ export interface ChatOptions {
   chatPerIpPer10s: number;
   /** Where rate budgets count (memory, or Redis shared by every instance). */
   limiters: LimiterFactory;
+  /** How events reach every instance (default: this process only). */
+  transport?: EventTransport;
+  /** Where rooms' places are taken (default: counted by this process). */
+  sequence?: RoomSequence;
+  /** How long a missing place may hold back a room's later messages (see RoomOrder). */
+  gapMs?: number;
+  giveUpMs?: number;
   onError: (err: unknown) => void;
 }
 
@@ -38,8 +48,14 @@ export interface Chat {
 
 export async function createChat(opts: ChatOptions): Promise<Chat> {
   await seedMessageIds();
-  const events = new ChatEvents();
-  const messages = new MessageService(events);
+  const transport = opts.transport ?? inProcessTransport();
+  const events = new ChatEvents(transport);
+  const order = new RoomOrder((message) => events.emit('message', message), {
+    gapMs: opts.gapMs ?? 200,
+    giveUpMs: opts.giveUpMs ?? 10_000,
+    onError: opts.onError,
+  });
+  const messages = new MessageService(events, opts.sequence ?? new LocalRoomSequence(), order);
   const presence = new Presence(opts.presenceGraceMs, (roomId, person) => membership.gone(roomId, person));
   const access = new RoomAccess(presence, {
     chatPer10s: opts.chatPer10s,
@@ -54,10 +70,20 @@ export async function createChat(opts: ChatOptions): Promise<Chat> {
   });
   // A new room is empty until its creator's page joins it; if they never do, it is idle.
   events.on('room-created', (room) => membership.scheduleIdle(room.id));
+  events.on('room-removed', (roomId) => order.forget(roomId));
+  await transport.listen(
+    (name: ChatEventName, args: unknown[]) => {
+      if (name === 'message') order.accept(args[0] as MessageView);
+      else if (name === 'place-skipped') order.skip(args[0] as string, args[1] as number);
+      else events.emit(name, ...(args as [never, never, never]));
+    },
+    () => order.resync(),
+  );
   membership.scheduleIdleAll(await allRoomIds());
   const close = () => {
     membership.close();
     messages.close();
+    order.close();
   };
   return { events, presence, access, rooms, messages, membership, close };
 }

@@ -91,7 +91,7 @@ export class Membership {
     const renamed = { ...person, nickname };
     this.presence.update(renamed);
     await updateOwnerDetails(renamed);
-    this.events.emit('person-updated', renamed);
+    this.events.publish('person-updated', renamed);
     for (const roomId of roomIds) {
       const room = await findRoom(roomId);
       if (!room) continue;
@@ -109,7 +109,7 @@ export class Membership {
     // Out at once on every path; the stored ban follows.
     this.access.ban(room.id, targetId);
     const target = this.presence.evict(room.id, targetId);
-    this.events.emit('kicked', room.id, targetId, 'The owner removed you from this room.');
+    this.events.publish('kicked', room.id, targetId, 'The owner removed you from this room.');
     try {
       await banFromRoom(room.id, targetId);
       await this.messages.postSystem(room.id, { event: 'kick', name: target?.nickname ?? 'Someone' });
@@ -136,8 +136,8 @@ export class Membership {
   }
 
   private announce(room: RoomRecord): void {
-    this.events.emit('members', room.id, this.members(room));
-    this.events.emit('room-updated', toRoomSummary(room, this.presence.count(room.id)));
+    this.events.publish('members', room.id, this.members(room));
+    this.events.publish('room-updated', toRoomSummary(room, this.presence.count(room.id)));
   }
 
   /** Someone's last connection left and the grace period passed. */

@@ -8,6 +8,8 @@ import { ChatError } from './chat-error.js';
 import type { ChatEvents } from './chat-events.js';
 import { cleanText } from './text-hygiene.js';
 import { MessageWriter, type Draft, type Posted } from './message-writer.js';
+import type { RoomOrder } from './room-order.js';
+import type { RoomSequence } from './room-sequence.js';
 import { toMessageView } from './views.js';
 
 export type { Posted } from './message-writer.js';
@@ -38,8 +40,16 @@ function checkText(rawText: string, clientId: string | undefined): string {
 export class MessageService {
   private readonly writer: MessageWriter;
 
-  constructor(events: ChatEvents) {
-    this.writer = new MessageWriter((message) => events.emit('message', message));
+  constructor(
+    events: ChatEvents,
+    sequence: RoomSequence,
+    private readonly order: RoomOrder,
+  ) {
+    this.writer = new MessageWriter(
+      (message) => events.publish('message', message),
+      sequence,
+      (roomId, seq) => events.publish('place-skipped', roomId, seq),
+    );
   }
 
   /** Only the room's id is needed: the caller has already checked the author may post there. */
@@ -99,9 +109,20 @@ export class MessageService {
     this.writer.close();
   }
 
-  /** Where a catch-up taken now ends and the live messages from now on begin (see MessageWriter). */
-  catchUpBoundary(): string {
-    return this.writer.boundary();
+  /**
+   * Resolves once the room's delivery cursor is known here, so that `catchUpBoundary` can be read
+   * in the same turn as a socket starts receiving the room's live messages.
+   */
+  live(roomId: string): Promise<void> {
+    return this.order.ready(roomId);
+  }
+
+  /**
+   * The last place delivered live in the room (after `live`): a catch-up taken now ends there, and
+   * the live messages from now on begin above it.
+   */
+  catchUpBoundary(roomId: string): number {
+    return this.order.cursor(roomId);
   }
 
   /** A page of history older than `before` (or the latest page) as `viewerId` may see it, oldest first. */
@@ -119,10 +140,10 @@ export class MessageService {
   }
 
   /**
-   * What a reconnecting client missed after `after` and below `boundary` (from
+   * What a reconnecting client missed after message `after` and up to place `boundary` (from
    * `catchUpBoundary`, taken when its live messages began), one page at a time, oldest first.
    */
-  async after(roomId: string, viewerId: string, after: string, boundary: string): Promise<Page> {
+  async after(roomId: string, viewerId: string, after: string, boundary: number): Promise<Page> {
     const n = LIMITS.historyPage;
     const records = await pageAfter(roomId, viewerId, after, boundary, n + 1);
     const hasMore = records.length > n;

@@ -4,25 +4,28 @@
 // One batch at a time on purpose: with three in flight, batches were a third the size and a
 // room's fan-out at saturation fell from ~845k to ~536k deliveries/s (three times the writes).
 //
-// Ids are given when a batch is formed, from one in-process counter, so every message is
-// published in id order: a socket that has seen id X has seen every published id below X. That
-// is what makes catch-up "after X, below the boundary" exact.
+// Each message takes its place in its room (`seq`, see room-sequence.ts) when its batch is
+// formed, and batches are published in the order they were formed, so this process publishes a
+// room's messages in place order. Instances sharing Redis publish concurrently; every receiver
+// puts them back in place order (room-order.ts).
 //
 // A batch whose answer never came (the database timed out or the connection dropped) may have
 // been stored, now or later. Its senders are told `unavailable`, but its messages stay
 // "unresolved": they go again, with the same ids, ahead of the next batch (or on a timer) until
 // the database answers for them. Stored (now, or by the lost attempt) they are published then,
-// still in id order; a retry with the same clientId finds the stored one, as any retry does.
+// late, under the place they took; a retry with the same clientId finds the stored one, as any retry does.
 import type { MessageView } from '../shared/protocol.js';
 import { isDatabaseUnavailable, isOutcomeUnknown } from '../store/db-errors.js';
 import {
   insertMessages,
   newMessageId,
+  SeqTakenError,
   type Inserted,
   type MessageRecord,
   type NewMessage,
 } from '../store/message-repository.js';
 import { ChatError } from './chat-error.js';
+import type { RoomSequence } from './room-sequence.js';
 import { toMessageView } from './views.js';
 
 /** The most messages one insert carries; more wait for the next. */
@@ -32,7 +35,7 @@ const MAX_UNRESOLVED = 4 * MAX_BATCH;
 const RETRY_MIN_MS = 250;
 const RETRY_MAX_MS = 5000;
 
-export type Draft = Omit<NewMessage, 'id'>;
+export type Draft = Omit<NewMessage, 'id' | 'seq'>;
 
 export interface Posted {
   message: MessageView;
@@ -49,15 +52,18 @@ interface Pending {
 export class MessageWriter {
   private queue: Pending[] = [];
   private writing = false;
-  /** The first id of the batch being stored, until it is published. */
-  private writingFrom: string | undefined;
   /** Sent, outcome unknown, in id order: resent ahead of every batch until the database answers. */
   private unresolved: NewMessage[] = [];
   private retryTimer: NodeJS.Timeout | undefined;
   private retryDelayMs = RETRY_MIN_MS;
   private closed = false;
 
-  constructor(private readonly publish: (message: MessageView) => void) {}
+  constructor(
+    private readonly publish: (message: MessageView) => void,
+    private readonly sequence: RoomSequence,
+    /** Told of a place that will stay empty, so that readers need not wait for it. */
+    private readonly skipped: (roomId: string, seq: number) => void = () => undefined,
+  ) {}
 
   /** Stores the message and publishes it; resolves once published (or found to be a retry). */
   write(draft: Draft): Promise<Posted> {
@@ -68,14 +74,6 @@ export class MessageWriter {
       this.queue.push({ draft, resolve, reject });
       this.start();
     });
-  }
-
-  /**
-   * An id above every message published so far and at or below every one still to be: where a
-   * catch-up taken now ends and the live messages from now on begin.
-   */
-  boundary(): string {
-    return this.unresolved[0]?.id ?? this.writingFrom ?? newMessageId();
   }
 
   /** Stops retrying unresolved messages (the store is closing). */
@@ -95,29 +93,51 @@ export class MessageWriter {
 
   private async drain(): Promise<void> {
     do {
-      const batch = this.queue.splice(0, MAX_BATCH).map((p) => ({ p, msg: { ...p.draft, id: newMessageId() } }));
+      const taken = this.queue.splice(0, MAX_BATCH);
+      const batch = await this.place(taken);
       const resent = this.unresolved;
       this.unresolved = [];
       const msgs = [...resent, ...batch.map((b) => b.msg)];
-      const first = msgs[0];
-      if (!first) break;
-      this.writingFrom = first.id;
+      if (msgs.length === 0) continue;
       let results: Inserted[];
       try {
         results = await insertMessages(msgs);
       } catch (err) {
         results = msgs.map(() => ({ error: err, whole: true }));
-      } finally {
-        this.writingFrom = undefined;
       }
-      this.deliver(resent, batch, results);
+      await this.deliver(resent, batch, results);
     } while (this.queue.length > 0);
     this.writing = false;
     if (this.unresolved.length > 0) this.scheduleRetry();
     else this.retryDelayMs = RETRY_MIN_MS;
   }
 
-  private deliver(resent: NewMessage[], batch: Array<{ p: Pending; msg: NewMessage }>, results: Inserted[]): void {
+  /** Gives each message an id and its place in its room; if no place can be had, none is stored. */
+  private async place(taken: Pending[]): Promise<Array<{ p: Pending; msg: NewMessage }>> {
+    if (taken.length === 0) return [];
+    const counts = new Map<string, number>();
+    for (const { draft } of taken) counts.set(draft.roomId, (counts.get(draft.roomId) ?? 0) + 1);
+    let next: Map<string, number>;
+    try {
+      next = await this.sequence.take(counts);
+    } catch {
+      // Without a place a message cannot be ordered among other instances' (Redis is away).
+      const refusal = new ChatError('unavailable', 'Messages cannot be ordered right now; try again shortly.');
+      for (const p of taken) p.reject(refusal);
+      return [];
+    }
+    return taken.map((p) => {
+      const seq = next.get(p.draft.roomId) ?? 0;
+      next.set(p.draft.roomId, seq + 1);
+      return { p, msg: { ...p.draft, id: newMessageId(), seq } };
+    });
+  }
+
+  private async deliver(
+    resent: NewMessage[],
+    batch: Array<{ p: Pending; msg: NewMessage }>,
+    results: Inserted[],
+  ): Promise<void> {
     // insertMessages answers each message, in order: the resent ones, then the batch.
     // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- one result per message
     const resultOf = (i: number): Inserted => results[i]!;
@@ -127,19 +147,27 @@ export class MessageWriter {
       // another id; a per-document refusal means it was not stored.
       if ('record' in r && !r.duplicate) this.publishSafely(r.record);
       else if ('error' in r && r.whole) this.unresolved.push(msg);
+      else if (!('error' in r && r.error instanceof SeqTakenError)) this.skipped(msg.roomId, msg.seq);
     });
     let down: unknown;
+    const again: Pending[] = [];
     batch.forEach(({ p, msg }, i) => {
       const r = resultOf(resent.length + i);
+      if ('error' in r && r.error instanceof SeqTakenError) {
+        again.push(p);
+        return;
+      }
       if ('error' in r) {
         if (r.whole && isOutcomeUnknown(r.error)) this.unresolved.push(msg);
+        else this.skipped(msg.roomId, msg.seq);
         if (r.whole && isDatabaseUnavailable(r.error)) down = r.error;
         p.reject(r.error);
         return;
       }
       try {
         const message = toMessageView(r.record);
-        if (!r.duplicate) this.publish(message);
+        if (r.duplicate) this.skipped(msg.roomId, msg.seq);
+        else this.publish(message);
         p.resolve({ message, duplicate: r.duplicate });
       } catch (err) {
         p.reject(err);
@@ -148,6 +176,16 @@ export class MessageWriter {
     // The database just failed to answer: what queued meanwhile was never sent, and would only
     // wait out another deadline. Its senders hear now.
     if (down !== undefined) for (const p of this.queue.splice(0)) p.reject(down);
+    // Their places were already taken (the room's counter had fallen behind): raise it, and they
+    // go first in the next batch with new places.
+    if (again.length > 0) {
+      try {
+        for (const roomId of new Set(again.map((p) => p.draft.roomId))) await this.sequence.resync(roomId);
+        this.queue.unshift(...again);
+      } catch (err) {
+        for (const p of again) p.reject(err);
+      }
+    }
   }
 
   private publishSafely(record: MessageRecord): void {

@@ -47,7 +47,7 @@ export class RoomService {
     }
     const passwordHash = await this.hashOrNull(input.password);
     const room = await insertRoom({ title, max: input.max, passwordHash, owner });
-    this.events.emit('room-created', this.summary(room));
+    this.events.publish('room-created', this.summary(room));
     return room;
   }
 
@@ -72,7 +72,7 @@ export class RoomService {
     const passwordHash = await this.hashOrNull(password);
     await setRoomPasswordHash(room.id, passwordHash);
     const changed = { ...room, passwordHash };
-    this.events.emit('room-updated', this.summary(changed));
+    this.events.publish('room-updated', this.summary(changed));
     return changed;
   }
 
@@ -103,6 +103,6 @@ export class RoomService {
     this.presence.forget(roomId);
     this.access.forget(roomId);
     await this.gifs.remove(files);
-    this.events.emit('room-removed', roomId);
+    this.events.publish('room-removed', roomId);
   }
 }

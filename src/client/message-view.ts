@@ -21,11 +21,13 @@ function whisperLabel(mine: boolean, author: UserView, to: UserView): HTMLSpanEl
 
 export function messageElement(m: MessageView, meId: string): HTMLDivElement {
   if (m.kind === 'system') {
-    return el('div', { class: 'msg msg-system', 'data-message-id': m.id, 'data-created-at': m.createdAt }, [
-      el('span', { class: 'msg-text' }, [systemLine(m)]),
-      ' ',
-      timeEl(m.createdAt),
-    ]);
+    const attrs = {
+      class: 'msg msg-system',
+      'data-message-id': m.id,
+      'data-seq': m.seq,
+      'data-created-at': m.createdAt,
+    };
+    return el('div', attrs, [el('span', { class: 'msg-text' }, [systemLine(m)]), ' ', timeEl(m.createdAt)]);
   }
   const author = m.author ?? { id: '', nickname: t('msg.someone'), color: '' };
   const mine = author.id === meId;
@@ -52,6 +54,7 @@ export function messageElement(m: MessageView, meId: string): HTMLDivElement {
     {
       class: `msg msg-${m.kind}${mine ? ' is-mine' : ''}`,
       'data-message-id': m.id,
+      'data-seq': m.seq,
       'data-created-at': m.createdAt,
       'data-author-id': author.id,
     },

@@ -1,5 +1,5 @@
-// The transcript's DOM: confirmed messages in id order (ids are ObjectIds, so they sort by time),
-// each shown once, then my pending messages at the end, with a separator before each new day.
+// The transcript's DOM: confirmed messages in place order (`seq`, the order every instance
+// delivers a room's messages in), each shown once, then my pending messages at the end, with a separator before each new day.
 // Inserting a message touches only its place and its neighbours: a long session must not cost
 // the square of its length.
 import type { MessageView } from '../shared/protocol';
@@ -37,6 +37,8 @@ export class Transcript {
   private readonly byId = new Map<string, HTMLElement>();
   /** Confirmed ids, oldest first: the order the log shows them in (the server renders it so). */
   private readonly ids: string[] = [];
+  /** Their places, in the same order. */
+  private readonly seqs: number[] = [];
 
   constructor(
     readonly log: HTMLElement,
@@ -47,6 +49,7 @@ export class Transcript {
       if (id && !this.byId.has(id)) {
         this.byId.set(id, node);
         this.ids.push(id);
+        this.seqs.push(Number(node.dataset.seq));
       }
     }
     for (const child of [...log.children]) if (!isSeparator(child)) this.settle(child as HTMLElement);
@@ -75,7 +78,7 @@ export class Transcript {
     if (replacing) this.remove(replacing);
     if (this.byId.has(message.id)) return null;
     const node = messageElement(message, this.meId);
-    this.insertConfirmed(node, message.id);
+    this.insertConfirmed(node, message.id, message.seq);
     return node;
   }
 
@@ -84,7 +87,7 @@ export class Transcript {
     let added = 0;
     for (const m of messages) {
       if (this.byId.has(m.id)) continue;
-      this.insertConfirmed(messageElement(m, this.meId), m.id);
+      this.insertConfirmed(messageElement(m, this.meId), m.id, m.seq);
       added += 1;
     }
     return added;
@@ -96,28 +99,29 @@ export class Transcript {
     this.settle(node);
   }
 
-  /** How many confirmed ids are below `id`: where it goes. Most messages are the newest yet. */
-  private placeOf(id: string): number {
-    const newest = this.ids.at(-1);
-    if (newest === undefined || newest < id) return this.ids.length;
+  /** How many confirmed messages come before place `seq`: where it goes. Most are the newest yet. */
+  private placeOf(seq: number): number {
+    const newest = this.seqs.at(-1);
+    if (newest === undefined || newest < seq) return this.seqs.length;
     let low = 0;
-    let high = this.ids.length;
+    let high = this.seqs.length;
     while (low < high) {
       const mid = (low + high) >>> 1;
-      if ((this.ids[mid] ?? '') < id) low = mid + 1;
+      if ((this.seqs[mid] ?? 0) < seq) low = mid + 1;
       else high = mid;
     }
     return low;
   }
 
-  private insertConfirmed(node: HTMLElement, id: string): void {
-    const at = this.placeOf(id);
+  private insertConfirmed(node: HTMLElement, id: string, seq: number): void {
+    const at = this.placeOf(seq);
     // Right after the next older message (before any separator or pending one that follows it).
     const olderId = this.ids[at - 1];
     const older = olderId === undefined ? undefined : this.byId.get(olderId);
     if (older) older.after(node);
     else this.log.prepend(node);
     this.ids.splice(at, 0, id);
+    this.seqs.splice(at, 0, seq);
     this.byId.set(id, node);
     this.settle(node);
     this.settle(messageAfter(node));

@@ -47,7 +47,7 @@ export class Client {
   /** Room messages held back while this socket's catch-up for that room is being read. */
   private held: Map<string, EncodedFrame[]> | undefined;
   /** Per room, where this socket's catch-up ends (later pages of it must stop there too). */
-  catchUpBoundaries: Map<string, string> | undefined;
+  catchUpBoundaries: Map<string, number> | undefined;
 
   /** From now on, room messages for `roomId` wait until `release`: the catch-up goes first. */
   hold(roomId: string): void {

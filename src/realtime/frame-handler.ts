@@ -4,7 +4,6 @@ import { ChatError, isDatabaseUnavailable, isDiskFull, type ChatErrorCode } from
 import type { Chat } from '../chat/create-chat.js';
 import type { Posted } from '../chat/message-service.js';
 import type { ClientFrame, ErrorCode, ServerFrame } from '../shared/protocol.js';
-import { broadcast } from './broadcast.js';
 import type { Client } from './client.js';
 import { reply } from './reply.js';
 import type { RoomRegistry } from './room-registry.js';
@@ -129,8 +128,7 @@ export class FrameHandler {
       case 'typing':
         await this.joinedRoom(client, frame.roomId);
         if (client.rooms.has(frame.roomId) && client.mayAnnounceTyping(frame.roomId)) {
-          const others = [...this.registry.members(frame.roomId)].filter((c) => c.person.id !== client.person.id);
-          broadcast(others, { type: 'typing', roomId: frame.roomId, user: client.person });
+          this.chat.events.publish('typing', frame.roomId, client.person);
         }
         return;
       case 'kick':
@@ -139,7 +137,8 @@ export class FrameHandler {
         return this.chat.membership.transfer(await this.joinedRoom(client, frame.roomId), client.person, frame.userId);
       case 'history': {
         await this.joinedRoom(client, frame.roomId);
-        const boundary = client.catchUpBoundaries?.get(frame.roomId) ?? this.chat.messages.catchUpBoundary();
+        const boundary =
+          client.catchUpBoundaries?.get(frame.roomId) ?? this.chat.messages.catchUpBoundary(frame.roomId);
         await this.catchUp(client, frame.roomId, frame.after, boundary);
         return;
       }
@@ -169,7 +168,7 @@ export class FrameHandler {
    */
   private async join(client: Client, roomId: string, after: string | undefined): Promise<void> {
     const room = await this.chat.rooms.require(roomId);
-    let boundary: string | undefined;
+    let boundary: number | undefined;
     let grants: Set<string> | undefined;
     if (!client.rooms.has(roomId)) {
       // Grants can be given after the socket opened (password entered in another tab): read afresh.
@@ -178,9 +177,14 @@ export class FrameHandler {
       // Closed while we read: its close handler has run and would never see this room.
       if (client.closed) return;
       grants = new Set(session.grants ?? []);
+      // Where this instance's live delivery of the room stands must be known before the socket
+      // is added, so that adding it and reading the boundary happen in one turn.
+      await this.chat.messages.live(roomId);
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- closed while awaiting
+      if (client.closed) return;
       if (after) client.hold(roomId);
       this.registry.add(roomId, client);
-      boundary = this.chat.messages.catchUpBoundary();
+      boundary = this.chat.messages.catchUpBoundary(roomId);
     }
     try {
       if (grants) {
@@ -194,14 +198,14 @@ export class FrameHandler {
       // Closed or kicked while the join was stored: the close or the kick took it out again.
       if (!client.rooms.has(roomId)) return;
       reply(client, { type: 'joined', roomId, members: this.chat.membership.members(room) });
-      if (after) await this.catchUp(client, roomId, after, boundary ?? this.chat.messages.catchUpBoundary());
+      if (after) await this.catchUp(client, roomId, after, boundary ?? this.chat.messages.catchUpBoundary(roomId));
     } finally {
       // Held frames go out only if the socket is still in the room (see Client.release).
       client.release(roomId);
     }
   }
 
-  private async catchUp(client: Client, roomId: string, after: string, boundary: string): Promise<void> {
+  private async catchUp(client: Client, roomId: string, after: string, boundary: number): Promise<void> {
     const page = await this.chat.messages.after(roomId, client.person.id, after, boundary);
     // Kicked, or left, while the page was read: it is not theirs to see any more.
     if (!client.rooms.has(roomId)) return;

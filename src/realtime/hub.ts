@@ -73,6 +73,10 @@ export function attachHub(server: Server, opts: HubOptions): Hub {
       : inRoom;
     broadcastRoomMessage(message.roomId, recipients, { type: 'message', message });
   });
+  events.on('typing', (roomId, person) => {
+    const others = [...registry.members(roomId)].filter((c) => c.person.id !== person.id);
+    broadcast(others, { type: 'typing', roomId, user: person });
+  });
   events.on('members', (roomId, members) => broadcast(registry.members(roomId), { type: 'members', roomId, members }));
   events.on('kicked', (roomId, personId, message) => {
     const frame = { type: 'kicked', roomId, message } as const;

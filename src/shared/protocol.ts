@@ -86,6 +86,8 @@ export interface MessageView {
   gif: GifView | null;
   createdAt: string;
   clientId: string | null;
+  /** Its place in the room (1, 2, 3…): the order every client shows a room's messages in. */
+  seq: number;
 }
 
 export interface MemberView extends UserView {

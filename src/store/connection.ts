@@ -1,6 +1,7 @@
 // Connects Mongoose to MONGO_URL, or to the embedded MongoDB-compatible server when it is unset.
 import path from 'node:path';
 import mongoose from 'mongoose';
+import { assignMissingSeqs } from './message-seq-migration.js';
 import { startEmbeddedDb, type EmbeddedDb } from '../embedded-db/index.js';
 import { MessageModel, RoomModel } from './models.js';
 
@@ -60,6 +61,7 @@ export async function connectStore(opts: StoreOptions): Promise<StoreConnection>
       bufferCommands: false,
       autoIndex: false,
     });
+    await assignMissingSeqs();
     await Promise.all([RoomModel.createIndexes(), MessageModel.createIndexes()]);
   } catch (err) {
     await mongoose.disconnect().catch(() => undefined);

@@ -1,5 +1,7 @@
-// Every query on messages. Pages are read newest-first on the {room, _id} index, then returned
-// oldest-first, which is the order a transcript shows them in.
+// Every query on messages. A room's messages are ordered by `seq`, their place in the room (see
+// src/chat/room-sequence.ts); pages are read newest-first on the {room, seq} index, then returned
+// oldest-first, which is the order a transcript shows them in. Clients name a place by a
+// message id (`after`, `before`), found on the {room, _id} index.
 import mongoose from 'mongoose';
 import { monotonicIds } from './message-ids.js';
 import { MessageModel, type MessageDoc } from './models.js';
@@ -16,6 +18,8 @@ export interface MessageRecord {
   text: string;
   gif: { file: string; width: number; height: number } | null;
   clientId: string | null;
+  /** Its place in the room: every instance delivers a room's messages in this order. */
+  seq: number;
   createdAt: Date;
 }
 
@@ -56,6 +60,7 @@ function toRecord(doc: MessageDoc): MessageRecord {
     text: doc.text,
     gif: doc.gif ? { file: doc.gif.file, width: doc.gif.width, height: doc.gif.height } : null,
     clientId: doc.clientId ?? null,
+    seq: doc.seq,
     createdAt: doc.createdAt,
   };
 }
@@ -99,10 +104,19 @@ function toDoc(m: NewMessage, createdAt: Date): MessageDoc {
     system: m.system,
     text: m.text,
     gif: m.gif,
+    seq: m.seq,
     createdAt,
     ...(m.clientId ? { clientId: m.clientId } : {}),
   };
   return doc;
+}
+
+/** Another message holds this place in the room (the sequence was behind: see room-sequence.ts). */
+export class SeqTakenError extends Error {
+  constructor(readonly roomId: string) {
+    super('another message already holds this place in the room');
+    this.name = 'SeqTakenError';
+  }
 }
 
 /** The author already used this clientId for a message in another room: it is not a retry of that one. */
@@ -147,7 +161,8 @@ export async function insertMessages(msgs: NewMessage[]): Promise<Inserted[]> {
       const own = found.find((d) => d._id.toHexString() === msg.id);
       if (own) return { record: toRecord(own), duplicate: false };
       const retried = found[0];
-      if (!retried) return { error: err, whole };
+      // Neither this message nor a retry of it: the one other unique key is the room's place.
+      if (!retried) return { error: new SeqTakenError(msg.roomId), whole: false };
       // Same author and clientId, but another room: not a retry of that message.
       if (retried.room.toHexString() !== msg.roomId) return { error: new ClientIdReusedError(), whole: false };
       return { record: toRecord(retried), duplicate: true };
@@ -160,38 +175,73 @@ const visibleTo = (viewerId: string) => ({
   $or: [{ kind: { $ne: 'whisper' as const } }, { 'author.id': viewerId }, { 'to.id': viewerId }],
 });
 
-/** Up to `limit` messages of a room older than `before` (or the latest), oldest first. */
+/**
+ * The place of message `id` in the room as a bound: `exact` when that message exists, otherwise
+ * the place of the newest message with a smaller id (ids only grow, so that is where it would
+ * have been). Undefined when there is nothing at or below it.
+ */
+async function placeOf(roomId: string, id: string): Promise<{ seq: number; exact: boolean } | undefined> {
+  const doc = await MessageModel.findOne({ room: oid(roomId), _id: { $lte: oid(id) } }, { _id: 1, seq: 1 })
+    .sort({ _id: -1 })
+    .lean<MessageDoc>();
+  return doc ? { seq: doc.seq, exact: doc._id.toHexString() === id } : undefined;
+}
+
+/** Up to `limit` messages of a room before message `before` (or the latest), oldest first. */
 export async function pageBefore(
   roomId: string,
   viewerId: string,
   before: string | undefined,
   limit: number,
 ): Promise<MessageRecord[]> {
-  const filter = before ? { room: oid(roomId), _id: { $lt: oid(before) } } : { room: oid(roomId) };
-  const docs = await MessageModel.find({ ...filter, ...visibleTo(viewerId) })
-    .sort({ _id: -1 })
+  let seq: { $lt: number } | { $lte: number } | undefined;
+  if (before !== undefined) {
+    const place = await placeOf(roomId, before);
+    if (!place) return [];
+    seq = place.exact ? { $lt: place.seq } : { $lte: place.seq };
+  }
+  const docs = await MessageModel.find({ room: oid(roomId), ...(seq ? { seq } : {}), ...visibleTo(viewerId) })
+    .sort({ seq: -1 })
     .limit(limit)
     .lean<MessageDoc[]>();
   return docs.reverse().map(toRecord);
 }
 
-/** Up to `limit` messages of a room newer than `after` and older than `below`, oldest first. */
+/** Up to `limit` messages of a room after message `after` and at or below place `upTo`, oldest first. */
 export async function pageAfter(
   roomId: string,
   viewerId: string,
   after: string,
-  below: string,
+  upTo: number,
   limit: number,
 ): Promise<MessageRecord[]> {
+  const from = (await placeOf(roomId, after))?.seq ?? 0;
   const docs = await MessageModel.find({
     room: oid(roomId),
-    _id: { $gt: oid(after), $lt: oid(below) },
+    seq: { $gt: from, $lte: upTo },
     ...visibleTo(viewerId),
   })
-    .sort({ _id: 1 })
+    .sort({ seq: 1 })
     .limit(limit)
     .lean<MessageDoc[]>();
   return docs.map(toRecord);
+}
+
+/** Every message (whispers too) of a room at places `from`…`to`, in order: to fill a gap in delivery. */
+export async function messagesAt(roomId: string, from: number, to: number): Promise<MessageRecord[]> {
+  const docs = await MessageModel.find({ room: oid(roomId), seq: { $gte: from, $lte: to } })
+    .sort({ seq: 1 })
+    .limit(to - from + 1)
+    .lean<MessageDoc[]>();
+  return docs.map(toRecord);
+}
+
+/** The last place taken in a room (0 when it has no messages). */
+export async function lastSeq(roomId: string): Promise<number> {
+  const doc = await MessageModel.findOne({ room: oid(roomId) }, { seq: 1 })
+    .sort({ seq: -1 })
+    .lean<MessageDoc>();
+  return doc?.seq ?? 0;
 }
 
 /** Deletes every message of a room and returns the GIF file names they referenced. */

@@ -52,11 +52,16 @@ const messageSchema = new Schema(
     text: { type: String, default: '' },
     gif: { type: gifSchema, default: null },
     clientId: { type: String },
+    /** The message's place in its room: 1, 2, 3… in the order every instance delivers them. */
+    seq: { type: Number, required: true },
     createdAt: { type: Date, default: () => new Date() },
   },
   { versionKey: false },
 );
-// "Latest 50 of a room" and "50 before id X" are key-range reads on this index.
+// "Latest 50 of a room" and "50 before X" are key-range reads on this index; unique, so two
+// instances can never store two messages in one place (see room-sequence.ts).
+messageSchema.index({ room: 1, seq: -1 }, { unique: true });
+// Finding a message's place from its id (a client's `after` or `before`).
 messageSchema.index({ room: 1, _id: -1 });
 // A retried send (same author, same clientId) must never store a second message.
 messageSchema.index(

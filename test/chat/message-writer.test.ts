@@ -1,6 +1,7 @@
-// The message writer against the real embedded database: messages are published in id order
-// across batches, the catch-up boundary always separates published from unpublished ids, a retry
-// with the same clientId is a duplicate (published once), and ids only grow.
+// The message writer against the real embedded database: messages take consecutive places in
+// their room and are published in place order across batches, two writers whose counters
+// disagree (two instances after Redis lost its data) never share a place and lose nothing, a
+// retry with the same clientId is a duplicate (published once), and ids only grow.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
@@ -8,6 +9,7 @@ import mongoose from 'mongoose';
 import type { Chat } from '../../src/chat/create-chat.js';
 import { newVisitor } from '../../src/chat/identity.js';
 import { MessageWriter, type Draft } from '../../src/chat/message-writer.js';
+import { LocalRoomSequence } from '../../src/chat/room-sequence.js';
 import type { MessageView } from '../../src/shared/protocol.js';
 import { startChatStore, type ChatStore } from '../helpers/chat-domain.js';
 
@@ -34,46 +36,63 @@ describe('message writer', () => {
   });
   after(() => store.close());
 
-  it('publishes batch after batch in id order, each message once, with the boundary between published and not', async () => {
-    const published: string[] = [];
-    const writer = new MessageWriter((m) => published.push(m.id));
+  it('publishes batch after batch in place order, each message once, places consecutive', async () => {
+    const published: MessageView[] = [];
+    const writer = new MessageWriter((m) => published.push(m), new LocalRoomSequence());
     const room = roomId();
+    const other = roomId();
     // More than one insert carries (512), posted in one turn, and more while those are stored.
-    const writes = Array.from({ length: 1200 }, (_, i) => writer.write(draft(room, `first ${i}`)));
-    const samples: Array<{ boundary: string; publishedBefore: number }> = [];
-    const sampling = setInterval(() =>
-      samples.push({ boundary: writer.boundary(), publishedBefore: published.length }),
-    );
+    const writes = Array.from({ length: 1200 }, (_, i) => writer.write(draft(i % 3 ? room : other, `first ${i}`)));
     await new Promise((r) => setImmediate(r));
     for (let i = 0; i < 300; i++) writes.push(writer.write(draft(room, `second ${i}`)));
     const posted = await Promise.all(writes);
-    clearInterval(sampling);
     writer.close();
 
-    const ids = posted.map((p) => p.message.id);
-    assert.ok(ascending(ids), 'ids are given in the order messages are written');
-    assert.ok(ascending(published), 'published in id order');
-    assert.deepEqual(published, ids, 'each published once');
+    const inRoom = posted.map((p) => p.message).filter((m) => m.roomId === room);
+    assert.deepEqual(
+      inRoom.map((m) => m.seq),
+      inRoom.map((_, i) => i + 1),
+      'places 1, 2, 3… in the order written',
+    );
+    assert.deepEqual(
+      published.filter((m) => m.roomId === other).map((m) => m.seq),
+      Array.from({ length: 400 }, (_, i) => i + 1),
+      'the other room counts on its own',
+    );
+    assert.deepEqual(
+      published.map((m) => m.id),
+      posted.map((p) => p.message.id),
+      'each published once, in the order written',
+    );
     assert.ok(
       posted.every((p) => !p.duplicate),
       'none is a duplicate',
     );
-    assert.ok(samples.length > 0);
-    for (const { boundary, publishedBefore } of samples) {
-      assert.ok(
-        published.slice(0, publishedBefore).every((id) => id < boundary),
-        'above every published id',
-      );
-      assert.ok(
-        published.slice(publishedBefore).every((id) => id >= boundary),
-        'at or below every id still to come',
-      );
-    }
-    assert.ok(writer.boundary() > ids.at(-1)!, 'once all is published, the boundary is above it');
+  });
+
+  it('two writers whose counters disagree never share a place and lose nothing', async () => {
+    const published: MessageView[] = [];
+    // Two instances, each sure it knows the room's next place.
+    const one = new MessageWriter((m) => published.push(m), new LocalRoomSequence());
+    const two = new MessageWriter((m) => published.push(m), new LocalRoomSequence());
+    const room = roomId();
+    await one.write(draft(room, 'seed'));
+    const writes = Array.from({ length: 200 }, (_, i) => (i % 2 ? one : two).write(draft(room, `race ${i}`)));
+    const posted = await Promise.all(writes);
+    one.close();
+    two.close();
+    const seqs = posted.map((p) => p.message.seq);
+    assert.equal(new Set(seqs).size, 200, 'every message has a place of its own');
+    assert.equal(new Set(published.map((m) => m.id)).size, 201, 'all stored and published once');
+    const page = await chat.messages.before(room, author.id, undefined, 100);
+    assert.ok(
+      page.messages.every((m, i) => i === 0 || page.messages[i - 1]!.seq < m.seq),
+      'history reads them in place order',
+    );
   });
 
   it('gives ids that only grow, write after write', async () => {
-    const writer = new MessageWriter(() => undefined);
+    const writer = new MessageWriter(() => undefined, new LocalRoomSequence());
     const room = roomId();
     const ids: string[] = [];
     for (let i = 0; i < 20; i++) ids.push((await writer.write(draft(room, `one by one ${i}`))).message.id);
@@ -85,6 +104,8 @@ describe('message writer', () => {
     const seen: MessageView[] = [];
     chat.events.on('message', (m) => seen.push(m));
     const room = { id: roomId() };
+    // A room's messages are delivered here once its place is known (a socket's join does this).
+    await chat.messages.live(room.id);
     const first = await chat.messages.postChat(room, author, 'hello', 'retry-1');
     const again = await chat.messages.postChat(room, author, 'hello (resent)', 'retry-1');
     assert.equal(first.duplicate, false);
@@ -115,7 +136,7 @@ describe('message writer', () => {
 
   it('while the database is gone, writes fail and publish nothing; back, ids go on growing', async () => {
     const published: string[] = [];
-    const writer = new MessageWriter((m) => published.push(m.id));
+    const writer = new MessageWriter((m) => published.push(m.id), new LocalRoomSequence());
     const room = roomId();
     const before = (await writer.write(draft(room, 'before'))).message.id;
     const { host, port, name } = mongoose.connection;

@@ -1,6 +1,8 @@
-// While Redis is unreachable an instance keeps serving: each budget counts on this instance alone
-// (as without REDIS_URL) instead of refusing everyone, and once Redis is back (restarted empty)
-// the budgets count there again and the instance writes its open sockets back.
+// While Redis is unreachable an instance keeps serving pages and sockets: each budget counts on
+// this instance alone (as without REDIS_URL) instead of refusing everyone; messages, which need a
+// place in their room's order from Redis, are refused as unavailable and nothing is stored. Once
+// Redis is back (restarted empty) the budgets count there again, the instance writes its open
+// sockets back, and posting works.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Redis } from 'ioredis';
@@ -21,8 +23,11 @@ describe('Redis going away and coming back', () => {
       const post = async (text: string) => (await v.postJson(`/room/${roomId}/chat`, { chat: text })).status;
 
       await redis.stop();
-      // Nothing here waits for Redis: the budget is this instance's own, fresh, and still holds.
-      assert.deepEqual([await post('1'), await post('2'), await post('3'), await post('4')], [201, 201, 201, 429]);
+      // A message cannot be ordered among other instances' without Redis: refused, not stored.
+      const refused = await v.postJson(`/room/${roomId}/chat`, { chat: 'while down' });
+      assert.equal(refused.status, 503);
+      assert.equal(((await refused.json()) as { error: { code: string } }).error.code, 'unavailable');
+      // Nothing here waits for Redis: the socket budget is this instance's own, and still holds.
       const second = await v.socket(srv.wsUrl);
       await assert.rejects(v.socket(srv.wsUrl), /upgrade refused: 429/);
 
@@ -33,6 +38,8 @@ describe('Redis going away and coming back', () => {
       await waitFor(async () => Object.values(await probe.hgetall(sockets)).join() === '2', 15_000, 'counts restored');
       // And chat budgets count in Redis again (the client reconnects on its own).
       await waitFor(async () => (await post('back')) === 201, 15_000, 'a post once Redis is back');
+      const texts = (await v.history(roomId)).messages.map((m) => m.text);
+      assert.ok(texts.includes('back') && !texts.includes('while down'), 'the refused message was not stored');
       assert.ok((await probe.keys('gifchat:rl:chat:person:*')).length > 0, 'the chat budget is counted in Redis');
       second.ws.terminate();
       inRoom.ws.terminate();

@@ -159,7 +159,7 @@ describe('the transcript keeps order and days however messages arrive', { skip: 
 
   const all = randomMessages(600, ME);
 
-  test('catch-up behind live messages, replaced bubbles and shuffled history end in id order', async () => {
+  test('catch-up behind live messages, replaced bubbles and shuffled history end in place order', async () => {
     const { steps, confirmedPending } = planCatchUp(all);
     const { entries, returned } = await run(page, steps);
     const messages = entries.filter((e) => 'id' in e);
@@ -176,10 +176,16 @@ describe('the transcript keeps order and days however messages arrive', { skip: 
 
   test('adding a message reads only the nodes around its place', async () => {
     const last = all.at(-1)!;
-    const newest = { ...last, id: 'f'.repeat(24), clientId: null, createdAt: new Date().toISOString() };
-    // Between two shown messages (ids there end in 0, so one ending in 8 falls between).
-    const middle = { ...all[300]!, id: `${all[300]!.id.slice(0, 23)}8` };
-    assert.ok(middle.id > all[300]!.id && middle.id < all[301]!.id);
+    const newest = {
+      ...last,
+      id: 'f'.repeat(24),
+      seq: last.seq + 2,
+      clientId: null,
+      createdAt: new Date().toISOString(),
+    };
+    // Between two shown messages (their places are even, so an odd one falls between).
+    const middle = { ...all[300]!, id: `${all[300]!.id.slice(0, 23)}8`, seq: all[300]!.seq + 1 };
+    assert.ok(middle.seq > all[300]!.seq && middle.seq < all[301]!.seq);
     for (const m of [newest, middle]) {
       const touched = await touchedBy(page, m);
       assert.ok(touched <= 12, `adding ${m.id} read ${touched} of 600 nodes`);

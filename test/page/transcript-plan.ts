@@ -24,8 +24,9 @@ function seeded(seed: number): () => number {
 }
 
 /**
- * `n` messages, oldest first, with ObjectId-like ids that grow with time (the last hex digit is
- * always 0, leaving room for an id between two neighbours). Gaps from a minute to fifteen hours
+ * `n` messages, oldest first, in places 2, 4, 6… (leaving room for one between two neighbours),
+ * with ObjectId-like ids in no particular order (made by several instances, ids do not order a
+ * room: places do). Gaps from a minute to fifteen hours
  * make runs by one author and many turns of the day.
  */
 export function randomMessages(n: number, me: UserView, seed = 14): MessageView[] {
@@ -39,9 +40,10 @@ export function randomMessages(n: number, me: UserView, seed = 14): MessageView[
   let ms = Date.UTC(2024, 2, 8, 20, 0);
   return Array.from({ length: n }, (_, i): MessageView => {
     ms += gapsMin[Math.floor(rand() * gapsMin.length)]! * 60_000;
-    const seconds = Math.floor(ms / 1000);
-    const id = seconds.toString(16).padStart(8, '0') + (i * 16).toString(16).padStart(16, '0');
-    const base = { id, roomId: 'r', to: null, gif: null, createdAt: new Date(ms).toISOString(), clientId: null };
+    const instance = Math.floor(rand() * 0xffffffff);
+    const id = instance.toString(16).padStart(8, '0') + (i * 16).toString(16).padStart(16, '0');
+    const createdAt = new Date(ms).toISOString();
+    const base = { id, roomId: 'r', to: null, gif: null, createdAt, clientId: null, seq: 2 * (i + 1) };
     if (rand() < 0.1) {
       return { ...base, kind: 'system', author: null, system: { event: 'join', name: 'carol' }, text: 'carol joined.' };
     }
