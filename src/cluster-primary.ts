@@ -25,6 +25,8 @@ const GIVE_UP_CRASHES = 5;
 const GIVE_UP_WINDOW_MS = 60_000;
 /** Workers still running this long after SIGTERM are killed, so the whole stop fits in 10 s. */
 const WORKER_STOP_LIMIT_MS = 9_000;
+/** The primary exits by then whatever is left (the limit one process has too). */
+const SHUTDOWN_LIMIT_MS = 10_000;
 
 /** One of the N places a worker runs in; numbered from 1 in the log. */
 interface Slot {
@@ -119,6 +121,10 @@ export async function runPrimary(config: Config): Promise<void> {
   const stop = (code: number, signal?: string) =>
     (stopping ??= (async () => {
       if (signal) log(`${signal} received: stopping the workers, then the database…`);
+      setTimeout(() => {
+        warn('shutdown took too long; exiting anyway');
+        process.exit(1);
+      }, SHUTDOWN_LIMIT_MS).unref();
       for (const slot of slots) clearTimeout(slot.restart);
       const running = slots.flatMap((s) => (s.worker ? [s.worker] : []));
       const exits = running.map((w) => exited(w));
@@ -127,10 +133,10 @@ export async function runPrimary(config: Config): Promise<void> {
         warn(`workers still running after ${WORKER_STOP_LIMIT_MS} ms; killing them`);
         for (const w of running) w.process.kill('SIGKILL');
       }, WORKER_STOP_LIMIT_MS);
-      const codes = await Promise.all(exits);
+      const clean = await Promise.all(exits);
       clearTimeout(late);
       await db?.close();
-      process.exit(codes.every((c) => c === 0) ? code : 1);
+      process.exit(clean.every(Boolean) ? code : 1);
     })());
 
   process.once('SIGTERM', () => void stop(0, 'SIGTERM'));
@@ -138,8 +144,15 @@ export async function runPrimary(config: Config): Promise<void> {
   for (const slot of slots) fork(slot);
 }
 
-/** Resolves with the worker's exit code (1 for a signal) once it has exited. */
-function exited(worker: Worker): Promise<number> {
-  if (worker.isDead()) return Promise.resolve(worker.process.exitCode ?? 1);
-  return new Promise((resolve) => worker.once('exit', (code: number | null) => resolve(code ?? 1)));
+/**
+ * Resolves once the worker has exited: whether it stopped cleanly (exit 0, or ended by the stop
+ * signal itself, which a worker still starting has no handler for yet).
+ */
+function exited(worker: Worker): Promise<boolean> {
+  const clean = (code: number | null, signal: string | null) =>
+    code === 0 || signal === 'SIGTERM' || signal === 'SIGINT';
+  if (worker.isDead()) return Promise.resolve(clean(worker.process.exitCode, worker.process.signalCode));
+  return new Promise((resolve) =>
+    worker.once('exit', (code: number | null, signal: string | null) => resolve(clean(code, signal))),
+  );
 }

@@ -12,7 +12,10 @@ async function runServer(config: Config): Promise<void> {
   // A worker's lines name it: several print to the same terminal.
   const log = cluster.isWorker ? (line: string) => console.log(`[worker ${process.pid}] ${line}`) : console.log;
   const server = await startServer(config, log);
+  let stopping = false;
   const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
     log(`${signal} received: closing sockets, finishing writes, closing the database…`);
     setTimeout(() => {
       console.error('shutdown took too long; exiting anyway');
@@ -26,8 +29,11 @@ async function runServer(config: Config): Promise<void> {
       },
     );
   };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
+  // A second signal ends one process at once. A worker keeps waiting: the primary's SIGTERM follows
+  // the terminal's Ctrl-C or a group-wide signal, and the primary kills it if it takes too long.
+  const listen = cluster.isWorker ? 'on' : 'once';
+  process[listen]('SIGTERM', () => shutdown('SIGTERM'));
+  process[listen]('SIGINT', () => shutdown('SIGINT'));
 }
 
 try {
