@@ -1,5 +1,6 @@
 // The one place that reads the environment: parsed once (dotenv, then zod) into a typed object.
 import 'dotenv/config';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -49,6 +50,11 @@ const envSchema = z.object({
   LOG_FORMAT: z.string().default(''),
   DB_OP_TIMEOUT_MS: int(5_000, 100, 600_000),
   EMBEDDED_DB_RESTART_MS: int(1_000, 10, 600_000),
+  WORKERS: z
+    .string()
+    .trim()
+    .regex(/^(auto|\d*)$/, 'must be a number of worker processes (1 or more) or "auto" (one per core)')
+    .default(''),
 });
 
 export interface Config {
@@ -94,6 +100,8 @@ export interface Config {
   dbOpTimeoutMs: number;
   /** First wait before the embedded database's dead worker is restarted (doubles while it fails). */
   embeddedDbRestartMs: number;
+  /** Worker processes sharing the port (node:cluster); 1 = one process, no cluster. */
+  workers: number;
 }
 
 export interface Quotas {
@@ -122,12 +130,31 @@ function parseEnv<T extends z.ZodType>(schema: T, env: NodeJS.ProcessEnv): z.inf
   return parsed.data;
 }
 
+/** The most worker processes WORKERS may ask for (far more than any machine has cores). */
+const MAX_WORKERS = 256;
+
+/** WORKERS as a count: unset or empty = 1, "auto" = one per core. */
+function workerCount(setting: string, redisUrl: string | undefined): number {
+  const workers = setting === 'auto' ? availableParallelism() : setting === '' ? 1 : Number(setting);
+  if (workers < 1 || workers > MAX_WORKERS) {
+    throw new ConfigError(`invalid configuration:\n  WORKERS: must be between 1 and ${MAX_WORKERS}`);
+  }
+  if (workers > 1 && !redisUrl) {
+    throw new ConfigError(
+      `WORKERS=${setting} starts ${workers} processes, and separate processes share rooms, presence and ` +
+        'limits only through Redis: set REDIS_URL (e.g. redis://127.0.0.1:6379), or unset WORKERS to run one process',
+    );
+  }
+  return workers;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const e = parseEnv(envSchema, env);
   const production = e.NODE_ENV === 'production';
   if (production && (!e.COOKIE_SECRET || e.COOKIE_SECRET.length < 32)) {
     throw new ConfigError('COOKIE_SECRET must be set to at least 32 random characters in production');
   }
+  const workers = workerCount(e.WORKERS, e.REDIS_URL);
   return {
     env: e.NODE_ENV,
     host: e.HOST,
@@ -164,6 +191,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logFormat: e.LOG_FORMAT || (production ? 'combined' : e.NODE_ENV === 'test' ? 'none' : 'dev'),
     dbOpTimeoutMs: e.DB_OP_TIMEOUT_MS,
     embeddedDbRestartMs: e.EMBEDDED_DB_RESTART_MS,
+    workers,
   };
 }
 

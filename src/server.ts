@@ -32,6 +32,8 @@ export interface RunningServer {
   url: string;
   port: number;
   database: string;
+  /** Names this process in the X-Instance header of every answer (its pid: which worker answered). */
+  instance: string;
   http: Server;
   /** The embedded database when MONGO_URL is unset (tests end its worker to check recovery). */
   embeddedDb: EmbeddedDb | undefined;
@@ -50,6 +52,7 @@ export async function startServer(
   log: (line: string) => void = console.log,
   hooks: ServerHooks = {},
 ): Promise<RunningServer> {
+  const instance = String(process.pid);
   const errors = createErrorLog();
   const logError = (err: unknown) => errors.logError(err);
   const checkHost = hostPolicy(config.allowedHosts, config.publicUrl);
@@ -114,6 +117,7 @@ export async function startServer(
       isReady: () => store.isReady(),
       isLive: () => store.isLive(),
       logError,
+      instance,
     });
     // Open sockets per person and address: counted by this process, or by every instance in Redis.
     let socketPlaces: SocketPlaces = new SocketQuota(config.quotas.sockets);
@@ -138,6 +142,7 @@ export async function startServer(
       logError,
       warn: hooks.warn ?? ((line) => console.warn(`[gif-chat] ${line}`)),
       socketOf: hooks.socketOf,
+      instance,
     });
     await new Promise<void>((resolve, reject) => {
       http.once('error', reject);
@@ -154,6 +159,7 @@ export async function startServer(
       url,
       port,
       database: store.description,
+      instance,
       http,
       embeddedDb: store.embedded,
       close: () =>

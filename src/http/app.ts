@@ -42,12 +42,18 @@ export interface AppDeps {
   isReady: () => Promise<boolean>;
   isLive: () => boolean;
   logError: (err: unknown) => void;
+  /** Names this process in an X-Instance header on every response (which worker answered). */
+  instance: string;
 }
 
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   if (deps.trustProxy) app.set('trust proxy', 1);
+  app.use((_req: Request, res: Response, next: NextFunction) => {
+    res.setHeader('X-Instance', deps.instance);
+    next();
+  });
 
   nunjucks.configure(path.join(deps.rootDir, 'views'), {
     autoescape: true,

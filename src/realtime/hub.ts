@@ -42,6 +42,8 @@ export interface HubOptions {
    * warns once and sends through ws.send. Tests pass `() => undefined` to run that fallback.
    */
   socketOf?: (ws: WebSocket) => unknown;
+  /** Names this process in an X-Instance header of the upgrade's 101 answer, as on HTTP answers. */
+  instance: string;
 }
 
 export interface Hub {
@@ -56,6 +58,7 @@ function destroySocket(this: Duplex): void {
 
 export function attachHub(server: Server, opts: HubOptions): Hub {
   const wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxPayload, perMessageDeflate: false });
+  wss.on('headers', (headers) => headers.push(`X-Instance: ${opts.instance}`));
   const registry = new RoomRegistry();
   const clients = new Map<string, Client>();
   const limits = new FrameLimits(opts.framesPer10s);

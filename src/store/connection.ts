@@ -29,6 +29,11 @@ export interface StoreOptions {
   onLog?: (line: string) => void;
 }
 
+/** The database's URL on the embedded server (its name there is always gifchat). */
+export function embeddedDatabaseUrl(embedded: EmbeddedDb): string {
+  return `${embedded.url.replace(/\/$/, '')}/gifchat`;
+}
+
 /** A readiness probe answers within this, even when the database does not. */
 const PING_DEADLINE_MS = 2000;
 
@@ -42,7 +47,7 @@ export async function connectStore(opts: StoreOptions): Promise<StoreConnection>
       restartDelayMs: opts.restartDelayMs,
       onLog: opts.onLog,
     });
-    url = `${embedded.url.replace(/\/$/, '')}/gifchat`;
+    url = embeddedDatabaseUrl(embedded);
   }
   try {
     // Indexes are built on every connect (Model.init runs once per process; a test may connect

@@ -16,7 +16,7 @@ type Layer = 'entry' | 'http' | 'realtime' | 'chat' | 'store' | 'embedded-db' | 
 
 /** Which layers each layer may import (itself included). */
 const MAY_IMPORT: Record<Layer, readonly Layer[]> = {
-  // main.ts and server.ts compose everything.
+  // main.ts, server.ts and cluster-primary.ts compose everything.
   entry: ['entry', 'http', 'realtime', 'chat', 'store', 'embedded-db', 'shared', 'base'],
   http: ['http', 'chat', 'shared', 'base'],
   realtime: ['realtime', 'chat', 'shared', 'base'],
@@ -30,9 +30,12 @@ const MAY_IMPORT: Record<Layer, readonly Layer[]> = {
   base: ['base', 'shared'],
 };
 
+/** The top-level files that compose everything (the cluster primary starts the database too). */
+const ENTRY_FILES = ['main.ts', 'server.ts', 'cluster-primary.ts'];
+
 function layerOf(file: string): Layer {
   const [top, sub] = file.split('/').slice(1);
-  if (sub === undefined) return top === 'main.ts' || top === 'server.ts' ? 'entry' : 'base';
+  if (sub === undefined) return ENTRY_FILES.includes(top!) ? 'entry' : 'base';
   if (top === 'http' || top === 'realtime' || top === 'chat' || top === 'store' || top === 'client') return top;
   if (top === 'embedded-db' || top === 'shared') return top;
   throw new Error(`${file}: no layer for src/${top}/; add it to this test and to ARCHITECTURE.md`);

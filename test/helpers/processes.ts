@@ -48,12 +48,13 @@ export function startProcess(
 
 /**
  * The app itself as a child process, on the embedded database in `dataDir`, resolving with its
- * URL once it listens. Its chat budgets are raised (every test client shares one address); `env`
- * adds to or overrides that environment.
+ * URL once it listens (`ready` finds the URL in its output). Its chat budgets are raised (every
+ * test client shares one address); `env` adds to or overrides that environment.
  */
 export async function startApp(
   dataDir: string,
   env: Record<string, string | undefined> = {},
+  ready = /listening on (http:\/\/\S+)/,
 ): Promise<{ child: ChildProcess; url: string; output: () => string }> {
   const appEnv = {
     NODE_ENV: 'test',
@@ -68,7 +69,7 @@ export async function startApp(
     WS_FRAMES_PER_10S: '10000000',
     ...env,
   };
-  const { child, match, output } = await startProcess('main.js', appEnv, /listening on (http:\/\/\S+)/);
+  const { child, match, output } = await startProcess('main.js', appEnv, ready);
   return { child, output, url: match[1]!.replace('localhost', '127.0.0.1') };
 }
 

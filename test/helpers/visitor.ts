@@ -86,6 +86,8 @@ export class TestSocket {
   readonly frames: ServerFrame[] = [];
   private waiters: Array<() => void> = [];
   closeCode: number | undefined;
+  /** The server process that accepted the socket (X-Instance of its 101 answer: the worker's pid). */
+  instance: string | undefined;
 
   private constructor(readonly ws: WebSocket) {
     ws.on('message', (data) => {
@@ -108,6 +110,7 @@ export class TestSocket {
     return new Promise((resolve, reject) => {
       const ws = new WebSocket(url, { headers });
       const socket = new TestSocket(ws);
+      ws.once('upgrade', (res) => (socket.instance = res.headers['x-instance'] as string | undefined));
       ws.once('open', () => resolve(socket));
       ws.once('unexpected-response', (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)));
       ws.once('error', reject);
