@@ -59,19 +59,25 @@ describe('WORKERS=2: two worker processes on one port', { concurrency: false }, 
     assert.ok(existsSync(path.join(dataDir, 'embedded-db')), 'the database keeps its data in DATA_DIR');
   });
 
-  it('one visitor chats through a socket on each worker (one session, one secret)', async () => {
+  it('one visitor chats through a socket on each worker (one session, one secret), and each hears the other', async () => {
     const visitor = await Visitor.create(app.url);
     const roomId = await visitor.createRoom('two workers');
     const byWorker = await socketOnEachWorker(visitor, 2);
     assert.deepEqual([...byWorker.keys()].sort(), sorted(app.workerPids()));
     sockets.push(...byWorker.values());
+    for (const socket of byWorker.values()) await socket.join(roomId);
     for (const [pid, socket] of byWorker) {
-      await socket.join(roomId);
       socket.send({ type: 'chat', roomId, text: `hello from ${pid}`, clientId: `c${pid}` });
       const ack = await socket.next('ack', (f) => f.clientId === `c${pid}`);
       const echo = await socket.next('message', (f) => f.message.clientId === `c${pid}`);
       assert.equal(echo.message.id, ack.id);
       assert.equal(echo.message.text, `hello from ${pid}`);
+      // The socket on the other worker receives it too, through Redis.
+      for (const [otherPid, other] of byWorker) {
+        if (otherPid === pid) continue;
+        const heard = await other.next('message', (f) => f.message.clientId === `c${pid}`);
+        assert.equal(heard.message.id, ack.id);
+      }
     }
     // Both messages are stored in the one database, whichever worker took them.
     const texts = (await visitor.history(roomId)).messages.filter((m) => m.kind === 'chat').map((m) => m.text);
