@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createChat } from './chat/create-chat.js';
+import type { PresenceFactory } from './chat/presence-store.js';
 import type { EmbeddedDb } from './embedded-db/index.js';
 import type { Config } from './config.js';
 import { createErrorLog } from './error-log.js';
@@ -18,6 +19,7 @@ import { connectStore } from './store/connection.js';
 import { diskGifStore } from './store/gif-files.js';
 import { gridFsGifStore } from './store/gridfs-gif-store.js';
 import { connectRedis, type RedisConnection } from './store/redis.js';
+import { RedisPresence } from './store/redis-presence.js';
 import { RedisSocketPlaces } from './store/redis-socket-places.js';
 
 /** The project root (where views/ and public/ live), whether running from src/ or dist/src/. */
@@ -70,6 +72,11 @@ export async function startServer(
     }
     // Every budget counts in one place: Redis when instances share it, else this process's memory.
     const limiters = redis ? redisLimiters(redis.client) : memoryLimiters;
+    // Who is in which room: this process's memory, or Redis when instances share the rooms.
+    const redisClient = redis?.client;
+    const presence: PresenceFactory | undefined = redisClient
+      ? (graceMs, onGone) => new RedisPresence(redisClient, { graceMs, onGone, onError: logError })
+      : undefined;
     const chat = await createChat({
       gifs,
       roomIdleMs: config.roomIdleMs,
@@ -78,6 +85,7 @@ export async function startServer(
       chatPer10s: config.chatPer10s,
       chatPerIpPer10s: config.chatPerIpPer10s,
       limiters,
+      presence,
       onError: logError,
     });
     const cookieSecret = await resolveCookieSecret(config.cookieSecret, config.dataDir);
@@ -157,6 +165,8 @@ export async function startServer(
           http.closeAllConnections();
           await stopped;
           chat.close();
+          // Changes under way reach Redis before the connection closes.
+          await chat.presence.close();
           await socketPlaces.close();
           await store.close();
           await redis?.close();

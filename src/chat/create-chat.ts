@@ -6,7 +6,8 @@ import { allRoomIds } from '../store/room-repository.js';
 import { ChatEvents } from './chat-events.js';
 import { Membership } from './membership.js';
 import { MessageService } from './message-service.js';
-import { Presence } from './presence.js';
+import { MemoryPresenceStore } from './memory-presence-store.js';
+import type { PresenceFactory, PresenceStore } from './presence-store.js';
 import { RoomAccess } from './room-access.js';
 import { RoomService } from './room-service.js';
 import type { GifStore } from './uploaded-gifs.js';
@@ -23,12 +24,14 @@ export interface ChatOptions {
   chatPerIpPer10s: number;
   /** Where rate budgets count (memory, or Redis shared by every instance). */
   limiters: LimiterFactory;
+  /** Where presence lives: this process's memory (default), or a store every instance shares. */
+  presence?: PresenceFactory;
   onError: (err: unknown) => void;
 }
 
 export interface Chat {
   events: ChatEvents;
-  presence: Presence;
+  presence: PresenceStore;
   access: RoomAccess;
   rooms: RoomService;
   messages: MessageService;
@@ -40,7 +43,10 @@ export async function createChat(opts: ChatOptions): Promise<Chat> {
   await seedMessageIds();
   const events = new ChatEvents();
   const messages = new MessageService(events);
-  const presence = new Presence(opts.presenceGraceMs, (roomId, person) => membership.gone(roomId, person));
+  const makePresence = opts.presence ?? ((graceMs, onGone) => new MemoryPresenceStore(graceMs, onGone));
+  const presence = makePresence(opts.presenceGraceMs, (roomId, person) => membership.gone(roomId, person));
+  // Who is already present (on other instances) is known before any room's idle clock starts.
+  await presence.start();
   const access = new RoomAccess(presence, {
     chatPer10s: opts.chatPer10s,
     chatPerIpPer10s: opts.chatPerIpPer10s,
