@@ -2,6 +2,7 @@
 import type { MemberView, Person } from '../shared/protocol.js';
 import { LIMITS } from '../shared/protocol.js';
 import { banFromRoom, findRoom, setRoomOwner, updateOwnerDetails, type RoomRecord } from '../store/room-repository.js';
+import { isSharedStateUnavailable } from '../store/shared-state-errors.js';
 import { ChatError } from './chat-error.js';
 import type { ChatEvents } from './chat-events.js';
 import { IdleReaper } from './idle-reaper.js';
@@ -10,6 +11,17 @@ import type { PresenceStore } from './presence-store.js';
 import type { Grants, RoomAccess } from './room-access.js';
 import { cleanName, nameKeys } from './text-hygiene.js';
 import { toMemberViews, toRoomSummary } from './views.js';
+
+/** A change the shared presence store could not make now is the client's to retry, as a database outage is. */
+async function shared<T>(change: Promise<T>): Promise<T> {
+  try {
+    return await change;
+  } catch (err) {
+    if (isSharedStateUnavailable(err))
+      throw new ChatError('unavailable', 'Presence is unavailable; try again shortly.');
+    throw err;
+  }
+}
 
 export interface MembershipOptions {
   idleMs: number;
@@ -52,7 +64,9 @@ export class Membership {
   async join(room: RoomRecord, person: Person, grants: Grants, connectionId: string): Promise<MemberView[]> {
     this.access.admit(room, person, grants);
     this.reaper.cancel(room.id);
-    const outcome = await this.presence.join(room.id, person, connectionId, this.access.seatRules(room, person));
+    const outcome = await shared(
+      this.presence.join(room.id, person, connectionId, this.access.seatRules(room, person)),
+    );
     if (!('joined' in outcome)) throw this.access.refusal(room, outcome);
     if (outcome.first) {
       try {
@@ -90,7 +104,7 @@ export class Membership {
     if (nickname === person.nickname) return person;
     const renamed = { ...person, nickname };
     // Checked and changed in one step: nobody can take a look-alike name meanwhile on another instance.
-    const taken = await this.presence.rename(renamed, nameKeys(nickname));
+    const taken = await shared(this.presence.rename(renamed, nameKeys(nickname)));
     if (taken) throw new ChatError('conflict', `Someone in your room is already called ${nickname}.`);
     const roomIds = this.presence.roomsOf(person.id);
     await updateOwnerDetails(renamed);
@@ -111,7 +125,7 @@ export class Membership {
     if (!this.presence.has(room.id, targetId)) throw new ChatError('not_found', 'That person is not in this room.');
     // Out at once on every path; the stored ban follows.
     this.access.ban(room.id, targetId);
-    const target = await this.presence.evict(room.id, targetId, { ban: true });
+    const target = await shared(this.presence.evict(room.id, targetId, { ban: true }));
     this.events.emit('kicked', room.id, targetId, 'The owner removed you from this room.');
     try {
       await banFromRoom(room.id, targetId);

@@ -9,6 +9,7 @@ import type { Redis } from 'ioredis';
 import type { Person } from '../shared/protocol.js';
 import { PresenceView } from './presence-view.js';
 import * as scripts from './redis-presence-scripts.js';
+import { asSharedStateError } from './shared-state-errors.js';
 
 type Keys = readonly [string, string];
 type JoinOutcome =
@@ -253,7 +254,9 @@ export class RedisPresence {
   }
 
   private run(script: scripts.LuaScript, args: Array<string | number>): Promise<unknown> {
-    return script.run(this.client, [], [this.p, ...args]);
+    return script.run(this.client, [], [this.p, ...args]).catch((err: unknown) => {
+      throw asSharedStateError(err);
+    });
   }
 
   private mineFor(connectionId: string, person: Person, keys: Keys): MyConnection {

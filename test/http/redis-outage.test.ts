@@ -1,6 +1,7 @@
 // While Redis is unreachable an instance keeps serving: each budget counts on this instance alone
 // (as without REDIS_URL) instead of refusing everyone, and once Redis is back (restarted empty)
-// the budgets count there again and the instance writes its open sockets back.
+// the budgets count there again and the instance writes its open sockets and its members back.
+// Who is present is read from the instance's own view meanwhile; only taking a seat waits for Redis.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Redis } from 'ioredis';
@@ -25,6 +26,9 @@ describe('Redis going away and coming back', () => {
       assert.deepEqual([await post('1'), await post('2'), await post('3'), await post('4')], [201, 201, 201, 429]);
       const second = await v.socket(srv.wsUrl);
       await assert.rejects(v.socket(srv.wsUrl), /upgrade refused: 429/);
+      // Entering a room takes a seat in Redis: refused as unavailable, for the page to try again.
+      second.send({ type: 'join', roomId });
+      assert.equal((await second.next('error')).code, 'unavailable');
 
       redis = await startRedis(redis.port);
       await probe.connect();
