@@ -7,23 +7,16 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Person } from '../shared/protocol.js';
+import { OwnConnections, type Keys } from './own-connections.js';
 import { PresenceView } from './presence-view.js';
 import * as scripts from './redis-presence-scripts.js';
 import { asSharedStateError } from './shared-state-errors.js';
 
-type Keys = readonly [string, string];
 type JoinOutcome =
   | { joined: true; first: boolean }
   | { refused: 'full'; count: number }
   | { refused: 'conflict'; nickname: string }
   | { refused: 'banned' };
-
-/** A connection of this instance, what it is in, and whether a leave is under way or failed (to retry). */
-interface MyConnection {
-  person: Person;
-  keys: Keys;
-  rooms: Map<string, 'in' | 'leaving' | 'failed'>;
-}
 
 export interface RedisPresenceOptions {
   graceMs: number;
@@ -40,7 +33,7 @@ export class RedisPresence {
   readonly instanceId = randomBytes(8).toString('hex');
   private readonly p: string;
   private readonly view = new PresenceView();
-  private readonly mine = new Map<string, MyConnection>();
+  private readonly mine = new OwnConnections();
   private readonly pending = new Set<Promise<unknown>>();
   private readonly subscriber: Redis;
   private readonly timers: NodeJS.Timeout[] = [];
@@ -82,13 +75,14 @@ export class RedisPresence {
     rules: { max: number | null; nameKeys: Keys; checkNames: boolean },
   ): Promise<JoinOutcome> {
     return this.track(async () => {
-      const mine = this.mineFor(connectionId, person, rules.nameKeys);
+      const mine = this.mine.entry(connectionId, person, rules.nameKeys);
       const state = mine.rooms.get(roomId);
       mine.rooms.set(roomId, 'in');
       const args = [roomId, person.id, JSON.stringify(person), ...rules.nameKeys, this.conn(connectionId)];
       const reply = (await this.run(scripts.JOIN, [...args, rules.max ?? -1, rules.checkNames ? '1' : '0']).catch(
         (err: unknown) => {
-          if (state === undefined) mine.rooms.set(roomId, 'failed');
+          // It may or may not have reached Redis: leave again, to be sure (see reconcile).
+          mine.rooms.set(roomId, 'failed');
           throw err;
         },
       )) as unknown[];
@@ -97,7 +91,8 @@ export class RedisPresence {
         this.view.apply(roomId, reply.slice(1));
         return { joined: true, first: outcome === 'first' };
       }
-      if (state === undefined) this.forgetMine(connectionId, roomId);
+      if (state === undefined) this.mine.drop(connectionId, roomId);
+      else mine.rooms.set(roomId, state);
       if (outcome === 'full') return { refused: 'full', count: Number(reply[1]) };
       if (outcome === 'conflict') return { refused: 'conflict', nickname: String(reply[1]) };
       return { refused: 'banned' };
@@ -114,14 +109,14 @@ export class RedisPresence {
         if (rooms?.get(roomId) === 'leaving') rooms.set(roomId, 'failed');
         throw err;
       }
-      if (rooms?.get(roomId) === 'leaving') this.forgetMine(connectionId, roomId);
+      if (rooms?.get(roomId) === 'leaving') this.mine.drop(connectionId, roomId);
     });
   }
 
   undoJoin(roomId: string, personId: string, connectionId: string): Promise<void> {
     return this.track(async () => {
       const reply = (await this.run(scripts.UNDO_JOIN, [roomId, personId, this.conn(connectionId)])) as unknown[];
-      this.forgetMine(connectionId, roomId);
+      this.mine.drop(connectionId, roomId);
       this.view.apply(roomId, reply);
     });
   }
@@ -132,7 +127,7 @@ export class RedisPresence {
         string,
         ...unknown[],
       ];
-      for (const [id, mine] of this.mine) if (mine.person.id === personId) this.forgetMine(id, roomId);
+      this.mine.dropPerson(personId, roomId);
       this.view.apply(roomId, snapshot);
       return entry ? (JSON.parse(entry) as { p: Person }).p : undefined;
     });
@@ -143,11 +138,7 @@ export class RedisPresence {
       const roomIds = this.view.roomsOf(person.id);
       const reply = (await this.run(scripts.RENAME, [JSON.stringify(person), ...nameKeys, ...roomIds])) as unknown[];
       if (reply[0] === 'conflict') return { conflict: String(reply[1]) };
-      for (const mine of this.mine.values()) {
-        if (mine.person.id !== person.id) continue;
-        mine.person = person;
-        mine.keys = nameKeys;
-      }
+      this.mine.renamed(person, nameKeys);
       await Promise.all(roomIds.map((id) => this.refresh(id)));
       return undefined;
     });
@@ -156,19 +147,16 @@ export class RedisPresence {
   forget(roomId: string): Promise<void> {
     return this.track(async () => {
       await this.run(scripts.FORGET, [roomId]);
-      for (const id of [...this.mine.keys()]) this.forgetMine(id, roomId);
+      this.mine.dropRoom(roomId);
       this.view.forget(roomId);
     });
   }
 
   /** Leaves what this instance's dead sockets still hold, and retries leaves that failed. */
   reconcile(isLive: (connectionId: string) => boolean): void {
-    for (const [id, mine] of this.mine) {
-      for (const [roomId, state] of mine.rooms) {
-        if (state === 'failed' || (state === 'in' && !isLive(id))) {
-          this.leave(roomId, mine.person.id, id).catch(this.report);
-        }
-      }
+    for (const [id, mine, roomId, state] of [...this.mine.places()]) {
+      if (state === 'failed' || (state === 'in' && !isLive(id)))
+        this.leave(roomId, mine.person.id, id).catch(this.report);
     }
   }
 
@@ -218,11 +206,9 @@ export class RedisPresence {
   }
 
   private async restore(): Promise<void> {
-    for (const [id, mine] of this.mine) {
-      for (const [roomId, state] of mine.rooms) {
-        if (state !== 'in') continue;
+    for (const [id, mine, roomId, state] of [...this.mine.places()]) {
+      if (state === 'in')
         await this.run(scripts.RESTORE, [roomId, JSON.stringify(mine.person), ...mine.keys, this.conn(id)]);
-      }
     }
   }
 
@@ -257,20 +243,6 @@ export class RedisPresence {
     return script.run(this.client, [], [this.p, ...args]).catch((err: unknown) => {
       throw asSharedStateError(err);
     });
-  }
-
-  private mineFor(connectionId: string, person: Person, keys: Keys): MyConnection {
-    let mine = this.mine.get(connectionId);
-    if (!mine) this.mine.set(connectionId, (mine = { person, keys, rooms: new Map() }));
-    mine.person = person;
-    mine.keys = keys;
-    return mine;
-  }
-
-  private forgetMine(connectionId: string, roomId: string): void {
-    const mine = this.mine.get(connectionId);
-    mine?.rooms.delete(roomId);
-    if (mine?.rooms.size === 0) this.mine.delete(connectionId);
   }
 
   private track<T>(work: () => Promise<T>): Promise<T> {
