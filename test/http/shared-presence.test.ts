@@ -130,18 +130,19 @@ describe('presence shared across instances (REDIS_URL)', () => {
     );
   });
 
-  it('an instance killed with -9: its members leave every list within the grace and a few seconds, announced once', async () => {
+  it('an instance killed with -9: its members leave every list within the grace and a few seconds; leave and new owner announced once', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'gifchat-presence-killed-'));
     const killed = await startApp(dir, env);
     try {
-      const owner = await Visitor.create(a.baseUrl);
-      const roomId = await owner.createRoom('killed');
-      await enter(owner, roomId);
+      // The owner is on the instance that dies: the room passes to mia, once.
       const jay = await Visitor.create(killed.url);
+      const roomId = await jay.createRoom('killed');
       const there = await jay.socket(wsOf(jay));
       sockets.push(there);
       await there.join(roomId);
-      await waitFor(async () => (await memberCount(b, roomId)) === 2, 5000, 'jay counted on B');
+      const mia = await Visitor.create(a.baseUrl);
+      await enter(mia, roomId);
+      await waitFor(async () => (await memberCount(b, roomId)) === 2, 5000, 'both counted on B');
       await stopProcess(killed.child, 'SIGKILL');
       const killedAt = Date.now();
       await waitFor(
@@ -150,12 +151,17 @@ describe('presence shared across instances (REDIS_URL)', () => {
         "the killed instance's member to leave",
       );
       assert.ok(Date.now() - killedAt >= GRACE_MS, 'not before the grace period');
-      assert.deepEqual(await pageMembers(owner.at(b.baseUrl), roomId), [owner.me.id]);
+      assert.deepEqual(await pageMembers(mia.at(b.baseUrl), roomId), [mia.me.id]);
+      await waitFor(
+        async () => (await systemEvents(mia, roomId)).includes(`owner ${mia.me.nickname}`),
+        5000,
+        'mia to own the room',
+      );
       await sleep(1000);
-      const events = await systemEvents(owner, roomId);
+      const events = await systemEvents(mia, roomId);
       assert.deepEqual(
-        events.filter((e) => e.startsWith('leave')),
-        [`leave ${jay.me.nickname}`],
+        events.filter((e) => e.startsWith('leave') || e.startsWith('owner')),
+        [`leave ${jay.me.nickname}`, `owner ${mia.me.nickname}`],
       );
     } finally {
       await stopProcess(killed.child);
