@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Person } from '../shared/protocol.js';
+import { CoalescedReads } from './coalesced-reads.js';
 import { OwnConnections, type Keys } from './own-connections.js';
 import { PresenceView } from './presence-view.js';
 import * as scripts from './redis-presence-scripts.js';
@@ -35,6 +36,7 @@ export class RedisPresence {
   private readonly view = new PresenceView();
   private readonly mine = new OwnConnections();
   private readonly pending = new Set<Promise<unknown>>();
+  private readonly reads = new CoalescedReads();
   private readonly subscriber: Redis;
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly heartbeatMs: number;
@@ -230,8 +232,11 @@ export class RedisPresence {
     }
   }
 
-  private async refresh(roomId: string): Promise<void> {
-    this.view.apply(roomId, (await this.run(scripts.SNAPSHOT, [roomId])) as unknown[]);
+  /** Reads a room's members again (coalesced: see CoalescedReads). */
+  private refresh(roomId: string): Promise<void> {
+    return this.reads.run(roomId, async () => {
+      this.view.apply(roomId, (await this.run(scripts.SNAPSHOT, [roomId])) as unknown[]);
+    });
   }
 
   private async resyncAll(): Promise<void> {
