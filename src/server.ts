@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createChat } from './chat/create-chat.js';
+import type { PresenceFactory } from './chat/presence-store.js';
 import type { EmbeddedDb } from './embedded-db/index.js';
 import type { Config } from './config.js';
 import { createErrorLog } from './error-log.js';
@@ -20,6 +21,7 @@ import { gridFsGifStore } from './store/gridfs-gif-store.js';
 import { connectRedis, type RedisConnection } from './store/redis.js';
 import { RedisEventTransport } from './store/redis-event-transport.js';
 import { RedisRoomSequence } from './store/redis-room-sequence.js';
+import { RedisPresence } from './store/redis-presence.js';
 import { RedisSocketPlaces } from './store/redis-socket-places.js';
 
 /** The project root (where views/ and public/ live), whether running from src/ or dist/src/. */
@@ -77,6 +79,11 @@ export async function startServer(
     const limiters = redis ? redisLimiters(redis.client) : memoryLimiters;
     // Instances sharing Redis hear each other's events and take rooms' places from one counter.
     const transport = redis ? new RedisEventTransport(redis.client, logError) : undefined;
+    // Who is in which room: this process's memory, or Redis when instances share the rooms.
+    const redisClient = redis?.client;
+    const presence: PresenceFactory | undefined = redisClient
+      ? (graceMs, onGone) => new RedisPresence(redisClient, { graceMs, onGone, onError: logError })
+      : undefined;
     const chat = await createChat({
       transport,
       sequence: redis ? new RedisRoomSequence(redis.client) : undefined,
@@ -88,6 +95,7 @@ export async function startServer(
       chatPer10s: config.chatPer10s,
       chatPerIpPer10s: config.chatPerIpPer10s,
       limiters,
+      presence,
       onError: logError,
     });
     const cookieSecret = await resolveCookieSecret(config.cookieSecret, config.dataDir);
@@ -170,6 +178,8 @@ export async function startServer(
           http.closeAllConnections();
           await stopped;
           chat.close();
+          // Changes under way reach Redis before the connection closes.
+          await chat.presence.close();
           await transport?.close();
           await socketPlaces.close();
           await store.close();

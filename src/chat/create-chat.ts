@@ -7,7 +7,8 @@ import { allRoomIds } from '../store/room-repository.js';
 import { ChatEvents, inProcessTransport, type ChatEventName, type EventTransport } from './chat-events.js';
 import { Membership } from './membership.js';
 import { MessageService } from './message-service.js';
-import { Presence } from './presence.js';
+import { MemoryPresenceStore } from './memory-presence-store.js';
+import type { PresenceFactory, PresenceStore } from './presence-store.js';
 import { RoomAccess } from './room-access.js';
 import { RoomOrder } from './room-order.js';
 import { LocalRoomSequence, type RoomSequence } from './room-sequence.js';
@@ -33,12 +34,14 @@ export interface ChatOptions {
   /** How long a missing place may hold back a room's later messages (see RoomOrder). */
   gapMs?: number;
   giveUpMs?: number;
+  /** Where presence lives: this process's memory (default), or a store every instance shares. */
+  presence?: PresenceFactory;
   onError: (err: unknown) => void;
 }
 
 export interface Chat {
   events: ChatEvents;
-  presence: Presence;
+  presence: PresenceStore;
   access: RoomAccess;
   rooms: RoomService;
   messages: MessageService;
@@ -56,7 +59,10 @@ export async function createChat(opts: ChatOptions): Promise<Chat> {
     onError: opts.onError,
   });
   const messages = new MessageService(events, opts.sequence ?? new LocalRoomSequence(), order);
-  const presence = new Presence(opts.presenceGraceMs, (roomId, person) => membership.gone(roomId, person));
+  const makePresence = opts.presence ?? ((graceMs, onGone) => new MemoryPresenceStore(graceMs, onGone));
+  const presence = makePresence(opts.presenceGraceMs, (roomId, person) => membership.gone(roomId, person));
+  // Who is already present (on other instances) is known before any room's idle clock starts.
+  await presence.start();
   const access = new RoomAccess(presence, {
     chatPer10s: opts.chatPer10s,
     chatPerIpPer10s: opts.chatPerIpPer10s,

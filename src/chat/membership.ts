@@ -2,14 +2,26 @@
 import type { MemberView, Person } from '../shared/protocol.js';
 import { LIMITS } from '../shared/protocol.js';
 import { banFromRoom, findRoom, setRoomOwner, updateOwnerDetails, type RoomRecord } from '../store/room-repository.js';
+import { isSharedStateUnavailable } from '../store/shared-state-errors.js';
 import { ChatError } from './chat-error.js';
 import type { ChatEvents } from './chat-events.js';
 import { IdleReaper } from './idle-reaper.js';
 import type { MessageService } from './message-service.js';
-import type { Presence } from './presence.js';
+import type { PresenceStore } from './presence-store.js';
 import type { Grants, RoomAccess } from './room-access.js';
-import { cleanName, nameKeys, namesCollide } from './text-hygiene.js';
+import { cleanName, nameKeys } from './text-hygiene.js';
 import { toMemberViews, toRoomSummary } from './views.js';
+
+/** A change the shared presence store could not make now is the client's to retry, as a database outage is. */
+async function shared<T>(change: Promise<T>): Promise<T> {
+  try {
+    return await change;
+  } catch (err) {
+    if (isSharedStateUnavailable(err))
+      throw new ChatError('unavailable', 'Presence is unavailable; try again shortly.');
+    throw err;
+  }
+}
 
 export interface MembershipOptions {
   idleMs: number;
@@ -24,11 +36,14 @@ export class Membership {
   constructor(
     private readonly events: ChatEvents,
     private readonly messages: MessageService,
-    readonly presence: Presence,
+    readonly presence: PresenceStore,
     private readonly access: RoomAccess,
     private readonly opts: MembershipOptions,
   ) {
-    this.reaper = new IdleReaper(opts.idleMs, opts.removeRoom, opts.onError);
+    // Another instance may have let someone in since this one's clock started: only an empty room goes.
+    const removeIfEmpty = (roomId: string) =>
+      this.presence.count(roomId) === 0 ? opts.removeRoom(roomId) : Promise.resolve();
+    this.reaper = new IdleReaper(opts.idleMs, removeIfEmpty, opts.onError);
   }
 
   /** Starts a room's idle clock unless someone is in it. */
@@ -49,11 +64,15 @@ export class Membership {
   async join(room: RoomRecord, person: Person, grants: Grants, connectionId: string): Promise<MemberView[]> {
     this.access.admit(room, person, grants);
     this.reaper.cancel(room.id);
-    if (this.presence.join(room.id, person, connectionId)) {
+    const outcome = await shared(
+      this.presence.join(room.id, person, connectionId, this.access.seatRules(room, person)),
+    );
+    if (!('joined' in outcome)) throw this.access.refusal(room, outcome);
+    if (outcome.first) {
       try {
         await this.messages.postSystem(room.id, { event: 'join', name: person.nickname });
       } catch (err) {
-        this.presence.undoJoin(room.id, person.id, connectionId);
+        await this.presence.undoJoin(room.id, person.id, connectionId);
         // Another tab of theirs joined meanwhile: they stay, and the others must see them.
         if (this.presence.has(room.id, person.id)) this.announce(room);
         else this.scheduleIdle(room.id);
@@ -64,8 +83,9 @@ export class Membership {
     return this.members(room);
   }
 
+  /** Not awaited: a failed leave is retried by the next reconcile (see PresenceStore.reconcile). */
   leave(roomId: string, personId: string, connectionId: string): void {
-    this.presence.leave(roomId, personId, connectionId);
+    this.presence.leave(roomId, personId, connectionId).catch(this.opts.onError);
   }
 
   members(room: RoomRecord): MemberView[] {
@@ -82,14 +102,11 @@ export class Membership {
       throw new ChatError('invalid', `A nickname must be 1–${LIMITS.nicknameMaxChars} characters.`);
     }
     if (nickname === person.nickname) return person;
-    const roomIds = this.presence.roomsOf(person.id);
-    const looks = nameKeys(nickname);
-    const taken = roomIds.some((roomId) =>
-      this.presence.members(roomId).some((m) => m.id !== person.id && namesCollide(nameKeys(m.nickname), looks)),
-    );
-    if (taken) throw new ChatError('conflict', `Someone in your room is already called ${nickname}.`);
     const renamed = { ...person, nickname };
-    this.presence.update(renamed);
+    // Checked and changed in one step: nobody can take a look-alike name meanwhile on another instance.
+    const taken = await shared(this.presence.rename(renamed, nameKeys(nickname)));
+    if (taken) throw new ChatError('conflict', `Someone in your room is already called ${nickname}.`);
+    const roomIds = this.presence.roomsOf(person.id);
     await updateOwnerDetails(renamed);
     this.events.publish('person-updated', renamed);
     for (const roomId of roomIds) {
@@ -108,7 +125,7 @@ export class Membership {
     if (!this.presence.has(room.id, targetId)) throw new ChatError('not_found', 'That person is not in this room.');
     // Out at once on every path; the stored ban follows.
     this.access.ban(room.id, targetId);
-    const target = this.presence.evict(room.id, targetId);
+    const target = await shared(this.presence.evict(room.id, targetId, { ban: true }));
     this.events.publish('kicked', room.id, targetId, 'The owner removed you from this room.');
     try {
       await banFromRoom(room.id, targetId);
@@ -155,7 +172,7 @@ export class Membership {
   }
 
   close(): void {
-    this.presence.close();
+    this.presence.close().catch(this.opts.onError);
     this.reaper.close();
   }
 }

@@ -6,7 +6,7 @@ import type { LimiterFactory } from '../rate-limiters.js';
 import type { Person } from '../shared/protocol.js';
 import type { RoomRecord } from '../store/room-repository.js';
 import { ChatError } from './chat-error.js';
-import type { Presence } from './presence.js';
+import type { JoinOutcome, PresenceStore, SeatRules } from './presence-store.js';
 import { nameKeys, namesCollide } from './text-hygiene.js';
 
 /** The grant keys (see `RoomAccess.grantFor`) a visitor earned with passwords, kept in their session. */
@@ -31,7 +31,7 @@ export class RoomAccess {
   private readonly chatPerAddress: RateLimiterAbstract;
 
   constructor(
-    private readonly presence: Presence,
+    private readonly presence: PresenceStore,
     opts: RoomAccessOptions,
   ) {
     this.chatPerPerson = opts.limiters({ name: 'chat:person', points: opts.chatPer10s, duration: 10 });
@@ -81,16 +81,36 @@ export class RoomAccess {
       throw new ChatError('forbidden', 'This room is private; enter its password first.');
     }
     const count = this.presence.count(room.id);
-    if (count >= room.max) throw new ChatError('room_full', `This room is full (${count}/${room.max}).`);
+    if (count >= room.max) throw this.refusal(room, { refused: 'full', count });
     const mine = nameKeys(person.nickname);
     const twin = this.presence
       .members(room.id)
       .find((m) => m.id !== person.id && namesCollide(nameKeys(m.nickname), mine));
-    if (twin) {
-      throw new ChatError(
-        'conflict',
-        `Someone in this room is already called ${twin.nickname}; choose another name to enter.`,
-      );
+    if (twin) throw this.refusal(room, { refused: 'conflict', nickname: twin.nickname });
+  }
+
+  /**
+   * What the presence store checks again in the same atomic step that takes the seat (`admit`
+   * reads a view that another instance may have changed a moment ago): seats and names, except
+   * for the owner, whom neither keeps out.
+   */
+  seatRules(room: RoomRecord, person: Person): SeatRules {
+    const owner = room.owner.id === person.id;
+    return { max: owner ? null : room.max, nameKeys: nameKeys(person.nickname), checkNames: !owner };
+  }
+
+  /** The error for a join the presence store refused, in the words `admit` uses. */
+  refusal(room: RoomRecord, outcome: Exclude<JoinOutcome, { joined: true }>): ChatError {
+    switch (outcome.refused) {
+      case 'banned':
+        return new ChatError('banned', 'The owner removed you from this room.');
+      case 'full':
+        return new ChatError('room_full', `This room is full (${outcome.count}/${room.max}).`);
+      case 'conflict':
+        return new ChatError(
+          'conflict',
+          `Someone in this room is already called ${outcome.nickname}; choose another name to enter.`,
+        );
     }
   }
 

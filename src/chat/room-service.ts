@@ -12,7 +12,7 @@ import {
 import { ChatError } from './chat-error.js';
 import type { ChatEvents } from './chat-events.js';
 import { cleanLine } from './text-hygiene.js';
-import type { Presence } from './presence.js';
+import type { PresenceStore } from './presence-store.js';
 import type { GifStore } from './uploaded-gifs.js';
 import type { RoomAccess } from './room-access.js';
 import { hashPassword, passwordMatches } from './room-password.js';
@@ -31,7 +31,7 @@ const PASSWORD_MAX_CHARS = 128;
 export class RoomService {
   constructor(
     private readonly events: ChatEvents,
-    private readonly presence: Presence,
+    private readonly presence: PresenceStore,
     private readonly access: RoomAccess,
     private readonly gifs: GifStore,
     readonly maxMembers: number,
@@ -100,7 +100,7 @@ export class RoomService {
   async remove(roomId: string): Promise<void> {
     const files = await deleteRoomMessages(roomId);
     await deleteRoomRecord(roomId);
-    this.presence.forget(roomId);
+    await this.presence.forget(roomId);
     this.access.forget(roomId);
     await this.gifs.remove(files);
     this.events.publish('room-removed', roomId);

@@ -63,7 +63,7 @@ describe('room access', () => {
     assert.equal(chat.presence.count(room.id), room.max, 'full');
     verdict('allowed', () => chat.access.admit(room, bob, none), 'present, without a grant');
     const ownerTwin = { ...owner, nickname: bob.nickname.toUpperCase() };
-    chat.presence.evict(room.id, owner.id);
+    await chat.presence.evict(room.id, owner.id);
     await chat.membership.join(room, newVisitor(), new Set([chat.access.grantFor(room)]), 'c-filler');
     verdict('allowed', () => chat.access.admit(room, ownerTwin, none), 'the owner, locked out by nothing');
   });
@@ -76,7 +76,7 @@ describe('room access', () => {
     verdict('forbidden', () => chat.access.admit(room, twin, none));
     assert.equal(chat.access.asksPassword(room, twin, none), true);
     verdict('room_full', () => chat.access.admit(room, twin, grant));
-    chat.presence.evict(room.id, bob.id);
+    await chat.presence.evict(room.id, bob.id);
     verdict('allowed', () => chat.access.admit(room, newVisitor(), grant));
   });
 

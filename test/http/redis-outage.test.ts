@@ -1,8 +1,9 @@
 // While Redis is unreachable an instance keeps serving pages and sockets: each budget counts on
-// this instance alone (as without REDIS_URL) instead of refusing everyone; messages, which need a
-// place in their room's order from Redis, are refused as unavailable and nothing is stored. Once
-// Redis is back (restarted empty) the budgets count there again, the instance writes its open
-// sockets back, and posting works.
+// this instance alone (as without REDIS_URL) instead of refusing everyone, and who is present is
+// read from the instance's own view. What needs Redis is refused as unavailable and nothing is
+// stored: a message (its place in the room's order) and taking a seat. Once Redis is back
+// (restarted empty) the budgets count there again, the instance writes its open sockets and its
+// members back, and posting works.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Redis } from 'ioredis';
@@ -30,6 +31,9 @@ describe('Redis going away and coming back', () => {
       // Nothing here waits for Redis: the socket budget is this instance's own, and still holds.
       const second = await v.socket(srv.wsUrl);
       await assert.rejects(v.socket(srv.wsUrl), /upgrade refused: 429/);
+      // Entering a room takes a seat in Redis: refused as unavailable, for the page to try again.
+      second.send({ type: 'join', roomId });
+      assert.equal((await second.next('error')).code, 'unavailable');
 
       redis = await startRedis(redis.port);
       await probe.connect();
