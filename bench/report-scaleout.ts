@@ -13,12 +13,19 @@ export function redisHop(runs: ScaleoutRun[], kind: ScaleoutRun['kind']) {
   const one = runs.find((r) => r.kind === kind && r.instances === 1 && !r.redis);
   const two = runs.find((r) => r.kind === kind && r.instances === 2);
   if (!one || !two || two.crossDelivered === 0) {
-    return { added_p50_ms: null, added_p99_ms: null, extra_cpu_us_per_cross_delivery: null };
+    return {
+      added_p50_ms: null,
+      added_p99_ms: null,
+      cross_minus_local_p50_ms: null,
+      extra_cpu_us_per_cross_delivery: null,
+    };
   }
   const extraCpuUs = (two.cpuUsPerDelivery - one.cpuUsPerDelivery) * two.delivered;
   return {
     added_p50_ms: round(two.crossP50Ms - one.p50Ms, 2),
     added_p99_ms: round(two.crossP99Ms - one.p99Ms, 2),
+    /** Within the 2-instance run itself: cross-instance p50 minus same-instance p50. */
+    cross_minus_local_p50_ms: round(two.crossP50Ms - two.localP50Ms, 2),
     extra_cpu_us_per_cross_delivery: round(extraCpuUs / two.crossDelivered, 2),
   };
 }
@@ -51,6 +58,7 @@ export function scaleoutJson(s: ScaleoutResult) {
     offered_deliveries_per_s: s.chatsPerS * s.members,
     senders: s.senders,
     seconds: s.seconds,
+    measured_at: s.measuredAt,
     ...Object.fromEntries(s.runs.map((r) => [r.name, runJson(r)])),
     us_redis_hop: redisHop(s.runs, 'us'),
     socketio_redis_hop: redisHop(s.runs, 'socketio'),
@@ -99,13 +107,18 @@ export function scaleoutMarkdown(s: ScaleoutResult): string {
     ),
   );
   const hops = (['us', 'socketio'] as const).map((kind) => {
-    const h = redisHop(s.runs, kind);
     const who = kind === 'us' ? 'gif-chat' : 'Socket.IO';
-    if (h.added_p50_ms === null) return `- ${who}: no delivery crossed instances, so no cost of the Redis hop to show.`;
+    const one = s.runs.find((r) => r.kind === kind && r.instances === 1 && !r.redis);
+    const two = s.runs.find((r) => r.kind === kind && r.instances === 2);
+    const h = redisHop(s.runs, kind);
+    if (!one || !two || h.extra_cpu_us_per_cross_delivery === null) {
+      return `- ${who}: no delivery crossed instances, so there is no Redis hop to show yet.`;
+    }
     return (
-      `- ${who}: a cross-instance delivery takes ${h.added_p50_ms} ms more at p50 (${h.added_p99_ms} at p99) ` +
-      `than on 1 instance, and costs ${h.extra_cpu_us_per_cross_delivery} µs more CPU ` +
-      '(2 instances over Redis against 1 without, per delivery that crossed).'
+      `- ${who}: cross-instance deliveries p50 / p99 ${two.crossP50Ms} / ${two.crossP99Ms} ms, against ` +
+      `${two.localP50Ms} / ${two.localP99Ms} ms for same-instance ones in that run and ` +
+      `${one.p50Ms} / ${one.p99Ms} ms on 1 instance; CPU ${h.extra_cpu_us_per_cross_delivery} µs more per ` +
+      'delivery that crossed (2 instances over Redis against 1 without, everything counted).'
     );
   });
   return [...header, ...rows, '', 'The Redis hop:', ...hops].join('\n');

@@ -39,6 +39,8 @@ export interface ScaleoutResult {
   chatsPerS: number;
   senders: number;
   seconds: number;
+  /** When it ran (ISO): `npm run bench:scaleout` reruns this scenario alone into latest.json. */
+  measuredAt: string;
   runs: ScaleoutRun[];
 }
 
@@ -157,6 +159,7 @@ export async function scaleout(scale: Scale, log: (line: string) => void = () =>
     chatsPerS: scale.scaleoutChatsPerS,
     senders: scale.scaleoutSenders,
     seconds: scale.scaleoutMs / 1000,
+    measuredAt: new Date().toISOString(),
     runs,
   };
 }
