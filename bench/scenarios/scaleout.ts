@@ -89,9 +89,11 @@ async function measure(config: ScaleoutConfig, started: StartedConfig, scale: Sc
     const t0 = performance.now();
     const sent = await room.loads[0]!.call<number>('send', sendArgs);
     const expected = sent * members;
-    // Count until everything arrived or nothing came for the deadline; time and CPU are taken at
-    // the last poll that brought deliveries, so waiting for what never comes costs nothing.
+    // Count until everything arrived, nothing came for `deadlineMs`, or `giveUp` (a server still
+    // trickling long after the offer ended); time and CPU are taken at the last poll that brought
+    // deliveries, so waiting for what never comes costs nothing.
     const deadlineMs = Math.max(2000, scale.scaleoutMs / 2);
+    const giveUp = performance.now() + 2 * scale.scaleoutMs + deadlineMs;
     let delivered = 0;
     let crossDelivered = 0;
     const local: number[] = [];
@@ -99,14 +101,14 @@ async function measure(config: ScaleoutConfig, started: StartedConfig, scale: Sc
     let lastGot = performance.now();
     let tEnd = lastGot;
     let cpu1 = await started.cpu();
-    while (delivered < expected && performance.now() - lastGot < deadlineMs) {
+    while (delivered < expected && performance.now() - lastGot < deadlineMs && performance.now() < giveUp) {
       await sleep(100);
       const taken = await room.take();
       const got = taken.reduce((n, t) => n + t.received, 0);
       for (const t of taken) {
         crossDelivered += t.crossReceived;
-        local.push(...t.latencies);
-        cross.push(...t.crossLatencies);
+        for (const ms of t.latencies) local.push(ms);
+        for (const ms of t.crossLatencies) cross.push(ms);
       }
       if (got > 0) {
         delivered += got;
