@@ -68,7 +68,7 @@ export default defineConfig(
     },
   },
   {
-    files: ['src/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'],
+    files: ['src/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts', 'support/**/*.ts'],
     ignores: ['src/client/**'],
     languageOptions: { globals: globals.node },
   },

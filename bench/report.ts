@@ -5,10 +5,12 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Scale } from './lib/scale.js';
 import { round } from './lib/stats.js';
+import { scaleoutJson, scaleoutMarkdown } from './report-scaleout.js';
 import type { FanoutResult } from './scenarios/fanout.js';
 import type { HistoryResult } from './scenarios/history-worker.js';
 import type { IdleResult } from './scenarios/idle.js';
 import type { PersistResult } from './scenarios/persist.js';
+import type { ScaleoutResult } from './scenarios/scaleout.js';
 import type { UploadResult } from './scenarios/upload.js';
 
 export interface Results {
@@ -17,6 +19,7 @@ export interface Results {
   persist: PersistResult;
   history: HistoryResult;
   upload: UploadResult;
+  scaleout: ScaleoutResult;
 }
 
 const require = createRequire(import.meta.url);
@@ -29,6 +32,7 @@ export function machine(scale: Scale, seconds: number) {
     node: process.version,
     ws: version('ws'),
     socketio: version('socket.io'),
+    socketio_redis_adapter: version('@socket.io/redis-adapter'),
     mongoose: version('mongoose'),
     scale: scale.name,
     date: new Date().toISOString(),
@@ -72,6 +76,7 @@ export function latestJson(r: Results, m: ReturnType<typeof machine>) {
       bytes: r.upload.bytes,
       members: r.upload.members,
     },
+    scaleout: scaleoutJson(r.scaleout),
     machine: m,
   };
 }
@@ -161,7 +166,7 @@ export function markdown(r: Results, m: ReturnType<typeof machine>): string {
       'memory flat',
     ),
   ];
-  return lines.join('\n');
+  return [...lines, '', scaleoutMarkdown(r.scaleout)].join('\n');
 }
 
 export function writeResults(dir: string, r: Results, m: ReturnType<typeof machine>): string {
@@ -171,7 +176,8 @@ export function writeResults(dir: string, r: Results, m: ReturnType<typeof machi
     `# Benchmark ${m.date.slice(0, 10)} (${m.scale} scale)`,
     '',
     `Machine: ${m.cpu}, ${m.cores} cores, Node ${m.node}; ` +
-      `ws ${m.ws}, socket.io ${m.socketio}, mongoose ${m.mongoose}. Run took ${m.seconds} s.`,
+      `ws ${m.ws}, socket.io ${m.socketio} (redis-adapter ${m.socketio_redis_adapter}), mongoose ${m.mongoose}. ` +
+      `Run took ${m.seconds} s.`,
     '',
     markdown(r, m),
     '',

@@ -1,5 +1,6 @@
 // `npm run bench`: every scenario against gif-chat and, in the same run, against Socket.IO and a
-// bare coalescing ws server, each in its own process with load from separate processes.
+// bare coalescing ws server, each in its own process with load from separate processes; then the
+// scale-out scenario, gif-chat and Socket.IO on 1 and 2 instances over Redis.
 // BENCH_SCALE=small|tiny shrinks it; BENCH_OUT picks the results directory.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +10,7 @@ import { fanout } from './scenarios/fanout.js';
 import { history } from './scenarios/history.js';
 import { idle } from './scenarios/idle.js';
 import { persist } from './scenarios/persist.js';
+import { scaleout } from './scenarios/scaleout.js';
 import { upload } from './scenarios/upload.js';
 
 const scale = scaleFrom();
@@ -41,6 +43,7 @@ const results: Results = {
   persist: await step('persistence', () => persist(scale)),
   history: await step('history', () => history(scale)),
   upload: await step('upload', () => upload(scale)),
+  scaleout: await step('scale-out', () => scaleout(scale, console.log)),
 };
 const m = machine(scale, (performance.now() - started) / 1000);
 console.log(`\n${markdown(results, m)}\n`);

@@ -50,6 +50,9 @@ function ourEnv(dataDir: string, extra: Record<string, string>): Record<string, 
   };
 }
 
+/** Servers started so far: several instances of one kind each get their own log file. */
+let started = 0;
+
 export async function startBenchServer(kind: ServerKind, extraEnv: Record<string, string> = {}): Promise<BenchServer> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), `gifchat-bench-${kind}-`));
   const env = kind === 'us' ? { ...process.env, ...ourEnv(dataDir, extraEnv) } : { ...process.env, ...extraEnv };
@@ -63,7 +66,7 @@ export async function startBenchServer(kind: ServerKind, extraEnv: Record<string
   });
   // What the server logs (mostly chats still queued when the bench stops it) goes to a file, so the
   // table stays readable; it is printed only if the server dies before listening.
-  const logFile = path.join(os.tmpdir(), `gifchat-bench-${kind}-${process.pid}.log`);
+  const logFile = path.join(os.tmpdir(), `gifchat-bench-${kind}-${process.pid}-${++started}.log`);
   const log = createWriteStream(logFile);
   child.stderr?.pipe(log);
   const remote = new Remote(kind, child);

@@ -1,7 +1,9 @@
 // A load process (forked by the orchestrator): opens many raw ws sockets to one server, joins
 // them to a room, counts the broadcast messages they receive, and sends chat at a paced rate.
 // Latency is measured only for messages sent from this process, so sender and receiver share a
-// clock.
+// clock. With several instances of a server (`ports`), socket i talks to ports[i % ports.length],
+// every chat carries its sender's instance, and deliveries that crossed instances are counted
+// (and their latency kept) apart.
 import WebSocket from 'ws';
 import { serve } from '../lib/rpc.js';
 import { nowMs } from '../lib/stats.js';
@@ -11,6 +13,8 @@ import { newSession, pool, type Session } from './visitors.js';
 export interface OpenArgs {
   kind: ServerKind;
   port: number;
+  /** Instances of one server: socket i connects to ports[i % ports.length] (default: [port]). */
+  ports?: number[];
   count: number;
   tabsPerVisitor: number;
   roomId: string | null;
@@ -22,7 +26,11 @@ export interface OpenArgs {
 }
 export interface Taken {
   received: number;
+  /** Send→receive ms of sampled sockets, for messages sent on their own instance. */
   latencies: number[];
+  /** Messages received on another instance than the one they were sent to (several ports only). */
+  crossReceived: number;
+  crossLatencies: number[];
 }
 
 interface Sock {
@@ -30,6 +38,8 @@ interface Sock {
   index: number;
   inFlight: number;
   roomId: string;
+  /** Which of the server's instances (index into ports) the socket talks to. */
+  instance: number;
 }
 
 let dialect: Dialect;
@@ -38,16 +48,33 @@ let procId = 0;
 let received = 0;
 let acked = 0;
 let latencies: number[] = [];
+let crossReceived = 0;
+let crossLatencies: number[] = [];
+let countCross = false;
 let seq = 0;
 const marker = () => `bench:${procId}:`;
+/** Precedes the sender's instance digit in every chat text: `@@<instance>bench:<proc>:<ms>:`. */
+const INSTANCE_TAG = Buffer.from('@@');
+const SENDER_AT = 0x30;
+
+/** The instance a message was sent to, from its text; -1 if it carries no tag. */
+function senderInstance(data: Buffer): number {
+  const i = data.indexOf(INSTANCE_TAG);
+  return i < 0 ? -1 : (data[i + 2] ?? SENDER_AT - 1) - SENDER_AT;
+}
 
 function onMessage(sock: Sock, sampled: boolean, data: Buffer, onControl: (text: string) => void): void {
   if (dialect.isMessage(data)) {
     received++;
+    const crossed = countCross && senderInstance(data) !== sock.instance;
+    if (crossed) crossReceived++;
     if (sampled) {
       const s = data.toString('latin1');
       const i = s.indexOf(marker());
-      if (i >= 0) latencies.push(nowMs() - Number(s.slice(i + marker().length, s.indexOf(':', i + marker().length))));
+      if (i >= 0) {
+        const ms = nowMs() - Number(s.slice(i + marker().length, s.indexOf(':', i + marker().length)));
+        (crossed ? crossLatencies : latencies).push(ms);
+      }
     }
     return;
   }
@@ -84,7 +111,8 @@ let prepared: Session[] = [];
 /** Makes the sessions `open` will use (gif-chat only), so their cost can be kept out of a measurement. */
 async function prepare(args: OpenArgs): Promise<Session[]> {
   const n = Math.ceil(args.count / args.tabsPerVisitor);
-  const origin = `http://127.0.0.1:${args.port}`;
+  // Instances share the database and the cookie secret: a session made on the first is good on all.
+  const origin = `http://127.0.0.1:${args.ports?.[0] ?? args.port}`;
   if (prepared.length < n || prepared[0]?.origin !== origin) {
     prepared = await pool(Array.from({ length: n }), 16, () => newSession(origin));
   }
@@ -94,15 +122,18 @@ async function prepare(args: OpenArgs): Promise<Session[]> {
 async function open(args: OpenArgs): Promise<number> {
   dialect = DIALECTS[args.kind];
   procId = args.procId;
-  const origin = `http://127.0.0.1:${args.port}`;
+  const ports = args.ports ?? [args.port];
+  countCross = ports.length > 1;
   const sessions = args.kind === 'us' ? await prepare(args) : [];
   const waiting = new Map<number, (text: string) => boolean>();
   const opened = await pool(Array.from({ length: args.count }), 64, async (_, index) => {
+    const instance = index % ports.length;
+    const port = ports[instance]!;
     const session = sessions[Math.floor(index / args.tabsPerVisitor)];
-    const headers = session ? { cookie: session.cookie, origin } : {};
-    const ws = new WebSocket(dialect.url(args.port), { headers, perMessageDeflate: false });
+    const headers = session ? { cookie: session.cookie, origin: `http://127.0.0.1:${port}` } : {};
+    const ws = new WebSocket(dialect.url(port), { headers, perMessageDeflate: false });
     const room = args.roomIds?.[index % args.roomIds.length] ?? args.roomId;
-    const sock: Sock = { ws, index, inFlight: 0, roomId: room ?? '' };
+    const sock: Sock = { ws, index, inFlight: 0, roomId: room ?? '', instance };
     const sampled = args.sampleEvery > 0 && index % args.sampleEvery === 0;
     ws.on('message', (data: Buffer) => onMessage(sock, sampled, data, (text) => void waiting.get(index)?.(text)));
     ws.on('error', () => undefined);
@@ -130,9 +161,11 @@ async function open(args: OpenArgs): Promise<number> {
 }
 
 function take(): Taken {
-  const out = { received, latencies };
+  const out = { received, latencies, crossReceived, crossLatencies };
   received = 0;
   latencies = [];
+  crossReceived = 0;
+  crossLatencies = [];
   return out;
 }
 
@@ -149,7 +182,8 @@ async function send(args: { rate: number; senders: number; ms: number; pad: numb
       const due = Math.min(args.rate * (args.ms / 1000), Math.floor((args.rate * elapsed) / 1000));
       for (; sent < due; sent++) {
         const s = senders[turn++ % senders.length]!;
-        s.ws.send(dialect.chat(s.roomId, `${marker()}${nowMs().toFixed(3)}:${pad}`, `b${procId}-${s.index}-${++seq}`));
+        const text = `@@${s.instance}${marker()}${nowMs().toFixed(3)}:${pad}`;
+        s.ws.send(dialect.chat(s.roomId, text, `b${procId}-${s.index}-${++seq}`));
       }
       if (elapsed >= args.ms) {
         clearInterval(tick);

@@ -1,4 +1,5 @@
-// A room full of load sockets on any of the three servers, ready for a scenario.
+// A room full of load sockets on any of the three servers (on one instance, or spread over
+// several instances of one server), ready for a scenario.
 import type { OpenArgs, Taken } from '../load/clients.js';
 import { createRoom, newSession, type Session } from '../load/visitors.js';
 import { split, startLoad, stopAll, type BenchServer } from '../lib/procs.js';
@@ -15,16 +16,19 @@ export interface FilledRoom {
 /**
  * Opens `members` sockets in `processes` load processes, all joined to one room. For gif-chat the
  * room is created over HTTP like a visitor would (capacity counts people, and each person here
- * has `tabsPerVisitor` sockets); the peers have no rooms to create.
+ * has `tabsPerVisitor` sockets); the peers have no rooms to create. Given several instances, the
+ * room is created on the first and socket i of each load process connects to instance i mod n.
  */
 export async function fillRoom(
-  server: BenchServer,
+  servers: BenchServer | BenchServer[],
   members: number,
   processes: number,
   tabsPerVisitor: number,
   sampleEvery: number,
   rooms = 1,
 ): Promise<FilledRoom> {
+  const instances = Array.isArray(servers) ? servers : [servers];
+  const server = instances[0]!;
   let owner: Session | null = null;
   let roomIds = Array.from({ length: rooms }, (_, i) => `bench-room-${i}`);
   if (server.kind === 'us') {
@@ -40,6 +44,7 @@ export async function fillRoom(
       loads[i]!.call<number>('open', {
         kind: server.kind,
         port: server.port,
+        ports: instances.map((s) => s.port),
         count,
         tabsPerVisitor,
         roomId,

@@ -1,19 +1,10 @@
 // Child processes for resilience tests: the standalone embedded database and the app itself.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+// freePort and stopProcess live in support/, shared with the bench.
+export { freePort, stopProcess } from '../../support/processes.js';
 
 const dist = (rel: string) => fileURLToPath(new URL(`../../src/${rel}`, import.meta.url));
 
@@ -71,12 +62,4 @@ export async function startApp(
   };
   const { child, match, output } = await startProcess('main.js', appEnv, ready);
   return { child, output, url: match[1]!.replace('localhost', '127.0.0.1') };
-}
-
-export function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill(signal);
-  });
 }
