@@ -31,7 +31,7 @@ export interface TestNginx {
  * keeps the port the browser used: the app allows an Origin whose host equals the request's Host,
  * and `$host` would drop a non-standard port, so every socket and form post would get 403.
  */
-export function proxyLocation(upstream: string): string {
+function proxyLocation(upstream: string): string {
   return `
     location / {
       proxy_pass http://${upstream};
