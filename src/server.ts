@@ -47,6 +47,8 @@ export interface ServerHooks {
   /** Where warnings go (default: stderr). */
   warn?: (line: string) => void;
   socketOf?: HubOptions['socketOf'];
+  /** The X-Instance name (default: the pid; several servers in one test process need their own). */
+  instance?: string;
 }
 
 export async function startServer(
@@ -54,7 +56,7 @@ export async function startServer(
   log: (line: string) => void = console.log,
   hooks: ServerHooks = {},
 ): Promise<RunningServer> {
-  const instance = String(process.pid);
+  const instance = hooks.instance ?? String(process.pid);
   const errors = createErrorLog();
   const logError = (err: unknown) => errors.logError(err);
   const checkHost = hostPolicy(config.allowedHosts, config.publicUrl);

@@ -46,7 +46,8 @@ export async function startDeployment(count: number, overrides: Record<string, s
     };
     const instances: TestServer[] = [];
     for (let i = 0; i < count; i++) {
-      const instance = await startTestServer(env);
+      // Named in X-Instance by number: in one test process they would all carry its pid.
+      const instance = await startTestServer(env, { instance: `instance-${i + 1}` });
       stops.push(() => instance.close());
       instances.push(instance);
     }
