@@ -34,13 +34,6 @@ export function messageElement(m: MessageView, meId: string): HTMLDivElement {
   const meta = el('div', { class: 'msg-meta' }, [nick(author, 'msg-author nick')]);
   if (m.kind === 'whisper' && m.to) meta.append(' ', whisperLabel(mine, author, m.to));
   meta.append(' ', timeEl(m.createdAt));
-  // Shown on my messages, and on everyone's to the room's owner (messages.css); the server checks.
-  meta.append(
-    ' ',
-    el('button', { type: 'button', class: 'msg-delete', 'aria-label': t('msg.delete'), title: t('msg.delete') }, [
-      t('msg.deleteShort'),
-    ]),
-  );
 
   let body: HTMLElement;
   if (m.kind === 'gif' && m.gif) {
@@ -65,7 +58,14 @@ export function messageElement(m: MessageView, meId: string): HTMLDivElement {
       'data-created-at': m.createdAt,
       'data-author-id': author.id,
     },
-    [meta, body],
+    [
+      meta,
+      body,
+      // Shown on my messages, and on everyone's to the room's owner (messages.css); the server checks.
+      el('button', { type: 'button', class: 'msg-delete', 'aria-label': t('msg.delete'), title: t('msg.delete') }, [
+        '×',
+      ]),
+    ],
   );
 }
 

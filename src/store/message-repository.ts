@@ -264,7 +264,7 @@ export async function findMessage(
   id: string,
 ): Promise<(MessageRecord & { deleted: boolean }) | undefined> {
   const doc = await MessageModel.findOne({ _id: oid(id), room: oid(roomId) }).lean<MessageDoc>();
-  return doc ? { ...toRecord(doc), deleted: doc.deleted === true } : undefined;
+  return doc ? { ...toRecord(doc), deleted: doc.deleted } : undefined;
 }
 
 /**

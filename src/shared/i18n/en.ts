@@ -58,7 +58,6 @@ export const en = {
   'msg.someone': 'someone',
   'msg.gifFrom': 'GIF from {name}',
   'msg.delete': 'Delete message',
-  'msg.deleteShort': 'Delete',
   'msg.deleteConfirm': 'Delete this message for everyone?',
   'msg.whisperTo': 'to {name} (private)',
   'msg.whisperFrom': 'from {name} (private)',
