@@ -6,6 +6,7 @@ import { seedMessageIds } from '../store/message-repository.js';
 import { allRoomIds } from '../store/room-repository.js';
 import { ChatEvents, inProcessTransport, type ChatEventName, type EventTransport } from './chat-events.js';
 import { Membership } from './membership.js';
+import { MessageDeletion } from './message-deletion.js';
 import { MessageService } from './message-service.js';
 import { MemoryPresenceStore } from './memory-presence-store.js';
 import type { PresenceFactory, PresenceStore } from './presence-store.js';
@@ -46,6 +47,7 @@ export interface Chat {
   rooms: RoomService;
   messages: MessageService;
   membership: Membership;
+  deletion: MessageDeletion;
   close(): void;
 }
 
@@ -91,5 +93,6 @@ export async function createChat(opts: ChatOptions): Promise<Chat> {
     messages.close();
     order.close();
   };
-  return { events, presence, access, rooms, messages, membership, close };
+  const deletion = new MessageDeletion(messages, access, opts.gifs, opts.onError);
+  return { events, presence, access, rooms, messages, membership, deletion, close };
 }

@@ -71,8 +71,18 @@ export class MessageService {
     clientId: string | undefined,
   ): Promise<Posted> {
     const text = checkText(rawText, clientId);
-    const kind = to ? 'whisper' : 'chat';
-    return this.publish({ roomId, kind, author, text, gif: null, to, system: null, clientId: clientId ?? null });
+    const kind: Draft['kind'] = to ? 'whisper' : 'chat';
+    return this.publish({
+      roomId,
+      kind,
+      author,
+      text,
+      gif: null,
+      to,
+      system: null,
+      clientId: clientId ?? null,
+      deletes: null,
+    });
   }
 
   postGif(room: RoomRecord, author: Person, gif: StoredGif): Promise<Posted> {
@@ -85,12 +95,42 @@ export class MessageService {
       to: null,
       system: null,
       clientId: null,
+      deletes: null,
     });
   }
 
   postSystem(roomId: string, system: SystemInfo): Promise<Posted> {
     const text = systemText(system);
-    return this.publish({ roomId, kind: 'system', author: null, text, gif: null, to: null, system, clientId: null });
+    return this.publish({
+      roomId,
+      kind: 'system',
+      author: null,
+      text,
+      gif: null,
+      to: null,
+      system,
+      clientId: null,
+      deletes: null,
+    });
+  }
+
+  /**
+   * The record that `target` was taken away, in the room's order: live sockets take it off their
+   * transcript, and a client catching up after a reconnect learns of it. A whisper's record goes
+   * only to its two people, as the whisper did.
+   */
+  postDeletion(roomId: string, actor: Person, target: { id: string; to: Person | null }): Promise<Posted> {
+    return this.publish({
+      roomId,
+      kind: 'delete',
+      author: actor,
+      text: '',
+      gif: null,
+      to: target.to,
+      system: null,
+      clientId: null,
+      deletes: target.id,
+    });
   }
 
   private publish(draft: Draft): Promise<Posted> {

@@ -129,6 +129,17 @@ export class RoomAccess {
     if (room.owner.id !== person.id) throw new ChatError('forbidden', `Only the owner can ${what}.`);
   }
 
+  /**
+   * Who may take a message away: its author, and the room's owner any message but the system's
+   * (which record what happened) and others' whispers (which the owner never saw).
+   */
+  requireMayDelete(room: RoomRecord, person: Person, message: { author: Person | null; kind: string }): void {
+    if (message.author?.id === person.id) return;
+    if (message.kind === 'system' || message.kind === 'whisper' || room.owner.id !== person.id) {
+      throw new ChatError('forbidden', "Only its author or the room's owner can delete this message.");
+    }
+  }
+
   /** Records a ban at once; the caller stores it. */
   ban(roomId: string, personId: string): void {
     let banned = this.bans.get(roomId);

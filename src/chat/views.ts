@@ -17,6 +17,7 @@ export function toMessageView(m: MessageRecord): MessageView {
     gif: m.gif ? { url: gifUrl(m.gif.file), width: m.gif.width, height: m.gif.height } : null,
     createdAt: m.createdAt.toISOString(),
     clientId: m.clientId,
+    deletes: m.deletes,
     seq: m.seq,
   };
 }

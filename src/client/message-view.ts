@@ -58,7 +58,14 @@ export function messageElement(m: MessageView, meId: string): HTMLDivElement {
       'data-created-at': m.createdAt,
       'data-author-id': author.id,
     },
-    [meta, body],
+    [
+      meta,
+      body,
+      // Shown on my messages, and on everyone's to the room's owner (messages.css); the server checks.
+      el('button', { type: 'button', class: 'msg-delete', 'aria-label': t('msg.delete'), title: t('msg.delete') }, [
+        '×',
+      ]),
+    ],
   );
 }
 

@@ -12,6 +12,8 @@ export interface RoomMembersDeps {
   max: number;
   list: HTMLUListElement;
   count: HTMLElement | null;
+  /** The room page's root: marked `is-owner` while I own the room (owners may delete any message). */
+  root: HTMLElement;
   /** Controls only the owner sees (Delete room, the password form). */
   ownerControls: HTMLElement[];
   whisper: WhisperMode;
@@ -44,6 +46,7 @@ export class RoomMembers {
     renderMembers(d.list, d.count, d.max, members, d.meId, this.actions);
     const owner = isOwner(members, d.meId);
     for (const control of d.ownerControls) control.hidden = !owner;
+    d.root.classList.toggle('is-owner', owner);
     const gone = d.whisper.membersChanged(members);
     if (gone) d.notice(gone);
   }
@@ -53,5 +56,6 @@ export class RoomMembers {
     this.d.list.replaceChildren();
     this.d.whisper.stop();
     for (const control of this.d.ownerControls) control.hidden = true;
+    this.d.root.classList.remove('is-owner');
   }
 }

@@ -72,6 +72,10 @@ export function startRoom(): void {
 
   function showMessage(m: MessageView, forceFollow = false): void {
     if (m.roomId !== roomId) return;
+    if (m.kind === 'delete') {
+      if (m.deletes) transcript.delete(m.deletes);
+      return;
+    }
     const mine = m.author?.id === meId;
     const replacing = mine && m.clientId ? outbox.take(m.clientId) : undefined;
     const added = follow.append(() => (transcript.add(m, replacing) !== null ? 1 : 0), forceFollow || mine) > 0;
@@ -101,7 +105,16 @@ export function startRoom(): void {
     form,
     input,
   });
+  // Delete buttons (shown on my messages, and on all to the owner): confirmed first.
+  log.addEventListener('click', (event) => {
+    const button = (event.target as Element).closest('.msg-delete');
+    const messageId = button?.closest<HTMLElement>('[data-message-id]')?.dataset.messageId;
+    if (!messageId || !joined) return;
+    if (window.confirm(t('msg.deleteConfirm'))) connection.send({ type: 'delete', roomId, messageId });
+  });
+
   const members = new RoomMembers({
+    root,
     roomId,
     meId,
     max,

@@ -39,6 +39,8 @@ export class Transcript {
   private readonly ids: string[] = [];
   /** Their places, in the same order. */
   private readonly seqs: number[] = [];
+  /** Messages deleted while this page was open. */
+  private readonly deletedIds = new Set<string>();
 
   constructor(
     readonly log: HTMLElement,
@@ -76,7 +78,7 @@ export class Transcript {
   /** Adds a confirmed message unless it is already shown; returns its element if it was new. */
   add(message: MessageView, replacing?: HTMLElement): HTMLElement | null {
     if (replacing) this.remove(replacing);
-    if (this.byId.has(message.id)) return null;
+    if (this.byId.has(message.id) || this.deletedIds.has(message.id)) return null;
     const node = messageElement(message, this.meId);
     this.insertConfirmed(node, message.id, message.seq);
     return node;
@@ -86,11 +88,24 @@ export class Transcript {
   addMany(messages: MessageView[]): number {
     let added = 0;
     for (const m of messages) {
-      if (this.byId.has(m.id)) continue;
+      if (this.byId.has(m.id) || this.deletedIds.has(m.id)) continue;
       this.insertConfirmed(messageElement(m, this.meId), m.id, m.seq);
       added += 1;
     }
     return added;
+  }
+
+  /** Takes a confirmed message away (it was deleted); it is not added again if it comes back. */
+  delete(id: string): boolean {
+    this.deletedIds.add(id);
+    const node = this.byId.get(id);
+    if (!node) return false;
+    const at = this.ids.indexOf(id);
+    this.ids.splice(at, 1);
+    this.seqs.splice(at, 1);
+    this.byId.delete(id);
+    this.remove(node);
+    return true;
   }
 
   appendPending(node: HTMLElement): void {

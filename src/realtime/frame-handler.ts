@@ -133,6 +133,10 @@ export class FrameHandler {
         return;
       case 'kick':
         return this.chat.membership.kick(await this.joinedRoom(client, frame.roomId), client.person, frame.userId);
+      case 'delete':
+        await this.chat.access.takeChat(client.person.id, client.address);
+        await this.chat.deletion.delete(await this.joinedRoom(client, frame.roomId), client.person, frame.messageId);
+        return;
       case 'transfer':
         return this.chat.membership.transfer(await this.joinedRoom(client, frame.roomId), client.person, frame.userId);
       case 'history': {

@@ -52,6 +52,7 @@ export const clientFrameSchema = z.discriminatedUnion('type', [
     .strict(),
   z.object({ type: z.literal('kick'), roomId: objectIdSchema, userId: visitorId }).strict(),
   z.object({ type: z.literal('transfer'), roomId: objectIdSchema, userId: visitorId }).strict(),
+  z.object({ type: z.literal('delete'), roomId: objectIdSchema, messageId: objectIdSchema }).strict(),
 ]);
 export type ClientFrame = z.infer<typeof clientFrameSchema>;
 
@@ -76,7 +77,8 @@ export interface GifView {
 export interface MessageView {
   id: string;
   roomId: string;
-  kind: 'chat' | 'gif' | 'system' | 'whisper';
+  /** `delete`: not shown; it says the message `deletes` was taken away (remove it if shown). */
+  kind: 'chat' | 'gif' | 'system' | 'whisper' | 'delete';
   author: UserView | null;
   /** What a system message says, for rendering in the reader's language; null otherwise. */
   system: SystemInfo | null;
@@ -86,6 +88,8 @@ export interface MessageView {
   gif: GifView | null;
   createdAt: string;
   clientId: string | null;
+  /** For a `delete` record: the id of the message taken away; null otherwise. */
+  deletes: string | null;
   /** Its place in the room (1, 2, 3…): the order every client shows a room's messages in. */
   seq: number;
 }

@@ -11,13 +11,16 @@ import type { Person } from '../shared/protocol.js';
 export interface MessageRecord {
   id: string;
   roomId: string;
-  kind: 'chat' | 'gif' | 'system' | 'whisper';
+  /** `delete` records that a message was taken away (`deletes`); it is never shown itself. */
+  kind: 'chat' | 'gif' | 'system' | 'whisper' | 'delete';
   author: Person | null;
   to: Person | null;
   system: SystemInfo | null;
   text: string;
   gif: { file: string; width: number; height: number } | null;
   clientId: string | null;
+  /** For a `delete` record: the id of the message taken away. */
+  deletes: string | null;
   /** Its place in the room: every instance delivers a room's messages in this order. */
   seq: number;
   createdAt: Date;
@@ -60,6 +63,7 @@ function toRecord(doc: MessageDoc): MessageRecord {
     text: doc.text,
     gif: doc.gif ? { file: doc.gif.file, width: doc.gif.width, height: doc.gif.height } : null,
     clientId: doc.clientId ?? null,
+    deletes: doc.deletes ? doc.deletes.toHexString() : null,
     seq: doc.seq,
     createdAt: doc.createdAt,
   };
@@ -104,6 +108,8 @@ function toDoc(m: NewMessage, createdAt: Date): MessageDoc {
     system: m.system,
     text: m.text,
     gif: m.gif,
+    deletes: m.deletes === null ? null : oid(m.deletes),
+    deleted: false,
     seq: m.seq,
     createdAt,
     ...(m.clientId ? { clientId: m.clientId } : {}),
@@ -170,10 +176,13 @@ export async function insertMessages(msgs: NewMessage[]): Promise<Inserted[]> {
   );
 }
 
-/** Whispers are visible only to their author and their recipient. */
+/** Whispers (and the records of their deletion) are visible only to their author and their recipient. */
 const visibleTo = (viewerId: string) => ({
-  $or: [{ kind: { $ne: 'whisper' as const } }, { 'author.id': viewerId }, { 'to.id': viewerId }],
+  $or: [{ to: null }, { 'author.id': viewerId }, { 'to.id': viewerId }],
 });
+
+/** What a transcript shows: neither messages taken away nor the records of taking them. */
+const shown = { deleted: { $ne: true }, kind: { $ne: 'delete' as const } };
 
 /**
  * The place of message `id` in the room as a bound: `exact` when that message exists, otherwise
@@ -200,14 +209,18 @@ export async function pageBefore(
     if (!place) return [];
     seq = place.exact ? { $lt: place.seq } : { $lte: place.seq };
   }
-  const docs = await MessageModel.find({ room: oid(roomId), ...(seq ? { seq } : {}), ...visibleTo(viewerId) })
+  const docs = await MessageModel.find({ room: oid(roomId), ...(seq ? { seq } : {}), ...shown, ...visibleTo(viewerId) })
     .sort({ seq: -1 })
     .limit(limit)
     .lean<MessageDoc[]>();
   return docs.reverse().map(toRecord);
 }
 
-/** Up to `limit` messages of a room after message `after` and at or below place `upTo`, oldest first. */
+/**
+ * Up to `limit` messages of a room after message `after` and at or below place `upTo`, oldest
+ * first: what a reconnecting client missed, so the records of deletions are in it (the client
+ * takes those messages away) and the messages taken away are not.
+ */
 export async function pageAfter(
   roomId: string,
   viewerId: string,
@@ -219,6 +232,7 @@ export async function pageAfter(
   const docs = await MessageModel.find({
     room: oid(roomId),
     seq: { $gt: from, $lte: upTo },
+    deleted: { $ne: true },
     ...visibleTo(viewerId),
   })
     .sort({ seq: 1 })
@@ -242,6 +256,27 @@ export async function lastSeq(roomId: string): Promise<number> {
     .sort({ seq: -1 })
     .lean<MessageDoc>();
   return doc?.seq ?? 0;
+}
+
+/** One message of a room as stored (taken away or not), or undefined. */
+export async function findMessage(
+  roomId: string,
+  id: string,
+): Promise<(MessageRecord & { deleted: boolean }) | undefined> {
+  const doc = await MessageModel.findOne({ _id: oid(id), room: oid(roomId) }).lean<MessageDoc>();
+  return doc ? { ...toRecord(doc), deleted: doc.deleted } : undefined;
+}
+
+/**
+ * Takes a message away: its text and GIF are cleared and it is marked deleted, once. False when
+ * it was already taken away (by someone else, just now).
+ */
+export async function markDeleted(roomId: string, id: string): Promise<boolean> {
+  const res = await MessageModel.updateOne(
+    { _id: oid(id), room: oid(roomId), deleted: { $ne: true } },
+    { $set: { deleted: true, text: '', gif: null } },
+  );
+  return res.modifiedCount === 1;
 }
 
 /** Deletes every message of a room and returns the GIF file names they referenced. */

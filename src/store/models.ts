@@ -45,13 +45,17 @@ const systemSchema = new Schema(
 const messageSchema = new Schema(
   {
     room: { type: Schema.Types.ObjectId, required: true },
-    kind: { type: String, enum: ['chat', 'gif', 'system', 'whisper'], required: true },
+    kind: { type: String, enum: ['chat', 'gif', 'system', 'whisper', 'delete'], required: true },
     author: { type: personSchema, default: null },
     to: { type: personSchema, default: null },
     system: { type: systemSchema, default: null },
     text: { type: String, default: '' },
     gif: { type: gifSchema, default: null },
     clientId: { type: String },
+    /** A `delete` record: the message it took away. */
+    deletes: { type: Schema.Types.ObjectId, default: null },
+    /** Taken away by its author or the room's owner: its text and GIF are gone, it is never shown. */
+    deleted: { type: Boolean, default: false },
     /** The message's place in its room: 1, 2, 3… in the order every instance delivers them. */
     seq: { type: Number, required: true },
     createdAt: { type: Date, default: () => new Date() },

@@ -24,6 +24,7 @@ const draft = (room: string, text: string, clientId: string | null = null): Draf
   to: null,
   system: null,
   clientId,
+  deletes: null,
 });
 const ascending = (ids: string[]) => ids.every((id, i) => i === 0 || ids[i - 1]! < id);
 

@@ -18,7 +18,16 @@ const author = newVisitor();
 const newRoom = () => randomBytes(12).toString('hex');
 
 function message(roomId: string, seq: number): NewMessage {
-  const base = { roomId, kind: 'chat' as const, author, to: null, system: null, gif: null, clientId: null };
+  const base = {
+    roomId,
+    kind: 'chat' as const,
+    author,
+    to: null,
+    system: null,
+    gif: null,
+    clientId: null,
+    deletes: null,
+  };
   return { ...base, id: newMessageId(), text: `place ${seq}`, seq };
 }
 const view = (m: NewMessage): MessageView => toMessageView({ ...m, createdAt: new Date() });

@@ -43,7 +43,7 @@ export function randomMessages(n: number, me: UserView, seed = 14): MessageView[
     const instance = Math.floor(rand() * 0xffffffff);
     const id = instance.toString(16).padStart(8, '0') + (i * 16).toString(16).padStart(16, '0');
     const createdAt = new Date(ms).toISOString();
-    const base = { id, roomId: 'r', to: null, gif: null, createdAt, clientId: null, seq: 2 * (i + 1) };
+    const base = { id, roomId: 'r', to: null, gif: null, createdAt, clientId: null, deletes: null, seq: 2 * (i + 1) };
     if (rand() < 0.1) {
       return { ...base, kind: 'system', author: null, system: { event: 'join', name: 'carol' }, text: 'carol joined.' };
     }

@@ -191,6 +191,14 @@ export function roomRoutes(
     },
   );
 
+  router.delete('/room/:id/messages/:messageId', async (req, res) => {
+    const room = await memberRoom(req);
+    const me = visitorOf(req);
+    await access.takeChat(me.id, quotas.address(req));
+    await chat.deletion.delete(room, me, req.params.messageId);
+    res.status(204).end();
+  });
+
   router.get('/room/:id/messages', async (req, res) => {
     const room = await admittedRoom(req);
     const query = historySchema.safeParse(req.query);

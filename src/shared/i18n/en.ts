@@ -57,6 +57,8 @@ export const en = {
 
   'msg.someone': 'someone',
   'msg.gifFrom': 'GIF from {name}',
+  'msg.delete': 'Delete message',
+  'msg.deleteConfirm': 'Delete this message for everyone?',
   'msg.whisperTo': 'to {name} (private)',
   'msg.whisperFrom': 'from {name} (private)',
   'msg.sending': 'sending…',

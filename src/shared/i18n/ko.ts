@@ -57,6 +57,8 @@ export const ko: Catalog = {
 
   'msg.someone': '누군가',
   'msg.gifFrom': '{name}님의 GIF',
+  'msg.delete': '메시지 삭제',
+  'msg.deleteConfirm': '이 메시지를 모두에게서 삭제할까요?',
   'msg.whisperTo': '{name}님에게 (귓속말)',
   'msg.whisperFrom': '{name}님이 보냄 (귓속말)',
   'msg.sending': '보내는 중…',
