@@ -100,7 +100,11 @@ describe('deleting a message in a browser', { skip: skipBrowserTests }, () => {
     await bubble(alice.page, 'short-lived').waitFor({ state: 'detached' });
     await say(alice.page, 'while you were away');
     assert.equal(await bubble(bob.page, 'short-lived').count(), 1, 'still shown while offline');
-    await bob.page.evaluate(() => ((window as unknown as { __blockWs: boolean }).__blockWs = false));
+    // Back online: the browser says so, and the page reconnects at once rather than at its next try.
+    await bob.page.evaluate(() => {
+      (window as unknown as { __blockWs: boolean }).__blockWs = false;
+      window.dispatchEvent(new Event('online'));
+    });
     await bubble(bob.page, 'while you were away').waitFor({ timeout: 20_000 });
     await bubble(bob.page, 'short-lived').waitFor({ state: 'detached' });
     // And a fresh page never shows it.
