@@ -1,6 +1,7 @@
 // Worker-thread entry: owns the TCP server, so parsing, queries and lmdb work never run on the
 // application's event loop. Talks to index.ts through a tiny message protocol.
 import { parentPort, workerData } from 'node:worker_threads';
+import type { InitialUser } from './auth/initial-users.js';
 import { startServer, type RunningServer } from './server.js';
 
 export interface WorkerInput {
@@ -9,6 +10,7 @@ export interface WorkerInput {
   host: string;
   ttlIntervalMs: number;
   messageTimeoutMs: number;
+  users: InitialUser[];
 }
 
 export type WorkerMessage =
