@@ -8,11 +8,18 @@ import { loadEmbeddedDbConfig } from '../config.js';
 import { startEmbeddedDb } from './index.js';
 
 try {
-  const { dataDir, port, host } = loadEmbeddedDbConfig();
-  const db = await startEmbeddedDb({ dataDir, port, host, onLog: (line) => console.error(`[embedded-db] ${line}`) });
+  const { dataDir, port, host, user } = loadEmbeddedDbConfig();
+  const db = await startEmbeddedDb({
+    dataDir,
+    port,
+    host,
+    users: user ? [user] : [],
+    onLog: (line) => console.error(`[embedded-db] ${line}`),
+  });
   console.log(
     `embedded MongoDB-compatible server listening on ${db.url} (data in ${path.join(dataDir, 'embedded-db')})`,
   );
+  if (user) console.log(`clients log in as ${JSON.stringify(user.username)} with ?authSource=admin`);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
