@@ -30,7 +30,8 @@ export async function ensureUsers(
       db: 'admin',
       credentials: makeCredentials(username, password, MECHANISMS),
       roles: ROOT,
-      ...(existing ? { userId: existing.userId, customData: existing.customData } : {}),
+      ...(existing ? { userId: existing.userId } : {}),
+      ...(existing?.customData ? { customData: existing.customData } : {}),
     });
     log(`${existing ? 'updated' : 'created'} user ${JSON.stringify(username)} in admin (role root)`);
   }

@@ -61,7 +61,7 @@ export class UserStore {
   }
 
   async put(u: Omit<StoredUser, '_id' | 'userId'> & { userId?: Binary }): Promise<StoredUser> {
-    const doc: StoredUser = { _id: userKey(u.db, u.user), userId: u.userId ?? new UUID(), ...u };
+    const doc: StoredUser = { ...u, _id: userKey(u.db, u.user), userId: u.userId ?? new UUID() };
     await this.storage.write(() => this.db.putSync(doc._id, Buffer.from(serialize(doc))));
     this.count = this.db.getCount();
     return doc;
