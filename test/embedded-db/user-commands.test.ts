@@ -57,6 +57,8 @@ describe('embedded-db user commands', () => {
       assert.equal(await code(reader.db('shop').collection('items').insertOne({ name: 'no' })), 13);
       const self = await reader.db('shop').command({ usersInfo: 'reader' });
       assert.equal((self.users as Document[]).length, 1, 'usersInfo on oneself needs no role');
+      assert.equal(await code(reader.db('shop').command({ usersInfo: 'writer' })), 13, 'others need userAdmin');
+      assert.equal(await code(reader.db('shop').command({ usersInfo: { user: 'reader', db: 'other' } })), 13);
     } finally {
       await reader.close();
     }

@@ -98,9 +98,12 @@ function actionOf(name: string, cmd: Document): Action {
   return READ.has(name) ? 'read' : 'write';
 }
 
-function namesUser(spec: unknown, user: string): boolean {
-  if (spec === user) return true;
-  return spec !== null && typeof spec === 'object' && (spec as { user?: unknown }).user === user;
+/** usersInfo asks about the logged-in user only: "name" on its own database, or {user, db}. */
+function namesSelf(spec: unknown, db: string, self: AuthenticatedUser): boolean {
+  if (typeof spec === 'string') return spec === self.user && db === self.db;
+  if (spec === null || typeof spec !== 'object') return false;
+  const s = spec as { user?: unknown; db?: unknown };
+  return s.user === self.user && s.db === self.db;
 }
 
 export const unauthorized = (msg: string) => new CommandError(13, 'Unauthorized', msg);
@@ -111,7 +114,7 @@ export function authorize(name: string, db: string, cmd: Document, user: Authent
   if (!user) throw unauthorized(`Command ${name} requires authentication`);
   if (SERVER_LEVEL.has(name)) return;
   // usersInfo on oneself needs no role, as in mongod.
-  if (name === 'usersInfo' && db === user.db && namesUser(cmd.usersInfo, user.user)) return;
+  if (name === 'usersInfo' && namesSelf(cmd.usersInfo, db, user)) return;
   const action = actionOf(name, cmd);
   if (user.roles.some((r) => grants(r, action, db))) return;
   throw unauthorized(`not authorized on ${db} to execute command { ${name}: ${JSON.stringify(cmd[name])} }`);
