@@ -40,6 +40,8 @@ export interface EmbeddedDb {
   /** e.g. mongodb://127.0.0.1:PORT/ (no database name). */
   url: string;
   port: number;
+  /** The data dir held users when the server started, so clients must log in. */
+  authRequired: boolean;
   /** False from the moment the worker dies until a new one listens. */
   isRunning(): boolean;
   /** The worker thread serving now, if any (tests end it to check recovery). */
@@ -116,6 +118,7 @@ export async function startEmbeddedDb(opts: EmbeddedDbOptions): Promise<Embedded
   return {
     url: `mongodb://${urlHost}:${port}/`,
     port,
+    authRequired: current.authRequired,
     isRunning: () => current !== undefined,
     get worker() {
       return current?.worker;

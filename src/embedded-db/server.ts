@@ -27,6 +27,8 @@ export interface ServerOptions {
 
 export interface RunningServer {
   port: number;
+  /** The data dir holds users, so clients must log in. */
+  authRequired: boolean;
   close(): Promise<void>;
 }
 
@@ -76,6 +78,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const port = typeof address === 'object' && address ? address.port : opts.port;
   return {
     port,
+    authRequired: state.users.any,
     async close() {
       const closed = new Promise<void>((r) => server.close(() => r()));
       for (const c of connections) c.close();

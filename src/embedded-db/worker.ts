@@ -14,7 +14,7 @@ export interface WorkerInput {
 }
 
 export type WorkerMessage =
-  | { type: 'listening'; port: number }
+  | { type: 'listening'; port: number; authRequired: boolean }
   | { type: 'error'; message: string }
   | { type: 'closed' }
   | { type: 'log'; message: string };
@@ -32,7 +32,7 @@ let server: RunningServer | undefined;
 startServer({ ...input, log: (message) => send({ type: 'log', message }) }).then(
   (s) => {
     server = s;
-    send({ type: 'listening', port: s.port });
+    send({ type: 'listening', port: s.port, authRequired: s.authRequired });
   },
   (e: unknown) => send({ type: 'error', message: e instanceof Error ? e.message : String(e) }),
 );

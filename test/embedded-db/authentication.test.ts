@@ -218,6 +218,7 @@ describe('embedded-db authentication', () => {
     assert.notEqual(bytes.indexOf('SCRAM-SHA-256'), -1, 'the user is stored');
 
     db = await startEmbeddedDb({ dataDir, onLog: (line) => logs.push(line) });
+    assert.equal(db.authRequired, true);
     const anonymous = await MongoClient.connect(`mongodb://${hostOf(db)}/app`, OPTS);
     assert.equal((await refusal(anonymous.db().collection('things').findOne({}))).code, 13);
     await anonymous.close();

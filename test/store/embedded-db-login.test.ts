@@ -18,6 +18,7 @@ describe('the app on its embedded database', { skip: process.env.TEST_MONGO_URL 
     const dataDir = tempDir('gifchat-login-');
     // A data dir from before: data, no users, no credentials file.
     const old = await startEmbeddedDb({ dataDir });
+    assert.equal(old.authRequired, false, 'no users: open, as before');
     const oldClient = await MongoClient.connect(old.url, OPTS);
     await oldClient.db('gifchat').collection('legacy').insertOne({ kept: true });
     await oldClient.close();
