@@ -1,8 +1,8 @@
 // WORKERS > 1: this process forks the workers that serve PORT together (node:cluster) and only
 // supervises them. Without MONGO_URL it runs the embedded database for all of them, on a free
-// loopback port with its data under DATA_DIR as one process keeps it; it settles the cookie secret
-// once (a generated one is written under DATA_DIR, so N workers never race to create it) and
-// hands both to every worker in its environment. A worker that dies is started again after a delay
+// loopback port with its data and generated login under DATA_DIR as one process keeps them; it
+// settles the cookie secret once (a generated one is written under DATA_DIR, so N workers never
+// race to create it) and hands both to every worker in its environment. A worker that dies is started again after a delay
 // that doubles while it keeps dying. A worker that fails START_ATTEMPTS times in a row before it
 // listens, or dies GIVE_UP_CRASHES times within GIVE_UP_WINDOW_MS, is broken in a way waiting does
 // not fix (a wrong setting, Redis or the database unreachable): the primary stops everything and
@@ -16,7 +16,7 @@ import path from 'node:path';
 import type { Config } from './config.js';
 import { startEmbeddedDb, type EmbeddedDb } from './embedded-db/index.js';
 import { resolveCookieSecret } from './http/session.js';
-import { embeddedDatabaseUrl } from './store/connection.js';
+import { embeddedDatabaseUrl, resolveEmbeddedDbCredentials } from './store/embedded-db-credentials.js';
 
 const FIRST_RESTART_MS = 250;
 const MAX_RESTART_MS = 30_000;
@@ -47,19 +47,21 @@ const warn = (line: string) => console.error(`[primary] ${line}`);
 export async function runPrimary(config: Config): Promise<void> {
   await mkdir(config.dataDir, { recursive: true });
   const cookieSecret = await resolveCookieSecret(config.cookieSecret, config.dataDir);
+  // Added to this process's environment for each worker; config.ts reads them there as usual.
+  const workerEnv: Record<string, string> = { COOKIE_SECRET: cookieSecret };
   let db: EmbeddedDb | undefined;
   if (!config.mongoUrl) {
+    const credentials = await resolveEmbeddedDbCredentials(config.dataDir);
     db = await startEmbeddedDb({
       dataDir: config.dataDir,
       port: 0,
       host: '127.0.0.1',
       restartDelayMs: config.embeddedDbRestartMs,
       onLog: (line) => warn(`embedded database: ${line}`),
+      users: [credentials],
     });
+    workerEnv.MONGO_URL = embeddedDatabaseUrl(db, credentials);
   }
-  // Added to this process's environment for each worker; config.ts reads them there as usual.
-  const workerEnv: Record<string, string> = { COOKIE_SECRET: cookieSecret };
-  if (db) workerEnv.MONGO_URL = embeddedDatabaseUrl(db);
 
   const slots: Slot[] = Array.from({ length: config.workers }, (_, i) => ({
     n: i + 1,

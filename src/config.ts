@@ -202,6 +202,8 @@ const embeddedDbSchema = z.object({
   DATA_DIR: envSchema.shape.DATA_DIR,
   EMBEDDED_DB_PORT: int(27017, 0, 65535),
   EMBEDDED_DB_HOST: z.string().min(1).default('127.0.0.1'),
+  EMBEDDED_DB_USERNAME: z.string().optional(),
+  EMBEDDED_DB_PASSWORD: z.string().optional(),
 });
 
 export interface EmbeddedDbConfig {
@@ -209,9 +211,21 @@ export interface EmbeddedDbConfig {
   dataDir: string;
   port: number;
   host: string;
+  /** A root user created (or given this password) at start; then every client must log in. */
+  user: { username: string; password: string } | undefined;
 }
 
 export function loadEmbeddedDbConfig(env: NodeJS.ProcessEnv = process.env): EmbeddedDbConfig {
-  const e = parseEnv(embeddedDbSchema, env);
-  return { dataDir: path.resolve(e.DATA_DIR), port: e.EMBEDDED_DB_PORT, host: e.EMBEDDED_DB_HOST };
+  const e = parseEnv(
+    embeddedDbSchema.refine((v) => Boolean(v.EMBEDDED_DB_USERNAME) === Boolean(v.EMBEDDED_DB_PASSWORD), {
+      error: 'set both EMBEDDED_DB_USERNAME and EMBEDDED_DB_PASSWORD, or neither',
+      path: ['EMBEDDED_DB_PASSWORD'],
+    }),
+    env,
+  );
+  const user =
+    e.EMBEDDED_DB_USERNAME && e.EMBEDDED_DB_PASSWORD
+      ? { username: e.EMBEDDED_DB_USERNAME, password: e.EMBEDDED_DB_PASSWORD }
+      : undefined;
+  return { dataDir: path.resolve(e.DATA_DIR), port: e.EMBEDDED_DB_PORT, host: e.EMBEDDED_DB_HOST, user };
 }

@@ -1,7 +1,9 @@
 // Dispatches a command document to its handler and turns every failure into MongoDB's error shape.
 import type { Document } from 'bson';
 import { toQueryForm } from './bson-values.js';
+import { authorize } from './auth/authorization.js';
 import { aggregate } from './commands/aggregate.js';
+import * as auth from './commands/auth-commands.js';
 import { explain } from './commands/explain.js';
 import * as coll from './commands/collection-commands.js';
 import { findAndModify } from './commands/find-and-modify.js';
@@ -9,6 +11,7 @@ import * as idx from './commands/index-commands.js';
 import * as read from './commands/read-commands.js';
 import * as srv from './commands/server-commands.js';
 import type { CommandContext, Handler, Reply } from './commands/types.js';
+import * as users from './commands/user-commands.js';
 import * as write from './commands/write-commands.js';
 import { CommandError, errorReply } from './errors.js';
 import { stats } from './stats.js';
@@ -32,7 +35,14 @@ const handlers: Record<string, Handler> = {
   killAllSessions: srv.ok,
   refreshSessions: srv.ok,
   startSession: srv.ok,
-  logout: srv.ok,
+  logout: auth.logout,
+  saslStart: auth.saslStart,
+  saslContinue: auth.saslContinue,
+  createUser: users.createUser,
+  updateUser: users.updateUser,
+  dropUser: users.dropUser,
+  dropAllUsersFromDatabase: users.dropAllUsersFromDatabase,
+  usersInfo: users.usersInfo,
   fsync: srv.ok,
   getLastError: srv.ok,
   resetError: srv.ok,
@@ -86,7 +96,20 @@ export async function runCommand(exact: Document, base: Omit<CommandContext, 'db
     }
     const db = typeof exact.$db === 'string' ? exact.$db : 'admin';
     const handler = Object.hasOwn(handlers, name) ? handlers[name] : undefined;
-    if (!handler) throw new CommandError(59, 'CommandNotFound', `no such command: '${name}'`);
+    if (!handler) {
+      base.logRefusal('unknown', name, base.remote);
+      throw new CommandError(59, 'CommandNotFound', `no such command: '${name}'`);
+    }
+    // Authentication is on once the server has a user (before that, as mongod's localhost
+    // exception, anyone may create the first one).
+    if (base.users.any) {
+      try {
+        authorize(name, db, exact, base.auth.user);
+      } catch (e) {
+        base.logRefusal(base.auth.user ? 'unauthorized' : 'unauthenticated', name, base.remote);
+        throw e;
+      }
+    }
     if (exact.startTransaction === true || exact.autocommit === false) {
       throw new CommandError(
         20,

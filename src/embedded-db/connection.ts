@@ -1,6 +1,7 @@
 // One client socket: reassembles framed messages, answers them strictly in order, and closes
 // this socket (only) on anything malformed or on a message that takes too long to arrive.
 import type { Socket } from 'node:net';
+import { ConnectionAuth } from './auth/connection-auth.js';
 import { runCommand } from './command-router.js';
 import type { ServerState } from './commands/types.js';
 import { stats } from './stats.js';
@@ -11,6 +12,8 @@ export class Connection {
   private readonly reader = new MessageReader();
   private chain: Promise<void> = Promise.resolve();
   private closed = false;
+  private readonly auth = new ConnectionAuth();
+  private readonly remote: string;
   /** Fires when the message being read has not completed within messageTimeoutMs. */
   private deadline: NodeJS.Timeout | undefined;
 
@@ -21,6 +24,7 @@ export class Connection {
     private readonly log: (msg: string) => void,
     private readonly messageTimeoutMs: number,
   ) {
+    this.remote = `${socket.remoteAddress ?? ''}:${socket.remotePort ?? 0}`;
     stats.connectionsOpened++;
     stats.connectionsCurrent++;
     socket.setNoDelay(true);
@@ -89,10 +93,19 @@ export class Connection {
     const reply = await runCommand(req.command, {
       ...this.state,
       connectionId: this.id,
-      remote: `${this.socket.remoteAddress ?? ''}:${this.socket.remotePort ?? 0}`,
+      remote: this.remote,
+      auth: this.auth,
     });
     // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- may close during the await
-    if (req.noReply || this.closed) return;
-    this.socket.write(encodeReply(req, reply));
+    if (this.closed) return;
+    if (!req.noReply) this.socket.write(encodeReply(req, reply));
+    // Guessing passwords costs a new connection (and its handshake) every few tries.
+    if (this.auth.exhausted) {
+      this.log(`closing connection ${this.id} from ${this.remote}: ${this.auth.failures} failed authentications`);
+      this.closed = true;
+      this.stopDeadline();
+      stats.connectionsCurrent--;
+      this.socket.end(() => this.socket.destroy());
+    }
   }
 }

@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Worker } from 'node:worker_threads';
+import type { InitialUser } from './auth/initial-users.js';
 import { acquireLock } from './lock-file.js';
 import type { WorkerInput } from './worker.js';
 import { startWorker, type StartedWorker } from './worker-thread.js';
@@ -26,12 +27,21 @@ export interface EmbeddedDbOptions {
   onLog?: (line: string) => void;
   /** Wait before restarting a dead worker (default 1000 ms); doubles per failed try, up to 30 s. */
   restartDelayMs?: number;
+  /**
+   * Users created at start in the admin database with the root role (a changed password is
+   * updated). Once the data dir holds any user, every command but the handshake needs a login.
+   */
+  users?: InitialUser[];
 }
+
+export type { InitialUser };
 
 export interface EmbeddedDb {
   /** e.g. mongodb://127.0.0.1:PORT/ (no database name). */
   url: string;
   port: number;
+  /** The data dir held users when the server started, so clients must log in. */
+  authRequired: boolean;
   /** False from the moment the worker dies until a new one listens. */
   isRunning(): boolean;
   /** The worker thread serving now, if any (tests end it to check recovery). */
@@ -58,6 +68,7 @@ export async function startEmbeddedDb(opts: EmbeddedDbOptions): Promise<Embedded
     host,
     ttlIntervalMs: opts.ttlIntervalMs ?? 5000,
     messageTimeoutMs: opts.messageTimeoutMs ?? 10_000,
+    users: opts.users ?? [],
   };
 
   let current: StartedWorker | undefined;
@@ -107,6 +118,7 @@ export async function startEmbeddedDb(opts: EmbeddedDbOptions): Promise<Embedded
   return {
     url: `mongodb://${urlHost}:${port}/`,
     port,
+    authRequired: current.authRequired,
     isRunning: () => current !== undefined,
     get worker() {
       return current?.worker;

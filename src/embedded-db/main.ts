@@ -8,11 +8,24 @@ import { loadEmbeddedDbConfig } from '../config.js';
 import { startEmbeddedDb } from './index.js';
 
 try {
-  const { dataDir, port, host } = loadEmbeddedDbConfig();
-  const db = await startEmbeddedDb({ dataDir, port, host, onLog: (line) => console.error(`[embedded-db] ${line}`) });
+  const { dataDir, port, host, user } = loadEmbeddedDbConfig();
+  const db = await startEmbeddedDb({
+    dataDir,
+    port,
+    host,
+    users: user ? [user] : [],
+    onLog: (line) => console.error(`[embedded-db] ${line}`),
+  });
   console.log(
     `embedded MongoDB-compatible server listening on ${db.url} (data in ${path.join(dataDir, 'embedded-db')})`,
   );
+  if (user) console.log(`clients log in as ${JSON.stringify(user.username)} with ?authSource=admin`);
+  else if (db.authRequired) {
+    console.log(
+      'this data dir has users, so clients must log in (with ?authSource=admin); the login the app ' +
+        `generated for itself is in ${path.join(dataDir, 'embedded-db-credentials.json')}`,
+    );
+  }
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

@@ -3,10 +3,13 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { ObjectId } from 'bson';
+import { ensureUsers, type InitialUser } from './auth/initial-users.js';
+import { UserStore } from './auth/user-store.js';
 import { Catalog } from './catalog.js';
 import type { ServerState } from './commands/types.js';
 import { Connection } from './connection.js';
 import { expireIdleCursors, killAllCursors } from './cursor-registry.js';
+import { createRefusalLog } from './refusal-log.js';
 import { openStorage } from './storage.js';
 import { startTtlSweeper } from './ttl-sweeper.js';
 
@@ -17,11 +20,15 @@ export interface ServerOptions {
   ttlIntervalMs: number;
   /** A started message must be complete within this many ms, or its connection is closed. */
   messageTimeoutMs: number;
+  /** Created (or given this password) in admin with the root role before the server listens. */
+  users: readonly InitialUser[];
   log: (msg: string) => void;
 }
 
 export interface RunningServer {
   port: number;
+  /** The data dir holds users, so clients must log in. */
+  authRequired: boolean;
   close(): Promise<void>;
 }
 
@@ -35,6 +42,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     catalog: new Catalog(storage),
     processId: new ObjectId(),
     startedAt: Date.now(),
+    users: new UserStore(storage),
+    log: opts.log,
+    logRefusal: createRefusalLog(opts.log),
   };
   const stopTtl = startTtlSweeper(storage, state.catalog, opts.ttlIntervalMs, (e) =>
     opts.log(`ttl sweep failed: ${String(e)}`),
@@ -55,6 +65,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     await storage.close();
   };
   try {
+    await ensureUsers(state.users, opts.users, opts.log);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(opts.port, opts.host, () => resolve());
@@ -67,6 +78,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const port = typeof address === 'object' && address ? address.port : opts.port;
   return {
     port,
+    authRequired: state.users.any,
     async close() {
       const closed = new Promise<void>((r) => server.close(() => r()));
       for (const c of connections) c.close();

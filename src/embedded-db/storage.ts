@@ -1,7 +1,8 @@
-// The lmdb environment: one file set under <dataDir>/embedded-db holding three named databases.
+// The lmdb environment: one file set under <dataDir>/embedded-db holding four named databases.
 //   catalog: "<db>.<collection>" -> BSON collection metadata (indexes, options, numeric ids)
 //   docs:    u32 collectionId + encoded _id -> document BSON (the _id index *is* this keyspace)
 //   index:   u32 indexId + encoded key fields + encoded _id -> encoded _id
+//   users:   "<db>.<user>" -> BSON user (salted SCRAM keys, roles; auth/user-store.ts)
 import { open, type Database, type RootDatabase } from 'lmdb';
 import { outOfDiskSpace } from './errors.js';
 import { afterPrefix } from './index-keys.js';
@@ -11,6 +12,7 @@ export interface Storage {
   catalog: Database<Buffer, string>;
   docs: Database<Buffer, Buffer>;
   index: Database<Buffer, Buffer>;
+  users: Database<Buffer, string>;
   /** Runs `fn` in a batched write transaction; resolves once the batch is durable on disk. */
   write<T>(fn: () => T): Promise<T>;
   close(): Promise<void>;
@@ -32,11 +34,13 @@ export function openStorage(dir: string): Storage {
   const catalog = env.openDB<Buffer, string>({ name: 'catalog', encoding: 'binary' });
   const docs = env.openDB<Buffer, Buffer>({ name: 'docs', keyEncoding: 'binary', encoding: 'binary' });
   const index = env.openDB<Buffer, Buffer>({ name: 'index', keyEncoding: 'binary', encoding: 'binary' });
+  const users = env.openDB<Buffer, string>({ name: 'users', encoding: 'binary' });
   return {
     env,
     catalog,
     docs,
     index,
+    users,
     async write<T>(fn: () => T): Promise<T> {
       try {
         return await env.transaction(fn);

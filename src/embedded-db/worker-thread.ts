@@ -5,6 +5,8 @@ import type { WorkerInput, WorkerMessage } from './worker.js';
 export interface StartedWorker {
   worker: Worker;
   port: number;
+  /** The data dir holds users, so clients must log in. */
+  authRequired: boolean;
   /** Closes the server (connections, storage) and ends the thread. */
   stop(): Promise<void>;
 }
@@ -25,9 +27,9 @@ export async function startWorker(
   let exited = false;
   let lastError: string | undefined;
   let onClosed: (() => void) | undefined;
-  const port = await new Promise<number>((resolve, reject) => {
+  const { port, authRequired } = await new Promise<{ port: number; authRequired: boolean }>((resolve, reject) => {
     worker.on('message', (m: WorkerMessage) => {
-      if (m.type === 'listening') resolve(m.port);
+      if (m.type === 'listening') resolve(m);
       else if (m.type === 'error') reject(new Error(m.message));
       else if (m.type === 'closed') onClosed?.();
       else log(m.message);
@@ -52,6 +54,7 @@ export async function startWorker(
   return {
     worker,
     port,
+    authRequired,
     stop() {
       stopping = true;
       stopped ??= new Promise<void>((resolve) => {

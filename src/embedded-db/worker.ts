@@ -1,6 +1,7 @@
 // Worker-thread entry: owns the TCP server, so parsing, queries and lmdb work never run on the
 // application's event loop. Talks to index.ts through a tiny message protocol.
 import { parentPort, workerData } from 'node:worker_threads';
+import type { InitialUser } from './auth/initial-users.js';
 import { startServer, type RunningServer } from './server.js';
 
 export interface WorkerInput {
@@ -9,10 +10,11 @@ export interface WorkerInput {
   host: string;
   ttlIntervalMs: number;
   messageTimeoutMs: number;
+  users: InitialUser[];
 }
 
 export type WorkerMessage =
-  | { type: 'listening'; port: number }
+  | { type: 'listening'; port: number; authRequired: boolean }
   | { type: 'error'; message: string }
   | { type: 'closed' }
   | { type: 'log'; message: string };
@@ -30,7 +32,7 @@ let server: RunningServer | undefined;
 startServer({ ...input, log: (message) => send({ type: 'log', message }) }).then(
   (s) => {
     server = s;
-    send({ type: 'listening', port: s.port });
+    send({ type: 'listening', port: s.port, authRequired: s.authRequired });
   },
   (e: unknown) => send({ type: 'error', message: e instanceof Error ? e.message : String(e) }),
 );

@@ -3,6 +3,7 @@ import path from 'node:path';
 import mongoose from 'mongoose';
 import { assignMissingSeqs } from './message-seq-migration.js';
 import { startEmbeddedDb, type EmbeddedDb } from '../embedded-db/index.js';
+import { embeddedDatabaseUrl, resolveEmbeddedDbCredentials } from './embedded-db-credentials.js';
 import { MessageModel, RoomModel } from './models.js';
 
 export interface StoreConnection {
@@ -29,11 +30,6 @@ export interface StoreOptions {
   onLog?: (line: string) => void;
 }
 
-/** The database's URL on the embedded server (its name there is always gifchat). */
-export function embeddedDatabaseUrl(embedded: EmbeddedDb): string {
-  return `${embedded.url.replace(/\/$/, '')}/gifchat`;
-}
-
 /** A readiness probe answers within this, even when the database does not. */
 const PING_DEADLINE_MS = 2000;
 
@@ -41,13 +37,15 @@ export async function connectStore(opts: StoreOptions): Promise<StoreConnection>
   let embedded: EmbeddedDb | undefined;
   let url = opts.mongoUrl;
   if (!url) {
+    const credentials = await resolveEmbeddedDbCredentials(opts.dataDir);
     embedded = await startEmbeddedDb({
       dataDir: opts.dataDir,
       port: 0,
       restartDelayMs: opts.restartDelayMs,
       onLog: opts.onLog,
+      users: [credentials],
     });
-    url = embeddedDatabaseUrl(embedded);
+    url = embeddedDatabaseUrl(embedded, credentials);
   }
   try {
     // Indexes are built on every connect (Model.init runs once per process; a test may connect

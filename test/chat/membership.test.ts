@@ -61,14 +61,13 @@ describe('membership', () => {
     const room = await chat.rooms.create({ title: 'fragile', max: 2, password: '' }, owner);
     await chat.membership.join(room, owner, none, 'c-owner');
     // The database goes away between the entry check and the join's announcement.
-    const { host, port, name } = mongoose.connection;
     await mongoose.disconnect();
     try {
       await assert.rejects(chat.membership.join(room, bob, none, 'c-bob'));
       assert.equal(chat.presence.has(room.id, bob.id), false);
       assert.equal(chat.presence.count(room.id), 1);
     } finally {
-      await mongoose.connect(`mongodb://${host}:${port}/${name}`, { bufferCommands: false });
+      await mongoose.connect(store.databaseUrl, { bufferCommands: false });
     }
     // Back again, bob gets the seat that was never really his.
     await chat.membership.join(room, bob, none, 'c-bob');

@@ -140,7 +140,6 @@ describe('message writer', () => {
     const writer = new MessageWriter((m) => published.push(m.id), new LocalRoomSequence());
     const room = roomId();
     const before = (await writer.write(draft(room, 'before'))).message.id;
-    const { host, port, name } = mongoose.connection;
     await mongoose.disconnect();
     try {
       const results = await Promise.allSettled([
@@ -152,7 +151,7 @@ describe('message writer', () => {
         ['rejected', 'rejected'],
       );
     } finally {
-      await mongoose.connect(`mongodb://${host}:${port}/${name}`, { bufferCommands: false });
+      await mongoose.connect(store.databaseUrl, { bufferCommands: false });
     }
     const afterwards = (await writer.write(draft(room, 'after'))).message.id;
     writer.close();

@@ -10,7 +10,13 @@ import { tempDir } from './helpers.js';
 
 const DB_READY = /mongodb:\/\/(\S+):(\d+)\//;
 // Variables the test runner may have set: they would override the .env under test.
-const UNSET = { DATA_DIR: undefined, EMBEDDED_DB_PORT: undefined, EMBEDDED_DB_HOST: undefined };
+const UNSET = {
+  DATA_DIR: undefined,
+  EMBEDDED_DB_PORT: undefined,
+  EMBEDDED_DB_HOST: undefined,
+  EMBEDDED_DB_USERNAME: undefined,
+  EMBEDDED_DB_PASSWORD: undefined,
+};
 
 describe('npm run db configuration', () => {
   it('listens on EMBEDDED_DB_PORT and stores under DATA_DIR from .env in its working directory', async () => {
@@ -63,6 +69,23 @@ describe('npm run db configuration', () => {
         (e: unknown) => (e instanceof Error ? e.message : String(e)),
       );
       assert.match(outcome, /invalid configuration[\s\S]*EMBEDDED_DB_PORT/);
+    } finally {
+      fs.rmSync(cwd, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses EMBEDDED_DB_USERNAME without EMBEDDED_DB_PASSWORD', async () => {
+    const cwd = tempDir('embedded-db-standalone-');
+    fs.writeFileSync(path.join(cwd, '.env'), 'EMBEDDED_DB_PORT=0\nEMBEDDED_DB_USERNAME=root\n');
+    try {
+      const outcome = await startProcess('embedded-db/main.js', UNSET, DB_READY, { cwd }).then(
+        async (db) => {
+          await stopProcess(db.child);
+          return `started anyway: ${db.output()}`;
+        },
+        (e: unknown) => (e instanceof Error ? e.message : String(e)),
+      );
+      assert.match(outcome, /invalid configuration[\s\S]*EMBEDDED_DB_PASSWORD: set both/);
     } finally {
       fs.rmSync(cwd, { recursive: true, force: true });
     }

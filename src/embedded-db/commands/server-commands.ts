@@ -5,6 +5,7 @@ import { openCursorCount } from '../cursor-registry.js';
 import { CommandError } from '../errors.js';
 import { stats } from '../stats.js';
 import { MAX_MESSAGE_BYTES } from '../wire-protocol.js';
+import { helloAuthFields } from './auth-commands.js';
 import type { CommandContext, Handler } from './types.js';
 
 export const SERVER_VERSION = '6.0.0';
@@ -31,11 +32,11 @@ export function helloReply(ctx: CommandContext, legacy: boolean): Document {
 }
 
 /** Awaitable hello: a monitor waiting on an unchanged topology gets its answer after maxAwaitTimeMS. */
-export const hello: Handler = async (cmd, _exact, ctx) => {
+export const hello: Handler = async (cmd, exact, ctx) => {
   if (cmd.topologyVersion !== undefined && cmd.maxAwaitTimeMS !== undefined) {
     await new Promise((r) => setTimeout(r, Math.min(num(cmd.maxAwaitTimeMS), 10_000)).unref());
   }
-  return helloReply(ctx, 'isMaster' in cmd || 'ismaster' in cmd);
+  return { ...helloReply(ctx, 'isMaster' in cmd || 'ismaster' in cmd), ...helloAuthFields(exact, ctx) };
 };
 
 export const ping: Handler = () => ({ ok: 1 });
@@ -68,10 +69,16 @@ export const serverStatus: Handler = (_cmd, _exact, ctx) => ({
 
 export const whatsmyuri: Handler = (_cmd, _exact, ctx) => ({ you: ctx.remote, ok: 1 });
 
-export const connectionStatus: Handler = () => ({
-  authInfo: { authenticatedUsers: [], authenticatedUserRoles: [] },
-  ok: 1,
-});
+export const connectionStatus: Handler = (_cmd, _exact, ctx) => {
+  const u = ctx.auth.user;
+  return {
+    authInfo: {
+      authenticatedUsers: u ? [{ user: u.user, db: u.db }] : [],
+      authenticatedUserRoles: u?.roles ?? [],
+    },
+    ok: 1,
+  };
+};
 
 export const getParameter: Handler = (cmd) => {
   const reply: Document = { ok: 1 };
@@ -100,10 +107,6 @@ export const transactionsUnsupported: Handler = () => {
     'IllegalOperation',
     'Transaction numbers are only allowed on a replica set member or mongos',
   );
-};
-
-export const authUnsupported: Handler = (cmd) => {
-  throw new CommandError(59, 'CommandNotFound', `no such command: '${Object.keys(cmd)[0] ?? ''}'`);
 };
 
 export const embeddedDbStats: Handler = () => ({ ...stats, openCursors: openCursorCount(), ok: 1 });

@@ -2,6 +2,9 @@
 import type { Document } from 'bson';
 import type { Catalog } from '../catalog.js';
 import type { Storage } from '../storage.js';
+import type { ConnectionAuth } from '../auth/connection-auth.js';
+import type { UserStore } from '../auth/user-store.js';
+import type { RefusalLog } from '../refusal-log.js';
 import { CommandError } from '../errors.js';
 
 export interface ServerState {
@@ -9,12 +12,17 @@ export interface ServerState {
   catalog: Catalog;
   processId: import('bson').ObjectId;
   startedAt: number;
+  users: UserStore;
+  log: (line: string) => void;
+  logRefusal: RefusalLog;
 }
 
 export interface CommandContext extends ServerState {
   db: string;
   connectionId: number;
   remote: string;
+  /** This connection's login state. */
+  auth: ConnectionAuth;
 }
 
 /** A reply is either a document or pre-encoded BSON (cursor replies built from stored bytes). */
