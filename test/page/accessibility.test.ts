@@ -147,6 +147,12 @@ describe('accessibility in a browser', { skip: skipBrowserTests }, () => {
       assert.deepEqual(lines.slice(-2), [`${guestName}: Is anyone here?`, `${guestName}: Great`]);
       assert.equal(lines.join('\n').includes('Yes, hello!'), false);
       assert.equal(lines.join('\n').includes('Welcome, everyone'), false);
+      // A whisper is announced to its reader as one.
+      const ownerName = (await owner.page.locator('.site-header .me .nick').textContent())?.trim() ?? '';
+      await owner.page.locator('#member-list .member', { hasText: guestName }).locator('.member-whisper').click();
+      await say(owner.page, 'psst');
+      await owner.page.keyboard.press('Escape');
+      await guest.page.locator('#announcer').getByText(`${ownerName}, privately: psst`).waitFor();
     } finally {
       await guest.context.close();
     }
