@@ -1,5 +1,6 @@
 // The room page: wires the socket, transcript, composer, uploads, history and members together.
 import type { MessageView, ServerFrame, UserView } from '../shared/protocol';
+import { Announcer, announcement } from './announcer';
 import { startComposer } from './composer';
 import { connectionBanner } from './connection-banner';
 import { byId, el, maybeById } from './dom';
@@ -42,6 +43,7 @@ export function startRoom(): void {
   const follow = new ScrollFollow(scroller, byId('new-messages', HTMLButtonElement));
   follow.toBottom(false);
   const unread = new UnreadTitle();
+  const announcer = new Announcer(byId('announcer', HTMLDivElement));
 
   let joined = false;
   let gone = false;
@@ -70,21 +72,24 @@ export function startRoom(): void {
     root.classList.add('is-closed');
   }
 
-  function showMessage(m: MessageView, forceFollow = false): void {
-    if (m.roomId !== roomId) return;
+  /** Shows a message unless it is shown already; true if it is new and someone else's. */
+  function showMessage(m: MessageView, forceFollow = false): boolean {
+    if (m.roomId !== roomId) return false;
     if (m.kind === 'delete') {
       if (m.deletes) transcript.delete(m.deletes);
-      return;
+      return false;
     }
     const mine = m.author?.id === meId;
     const replacing = mine && m.clientId ? outbox.take(m.clientId) : undefined;
     const added = follow.append(() => (transcript.add(m, replacing) !== null ? 1 : 0), forceFollow || mine) > 0;
     if (added && !mine && m.kind !== 'system') unread.arrived();
     if (m.author && m.kind !== 'system') typing.stopped(m.author.id);
+    return added && !mine;
   }
 
-  function showMessages(messages: MessageView[]): void {
-    for (const m of messages) showMessage(m);
+  /** Shows a batch; returns the new ones from others. */
+  function showMessages(messages: MessageView[]): MessageView[] {
+    return messages.filter((m) => showMessage(m));
   }
 
   const connection = new WsConnection({
@@ -142,6 +147,13 @@ export function startRoom(): void {
     if (joined) connection.send({ type: 'typing', roomId });
   });
 
+  /** What a catch-up brought: one message is read out, more are counted. */
+  function announceBatch(fresh: MessageView[]): void {
+    const [only] = fresh;
+    if (only && fresh.length === 1) announcer.say(announcement(only, me.nickname));
+    else if (fresh.length > 1) announcer.say(t('room.newMessagesCount', { count: fresh.length }));
+  }
+
   function handleFrame(frame: ServerFrame): void {
     switch (frame.type) {
       case 'hello':
@@ -162,14 +174,14 @@ export function startRoom(): void {
         return;
       case 'catchup':
         if (frame.roomId !== roomId) return;
-        showMessages(frame.messages);
+        announceBatch(showMessages(frame.messages));
         if (frame.more) {
           const after = transcript.newestId();
           if (after) connection.send({ type: 'history', roomId, after });
         }
         return;
       case 'message':
-        showMessage(frame.message);
+        if (showMessage(frame.message)) announcer.say(announcement(frame.message, me.nickname));
         return;
       case 'ack':
         outbox.acked(frame.clientId);

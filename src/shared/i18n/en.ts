@@ -77,6 +77,9 @@ export const en = {
   'typing.two': '{first} and {second} are typing…',
   'typing.many': 'Several people are typing…',
 
+  'msg.announce': '{name}: {text}',
+  'msg.announceWhisper': '{name}, privately: {text}',
+
   'connection.connecting': 'Connecting…',
   'connection.connected': 'Connected',
   'connection.reconnecting': 'Connection lost — reconnecting…',

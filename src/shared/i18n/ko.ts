@@ -77,6 +77,9 @@ export const ko: Catalog = {
   'typing.two': '{first}님과 {second}님이 입력 중…',
   'typing.many': '여러 사람이 입력 중…',
 
+  'msg.announce': '{name}님: {text}',
+  'msg.announceWhisper': '{name}님 (귓속말): {text}',
+
   'connection.connecting': '연결 중…',
   'connection.connected': '연결됨',
   'connection.reconnecting': '연결이 끊겼습니다 — 다시 연결하는 중…',
