@@ -6,52 +6,34 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { freePort, startApp, startProcess, stopProcess } from '../helpers/processes.js';
-import { startRedis } from '../helpers/redis.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { startDeployment, type Deployment } from '../helpers/instances.js';
+import { startApp, stopProcess } from '../helpers/processes.js';
+import type { TestServer } from '../helpers/server.js';
 import { makeGif, Visitor, type TestSocket } from '../helpers/visitor.js';
 import { waitFor } from '../helpers/wait.js';
 
 describe('budgets shared across instances (REDIS_URL)', () => {
+  let d: Deployment;
   let a: TestServer;
   let b: TestServer;
   let env: Record<string, string>;
   const sockets: TestSocket[] = [];
-  /** What was started, stopped in reverse order (whatever `before` got through). */
-  const stops: Array<() => Promise<void>> = [];
 
   before(async () => {
-    const dbDir = await mkdtemp(path.join(tmpdir(), 'gifchat-shared-db-'));
-    stops.push(() => rm(dbDir, { recursive: true, force: true }));
-    const port = await freePort();
-    const db = await startProcess(
-      'embedded-db/main.js',
-      { EMBEDDED_DB_PORT: String(port), DATA_DIR: dbDir },
-      /mongodb:\/\//,
-    );
-    stops.push(() => stopProcess(db.child));
-    const redis = await startRedis();
-    stops.push(() => redis.stop());
-    const common = {
-      MONGO_URL: `mongodb://127.0.0.1:${port}/gifchat`,
-      REDIS_URL: redis.url,
-      // One secret for both, so a session cookie made by one instance is good on the other.
-      COOKIE_SECRET: 'shared-limits-test-secret-0123456789abcdef',
+    d = await startDeployment(2, {
       CHAT_PER_10S: '4',
+      WS_FRAMES_PER_10S: '120',
       ROOMS_PER_PERSON_PER_10MIN: '3',
       SOCKETS_PER_PERSON: '3',
       UPLOADS_PER_PERSON_PER_MIN: '2',
-    };
-    env = common;
-    a = await startTestServer(common);
-    stops.push(() => a.close());
-    b = await startTestServer(common);
-    stops.push(() => b.close());
+    });
+    [a, b] = d.instances as [TestServer, TestServer];
+    env = d.env;
   });
 
   after(async () => {
     for (const s of sockets) s.ws.terminate();
-    for (const stop of stops.reverse()) await stop();
+    await d.close();
   });
 
   it("one person's chat budget counts their posts on both instances", async () => {

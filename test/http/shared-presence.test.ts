@@ -9,48 +9,30 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import type { ServerFrame } from '../../src/shared/protocol.js';
-import { freePort, startApp, startProcess, stopProcess } from '../helpers/processes.js';
-import { startRedis } from '../helpers/redis.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { startDeployment, type Deployment } from '../helpers/instances.js';
+import { startApp, stopProcess } from '../helpers/processes.js';
+import type { TestServer } from '../helpers/server.js';
 import { Visitor, type TestSocket } from '../helpers/visitor.js';
 import { waitFor } from '../helpers/wait.js';
 
 const GRACE_MS = 1500;
 
 describe('presence shared across instances (REDIS_URL)', () => {
+  let d: Deployment;
   let a: TestServer;
   let b: TestServer;
   let env: Record<string, string>;
   const sockets: TestSocket[] = [];
-  const stops: Array<() => Promise<void>> = [];
 
   before(async () => {
-    const dbDir = await mkdtemp(path.join(tmpdir(), 'gifchat-presence-db-'));
-    stops.push(() => rm(dbDir, { recursive: true, force: true }));
-    const port = await freePort();
-    const db = await startProcess(
-      'embedded-db/main.js',
-      { EMBEDDED_DB_PORT: String(port), DATA_DIR: dbDir },
-      /mongodb:\/\//,
-    );
-    stops.push(() => stopProcess(db.child));
-    const redis = await startRedis();
-    stops.push(() => redis.stop());
-    env = {
-      MONGO_URL: `mongodb://127.0.0.1:${port}/gifchat`,
-      REDIS_URL: redis.url,
-      COOKIE_SECRET: 'shared-presence-test-secret-0123456789abcdef',
-      PRESENCE_GRACE_MS: String(GRACE_MS),
-    };
-    a = await startTestServer(env);
-    stops.push(() => a.close());
-    b = await startTestServer(env);
-    stops.push(() => b.close());
+    d = await startDeployment(2, { PRESENCE_GRACE_MS: String(GRACE_MS), CHAT_PER_10S: '20', WS_FRAMES_PER_10S: '120' });
+    [a, b] = d.instances as [TestServer, TestServer];
+    env = d.env;
   });
 
   after(async () => {
     for (const s of sockets) s.ws.terminate();
-    for (const stop of stops.reverse()) await stop();
+    await d.close();
   });
 
   const wsOf = (v: Visitor) => `${v.baseUrl.replace(/^http/, 'ws')}/ws`;
