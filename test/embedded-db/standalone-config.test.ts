@@ -57,37 +57,31 @@ describe('npm run db configuration', () => {
     }
   });
 
-  it('refuses an invalid EMBEDDED_DB_PORT with a clear message', async () => {
+  /** What `npm run db` says when started in a directory whose .env holds `env`. */
+  async function refusal(env: string): Promise<string> {
     const cwd = tempDir('embedded-db-standalone-');
-    fs.writeFileSync(path.join(cwd, '.env'), 'EMBEDDED_DB_PORT=not-a-port\n');
+    fs.writeFileSync(path.join(cwd, '.env'), env);
     try {
-      const outcome = await startProcess('embedded-db/main.js', UNSET, DB_READY, { cwd }).then(
+      return await startProcess('embedded-db/main.js', UNSET, DB_READY, { cwd }).then(
         async (db) => {
           await stopProcess(db.child);
           return `started anyway: ${db.output()}`;
         },
         (e: unknown) => (e instanceof Error ? e.message : String(e)),
       );
-      assert.match(outcome, /invalid configuration[\s\S]*EMBEDDED_DB_PORT/);
     } finally {
       fs.rmSync(cwd, { recursive: true, force: true });
     }
+  }
+
+  it('refuses an invalid EMBEDDED_DB_PORT with a clear message', async () => {
+    assert.match(await refusal('EMBEDDED_DB_PORT=not-a-port\n'), /invalid configuration[\s\S]*EMBEDDED_DB_PORT/);
   });
 
   it('refuses EMBEDDED_DB_USERNAME without EMBEDDED_DB_PASSWORD', async () => {
-    const cwd = tempDir('embedded-db-standalone-');
-    fs.writeFileSync(path.join(cwd, '.env'), 'EMBEDDED_DB_PORT=0\nEMBEDDED_DB_USERNAME=root\n');
-    try {
-      const outcome = await startProcess('embedded-db/main.js', UNSET, DB_READY, { cwd }).then(
-        async (db) => {
-          await stopProcess(db.child);
-          return `started anyway: ${db.output()}`;
-        },
-        (e: unknown) => (e instanceof Error ? e.message : String(e)),
-      );
-      assert.match(outcome, /invalid configuration[\s\S]*EMBEDDED_DB_PASSWORD: set both/);
-    } finally {
-      fs.rmSync(cwd, { recursive: true, force: true });
-    }
+    assert.match(
+      await refusal('EMBEDDED_DB_PORT=0\nEMBEDDED_DB_USERNAME=root\n'),
+      /invalid configuration[\s\S]*EMBEDDED_DB_PASSWORD: set both/,
+    );
   });
 });
