@@ -4,7 +4,8 @@
 // GIF file removed (each upload belongs to one message), and a `delete` record takes a place in
 // the room's order, so live sockets and clients catching up later take it off their transcript.
 import { isObjectId, type MessageView, type Person } from '../shared/protocol.js';
-import { findMessage, markDeleted } from '../store/message-repository.js';
+import { findMessage } from '../store/message-reads.js';
+import { markDeleted } from '../store/message-repository.js';
 import type { RoomRecord } from '../store/room-repository.js';
 import { ChatError } from './chat-error.js';
 import type { MessageService } from './message-service.js';

@@ -2,7 +2,8 @@
 // one path: validate → persist → publish.
 import { isClientId, isObjectId, LIMITS, type MessageView, type Person } from '../shared/protocol.js';
 import { systemText, type SystemInfo } from '../shared/system-events.js';
-import { ClientIdReusedError, pageAfter, pageBefore } from '../store/message-repository.js';
+import { pageAfter, pageBefore } from '../store/message-reads.js';
+import { ClientIdReusedError } from '../store/message-repository.js';
 import type { RoomRecord } from '../store/room-repository.js';
 import { ChatError } from './chat-error.js';
 import type { ChatEvents } from './chat-events.js';

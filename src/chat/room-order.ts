@@ -9,7 +9,7 @@
 // delivered (or given up on) and every place above it will be. That makes catch-up exact on any
 // instance: what was stored after the client's last message and up to the cursor, then live.
 import type { MessageView } from '../shared/protocol.js';
-import { lastSeq, messagesAt } from '../store/message-repository.js';
+import { lastSeq, messagesAt } from '../store/message-reads.js';
 import { toMessageView } from './views.js';
 
 export interface RoomOrderOptions {

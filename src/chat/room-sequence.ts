@@ -6,7 +6,7 @@
 // Places are unique in the database ({room, seq}), so a counter that fell behind (Redis lost its
 // data) can never put two messages in one place: the write is refused, the counter is raised
 // above what is stored (`resync`), and the message takes a new place.
-import { lastSeq } from '../store/message-repository.js';
+import { lastSeq } from '../store/message-reads.js';
 
 export interface RoomSequence {
   /** Takes `count` consecutive places in each room; answers the first place taken in each. */

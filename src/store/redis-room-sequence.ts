@@ -5,7 +5,7 @@
 // and a place still taken twice is refused by the database's unique index and retaken after
 // `resync`.
 import type { ChainableCommander, Redis } from 'ioredis';
-import { lastSeq } from './message-repository.js';
+import { lastSeq } from './message-reads.js';
 
 const TAKE = `
 local cur = tonumber(redis.call('GET', KEYS[1]) or '0')

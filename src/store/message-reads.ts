@@ -1,0 +1,97 @@
+// Reading messages. A room's messages are ordered by `seq`, their place in the room (see
+// src/chat/room-sequence.ts); pages are read newest-first on the {room, seq} index, then returned
+// oldest-first, which is the order a transcript shows them in. Clients name a place by a message
+// id (`after`, `before`), found on the {room, _id} index.
+import { oid, toRecord, type MessageRecord } from './message-repository.js';
+import { MessageModel, type MessageDoc } from './models.js';
+
+/** Whispers (and the records of their deletion) are visible only to their author and their recipient. */
+const visibleTo = (viewerId: string) => ({
+  $or: [{ to: null }, { 'author.id': viewerId }, { 'to.id': viewerId }],
+});
+
+/** What a transcript shows: neither messages taken away nor the records of taking them. */
+const shown = { deleted: { $ne: true }, kind: { $ne: 'delete' as const } };
+
+/**
+ * The place of message `id` in the room as a bound: `exact` when that message exists, otherwise
+ * the place of the newest message with a smaller id (ids only grow, so that is where it would
+ * have been). Undefined when there is nothing at or below it.
+ */
+async function placeOf(roomId: string, id: string): Promise<{ seq: number; exact: boolean } | undefined> {
+  const doc = await MessageModel.findOne({ room: oid(roomId), _id: { $lte: oid(id) } }, { _id: 1, seq: 1 })
+    .sort({ _id: -1 })
+    .lean<MessageDoc>();
+  return doc ? { seq: doc.seq, exact: doc._id.toHexString() === id } : undefined;
+}
+
+/** Up to `limit` messages of a room before message `before` (or the latest), oldest first. */
+export async function pageBefore(
+  roomId: string,
+  viewerId: string,
+  before: string | undefined,
+  limit: number,
+): Promise<MessageRecord[]> {
+  let seq: { $lt: number } | { $lte: number } | undefined;
+  if (before !== undefined) {
+    const place = await placeOf(roomId, before);
+    if (!place) return [];
+    seq = place.exact ? { $lt: place.seq } : { $lte: place.seq };
+  }
+  const docs = await MessageModel.find({ room: oid(roomId), ...(seq ? { seq } : {}), ...shown, ...visibleTo(viewerId) })
+    .sort({ seq: -1 })
+    .limit(limit)
+    .lean<MessageDoc[]>();
+  return docs.reverse().map(toRecord);
+}
+
+/**
+ * Up to `limit` messages of a room after message `after` and at or below place `upTo`, oldest
+ * first: what a reconnecting client missed, so the records of deletions are in it (the client
+ * takes those messages away) and the messages taken away are not.
+ */
+export async function pageAfter(
+  roomId: string,
+  viewerId: string,
+  after: string,
+  upTo: number,
+  limit: number,
+): Promise<MessageRecord[]> {
+  const from = (await placeOf(roomId, after))?.seq ?? 0;
+  const docs = await MessageModel.find({
+    room: oid(roomId),
+    seq: { $gt: from, $lte: upTo },
+    deleted: { $ne: true },
+    ...visibleTo(viewerId),
+  })
+    .sort({ seq: 1 })
+    .limit(limit)
+    .lean<MessageDoc[]>();
+  return docs.map(toRecord);
+}
+
+/** Every message (whispers too) of a room at places `from`…`to`, in order: to fill a gap in delivery. */
+export async function messagesAt(roomId: string, from: number, to: number): Promise<MessageRecord[]> {
+  const docs = await MessageModel.find({ room: oid(roomId), seq: { $gte: from, $lte: to } })
+    .sort({ seq: 1 })
+    .limit(to - from + 1)
+    .lean<MessageDoc[]>();
+  return docs.map(toRecord);
+}
+
+/** The last place taken in a room (0 when it has no messages). */
+export async function lastSeq(roomId: string): Promise<number> {
+  const doc = await MessageModel.findOne({ room: oid(roomId) }, { seq: 1 })
+    .sort({ seq: -1 })
+    .lean<MessageDoc>();
+  return doc?.seq ?? 0;
+}
+
+/** One message of a room as stored (taken away or not), or undefined. */
+export async function findMessage(
+  roomId: string,
+  id: string,
+): Promise<(MessageRecord & { deleted: boolean }) | undefined> {
+  const doc = await MessageModel.findOne({ _id: oid(id), room: oid(roomId) }).lean<MessageDoc>();
+  return doc ? { ...toRecord(doc), deleted: doc.deleted } : undefined;
+}
