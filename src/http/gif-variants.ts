@@ -59,6 +59,9 @@ function gate(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
 export type GifVariantMaker = (gifPath: string, gif: GifStructure, out: GifVariantPaths) => Promise<GifVariants>;
 
 export function gifVariantMaker(opts: GifVariantOptions): GifVariantMaker {
+  // Each upload is read once: libvips's operation cache would only hold its files open (a full
+  // or unmounted upload folder stays busy) and its memory.
+  sharp.cache(false);
   const seconds = Math.max(1, Math.ceil(opts.timeoutMs / 1000));
   const inTurn = gate(opts.concurrency);
 
