@@ -32,6 +32,8 @@ const envSchema = z.object({
   UPLOAD_MAX_BYTES: int(5 * 1024 * 1024, 1024, 100 * 1024 * 1024),
   UPLOAD_MAX_PIXELS: int(4096 * 4096, 1, 100_000_000),
   UPLOAD_MAX_TOTAL_PIXELS: int(100_000_000, 1, 2_000_000_000),
+  GIF_WEBP_MAX_PIXELS: int(50_000_000, 0, 2_000_000_000),
+  GIF_CONVERT_TIMEOUT_MS: int(10_000, 1000, 600_000),
   ROOMS_PER_PERSON_PER_10MIN: int(10, 1, 1_000_000),
   ROOMS_PER_IP_PER_10MIN: int(30, 1, 1_000_000),
   UPLOADS_PER_PERSON_PER_MIN: int(20, 1, 1_000_000),
@@ -80,6 +82,10 @@ export interface Config {
   uploadMaxPixels: number;
   /** Largest sum of frame pixels over a whole animation: what a viewer decodes per loop. */
   uploadMaxTotalPixels: number;
+  /** Most pixels (picture × frames) decoded to make a GIF's animated WebP; 0 makes none. */
+  gifWebpMaxPixels: number;
+  /** Making a GIF's still frame, or its WebP, is abandoned after this long. */
+  gifConvertTimeoutMs: number;
   /** Budgets per person (visitor identity) and per client IP address (IPv6: per /64). */
   quotas: Quotas;
   /** The largest capacity a room may be created with. */
@@ -174,6 +180,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     uploadMaxPixels: e.UPLOAD_MAX_PIXELS,
     // A total below the one-frame cap would only refuse single-frame GIFs the frame cap accepts.
     uploadMaxTotalPixels: Math.max(e.UPLOAD_MAX_TOTAL_PIXELS, e.UPLOAD_MAX_PIXELS),
+    gifWebpMaxPixels: e.GIF_WEBP_MAX_PIXELS,
+    gifConvertTimeoutMs: e.GIF_CONVERT_TIMEOUT_MS,
     quotas: {
       roomsPer10Min: { person: e.ROOMS_PER_PERSON_PER_10MIN, ip: e.ROOMS_PER_IP_PER_10MIN },
       uploadsPerMin: { person: e.UPLOADS_PER_PERSON_PER_MIN, ip: e.UPLOADS_PER_IP_PER_MIN },

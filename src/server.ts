@@ -18,6 +18,7 @@ import { memoryLimiters, redisLimiters } from './rate-limiters.js';
 import { connectStore } from './store/connection.js';
 import { diskGifStore } from './store/gif-files.js';
 import { gridFsGifStore } from './store/gridfs-gif-store.js';
+import { gifVariantMaker } from './http/gif-variants.js';
 import { connectRedis, type RedisConnection } from './store/redis.js';
 import { RedisEventTransport } from './store/redis-event-transport.js';
 import { RedisRoomSequence } from './store/redis-room-sequence.js';
@@ -115,6 +116,13 @@ export async function startServer(
         maxBytes: config.uploadMaxBytes,
         maxPixels: config.uploadMaxPixels,
         maxTotalPixels: config.uploadMaxTotalPixels,
+        variants: gifVariantMaker({
+          maxPixels: config.uploadMaxPixels,
+          maxWebpPixels: config.gifWebpMaxPixels,
+          timeoutMs: config.gifConvertTimeoutMs,
+          concurrency: 2,
+          log: hooks.warn ?? ((line) => console.warn(`[gif-chat] ${line}`)),
+        }),
       },
       cookieSecret,
       allowedOrigins: config.allowedOrigins,

@@ -7,7 +7,7 @@ import { ClientIdReusedError } from '../store/message-repository.js';
 import type { RoomRecord } from '../store/room-repository.js';
 import { ChatError } from './chat-error.js';
 import type { ChatEvents } from './chat-events.js';
-import { cleanText } from './text-hygiene.js';
+import { cleanLine, cleanText } from './text-hygiene.js';
 import { MessageWriter, type Draft, type Posted } from './message-writer.js';
 import type { RoomOrder } from './room-order.js';
 import type { RoomSequence } from './room-sequence.js';
@@ -15,10 +15,22 @@ import { toMessageView } from './views.js';
 
 export type { Posted } from './message-writer.js';
 
+/** A checked upload in the GIF store, and whether its still frame and WebP were made. */
 export interface StoredGif {
   file: string;
   width: number;
   height: number;
+  still: boolean;
+  webp: boolean;
+}
+
+/** The uploader's description of a GIF: one cleaned line, or null when none was given. */
+function checkAlt(rawAlt: string | undefined): string | null {
+  const alt = cleanLine(rawAlt ?? '');
+  if (alt.length > LIMITS.gifAltMaxChars) {
+    throw new ChatError('invalid', `A GIF's description can be at most ${LIMITS.gifAltMaxChars} characters.`);
+  }
+  return alt.length > 0 ? alt : null;
 }
 
 export interface Page {
@@ -86,13 +98,15 @@ export class MessageService {
     });
   }
 
-  postGif(room: RoomRecord, author: Person, gif: StoredGif): Promise<Posted> {
+  /** `rawAlt`: the uploader's description, if any (cleaned and checked here). */
+  postGif(room: RoomRecord, author: Person, gif: StoredGif, rawAlt?: string): Promise<Posted> {
+    const alt = checkAlt(rawAlt);
     return this.publish({
       roomId: room.id,
       kind: 'gif',
       author,
       text: '',
-      gif,
+      gif: { ...gif, alt },
       to: null,
       system: null,
       clientId: null,

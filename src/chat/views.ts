@@ -1,9 +1,22 @@
 // Turns stored records into the shapes pages and frames carry.
-import type { MemberView, MessageView, Person, RoomSummary } from '../shared/protocol.js';
-import type { MessageRecord } from '../store/message-repository.js';
+import type { GifView, MemberView, MessageView, Person, RoomSummary } from '../shared/protocol.js';
+import type { GifRecord, MessageRecord } from '../store/message-repository.js';
 import type { RoomRecord } from '../store/room-repository.js';
 
+import { mediaName } from './uploaded-gifs.js';
+
 export const gifUrl = (file: string): string => `/gif/${file}`;
+
+function toGifView(g: GifRecord): GifView {
+  return {
+    url: gifUrl(g.file),
+    width: g.width,
+    height: g.height,
+    alt: g.alt,
+    still: g.still ? gifUrl(mediaName(g.file, 'still')) : null,
+    webp: g.webp ? gifUrl(mediaName(g.file, 'webp')) : null,
+  };
+}
 
 export function toMessageView(m: MessageRecord): MessageView {
   return {
@@ -14,7 +27,7 @@ export function toMessageView(m: MessageRecord): MessageView {
     to: m.to,
     system: m.system,
     text: m.text,
-    gif: m.gif ? { url: gifUrl(m.gif.file), width: m.gif.width, height: m.gif.height } : null,
+    gif: m.gif ? toGifView(m.gif) : null,
     createdAt: m.createdAt.toISOString(),
     clientId: m.clientId,
     deletes: m.deletes,

@@ -6,7 +6,9 @@ export function startGifViewer(transcript: HTMLElement, dialog: HTMLDialogElemen
     if (!link || e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return;
     const thumb = link.querySelector('img');
     e.preventDefault();
-    img.src = link.href;
+    // A paused GIF opens as its still frame: playing is the toggle's choice.
+    const box = link.closest<HTMLElement>('.gif.is-paused');
+    img.src = box?.dataset.still || link.href;
     img.alt = thumb?.alt ?? '';
     dialog.showModal();
   });

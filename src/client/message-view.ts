@@ -1,7 +1,8 @@
 // Builds one transcript entry from a MessageView; mirrors the message macro in views/macros.njk.
-import type { MessageView, UserView } from '../shared/protocol';
+import type { GifView, MessageView, UserView } from '../shared/protocol';
 import { systemText } from '../shared/system-events';
 import { el, nick } from './dom';
+import { startMotion } from './gif-motion';
 import { pageLocale, t } from './i18n';
 import { fullTimeOf, timeOf } from './time-format';
 
@@ -17,6 +18,32 @@ export function systemLine(m: MessageView): string {
 function whisperLabel(mine: boolean, author: UserView, to: UserView): HTMLSpanElement {
   const text = mine ? t('msg.whisperTo', { name: to.nickname }) : t('msg.whisperFrom', { name: author.nickname });
   return el('span', { class: 'msg-private' }, [text]);
+}
+
+/** Mirrors the gif macro: a <picture> (WebP offered where there is one) and the pause/play toggle. */
+function gifElement(g: GifView, authorName: string): HTMLDivElement {
+  const img = el('img', {
+    src: g.url,
+    width: g.width,
+    height: g.height,
+    alt: g.alt ?? t('msg.gifFrom', { name: authorName }),
+    loading: 'lazy',
+    decoding: 'async',
+  });
+  const picture = el('picture', {}, g.webp ? [el('source', { type: 'image/webp', srcset: g.webp }), img] : [img]);
+  const toggle = el('button', {
+    type: 'button',
+    class: 'gif-toggle',
+    'aria-label': t('msg.pauseGif'),
+    title: t('msg.pauseGif'),
+  });
+  const box = el('div', { class: 'gif', 'data-still': g.still ?? '', 'data-webp': g.webp ?? '' }, [
+    el('a', { class: 'gif-link', href: g.url }, [picture]),
+    toggle,
+  ]);
+  // A GIF arriving while motion is reduced comes in paused, without loading the animation.
+  startMotion(box);
+  return box;
 }
 
 export function messageElement(m: MessageView, meId: string): HTMLDivElement {
@@ -37,15 +64,7 @@ export function messageElement(m: MessageView, meId: string): HTMLDivElement {
 
   let body: HTMLElement;
   if (m.kind === 'gif' && m.gif) {
-    const img = el('img', {
-      src: m.gif.url,
-      width: m.gif.width,
-      height: m.gif.height,
-      alt: t('msg.gifFrom', { name: author.nickname }),
-      loading: 'lazy',
-      decoding: 'async',
-    });
-    body = el('a', { class: 'gif-link', href: m.gif.url }, [img]);
+    body = gifElement(m.gif, author.nickname);
   } else {
     body = el('p', { class: 'msg-text' }, [m.text]);
   }

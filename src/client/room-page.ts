@@ -5,6 +5,7 @@ import { startComposer } from './composer';
 import { connectionBanner } from './connection-banner';
 import { byId, el, maybeById } from './dom';
 import { acceptGifDrops, acceptGifPaste } from './gif-drop';
+import { startGifToggles } from './gif-motion';
 import { startGifViewer } from './gif-viewer';
 import { fetchPage, HistoryLoader } from './history-loader';
 import { errorText, t } from './i18n';
@@ -226,6 +227,7 @@ export function startRoom(): void {
       progress: byId('upload-progress', HTMLProgressElement),
       cancel: byId('upload-cancel', HTMLButtonElement),
       error: byId('upload-error', HTMLParagraphElement),
+      alt: byId('gif-alt', HTMLInputElement),
     },
     (message) => showMessage(message, true),
   );
@@ -250,6 +252,7 @@ export function startRoom(): void {
   );
   history.maybeLoad();
 
+  startGifToggles(log);
   startGifViewer(log, byId('gif-viewer', HTMLDialogElement), byId('gif-viewer-img', HTMLImageElement));
   const deleteButton = maybeById('delete-room', HTMLButtonElement);
   if (deleteButton) startRoomDelete(deleteButton, roomId, (text) => showNotice(text, false));

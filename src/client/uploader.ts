@@ -11,6 +11,8 @@ export interface UploadUi {
   progress: HTMLProgressElement;
   cancel: HTMLButtonElement;
   error: HTMLElement;
+  /** The optional description of the next GIF (its alt text). */
+  alt: HTMLInputElement;
 }
 
 export function formatBytes(n: number): string {
@@ -86,6 +88,7 @@ export class Uploader {
 
   private send(file: File): void {
     const { box, label, progress } = this.ui;
+    const alt = this.ui.alt.value;
     const xhr = new XMLHttpRequest();
     this.xhr = xhr;
     xhr.open('POST', `/room/${encodeURIComponent(this.roomId)}/gif`);
@@ -111,6 +114,8 @@ export class Uploader {
       const body: unknown = xhr.response;
       if (xhr.status === 201 || xhr.status === 200) {
         const message = (body as { message?: MessageView } | null)?.message;
+        // The description went with this GIF; the next one starts without.
+        if (this.ui.alt.value === alt) this.ui.alt.value = '';
         if (message) this.onPosted(message);
         return;
       }
@@ -126,6 +131,7 @@ export class Uploader {
       this.showError(t('upload.cancelled'));
     });
     const form = new FormData();
+    if (alt.trim()) form.append('alt', alt.trim());
     form.append('gif', file, file.name || 'upload.gif');
     xhr.send(form);
   }

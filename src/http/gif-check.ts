@@ -2,18 +2,12 @@
 // type: it must be a whole GIF (walked block by block to its trailer), and neither its picture,
 // any one frame, nor all its frames together may promise more pixels than the caps, so a small
 // file cannot make every browser in the room allocate and decode a huge bitmap.
-import { GifProblem, readGifStructure, type GifLimits } from './gif-structure.js';
+import { GifProblem, readGifStructure, type GifLimits, type GifStructure } from './gif-structure.js';
 import { HttpError } from './http-error.js';
 
-export interface GifInfo {
-  width: number;
-  height: number;
-}
-
-export async function inspectGif(file: string, limits: GifLimits): Promise<GifInfo> {
+export async function inspectGif(file: string, limits: GifLimits): Promise<GifStructure> {
   try {
-    const gif = await readGifStructure(file, limits);
-    return { width: gif.width, height: gif.height };
+    return await readGifStructure(file, limits);
   } catch (err) {
     if (!(err instanceof GifProblem)) throw err;
     throw err.kind === 'too_big'

@@ -9,6 +9,8 @@ export const LIMITS = {
   nicknameMaxChars: 24,
   historyPage: 50,
   clientIdMaxChars: 64,
+  /** An uploaded GIF's description (its alt text). */
+  gifAltMaxChars: 200,
 } as const;
 
 // The one definition of each id's shape; the server's other layers check ids with these too.
@@ -69,9 +71,16 @@ export interface UserView {
 export type Person = UserView;
 
 export interface GifView {
+  /** The GIF itself (image/gif), for every browser. */
   url: string;
   width: number;
   height: number;
+  /** The uploader's description; null: name it "GIF from <nickname>" in the reader's language. */
+  alt: string | null;
+  /** The first frame, still (image/png), shown while the GIF is paused; null if none could be made. */
+  still: string | null;
+  /** The animation as animated WebP (image/webp), smaller than the GIF; null if none was made. */
+  webp: string | null;
 }
 
 export interface MessageView {

@@ -12,10 +12,10 @@ export interface StoredGif {
 export interface GifStore {
   /** Where uploads are written while their bytes are checked (the disk store keeps them there). */
   readonly scratchDir: string;
-  /** Keeps the checked file at `tempPath` as `name`; the temporary file is gone afterwards. */
+  /** Keeps the checked file at `tempPath` as `name` (a GIF, or its still or WebP); the temporary file is gone afterwards. */
   save(tempPath: string, name: string): Promise<void>;
-  /** The GIF called `name`, or null when there is none (or the name is not one the server makes). */
+  /** The GIF, still or WebP called `name`, or null when there is none (or the name is not one the server makes). */
   open(name: string): Promise<StoredGif | null>;
-  /** Removes these GIFs; names the server does not make, and GIFs already gone, are skipped. */
+  /** Removes these GIFs with their stills and WebPs; names the server does not make, and files already gone, are skipped. */
   remove(names: string[]): Promise<void>;
 }

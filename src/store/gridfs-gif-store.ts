@@ -1,11 +1,12 @@
 // GIFs in the database (GridFS, on the Mongoose connection's driver), so that every instance
 // serves every upload without a shared disk. Uploads are still written to `scratchDir` (each
-// instance's own UPLOAD_DIR) while their bytes are checked; only checked GIFs reach the database.
+// instance's own UPLOAD_DIR) while their bytes are checked; only checked GIFs reach the database,
+// with the still frame and WebP made from them.
 import { createReadStream } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import mongoose from 'mongoose';
-import { isGifName } from './gif-files.js';
+import { isMediaName, mediaType, withVariants } from './gif-files.js';
 import type { GifStore, StoredGif } from './gif-store.js';
 
 /** Collections gifs.files and gifs.chunks. */
@@ -28,8 +29,8 @@ export function gridFsGifStore(scratchDir: string): GifStore {
   return {
     scratchDir,
     async save(tempPath, name) {
-      if (!isGifName(name)) throw new Error(`refusing unexpected upload name ${JSON.stringify(name)}`);
-      const upload = bucket().openUploadStream(name, { metadata: { contentType: 'image/gif' } });
+      if (!isMediaName(name)) throw new Error(`refusing unexpected upload name ${JSON.stringify(name)}`);
+      const upload = bucket().openUploadStream(name, { metadata: { contentType: mediaType(name) } });
       try {
         await pipeline(createReadStream(tempPath), upload);
       } catch (err) {
@@ -44,7 +45,7 @@ export function gridFsGifStore(scratchDir: string): GifStore {
       }
     },
     async open(name): Promise<StoredGif | null> {
-      if (!isGifName(name)) return null;
+      if (!isMediaName(name)) return null;
       const [file] = await filesNamed([name]);
       if (!file) return null;
       return {
@@ -55,7 +56,8 @@ export function gridFsGifStore(scratchDir: string): GifStore {
       };
     },
     async remove(names) {
-      const wanted = names.filter(isGifName);
+      // A GIF goes with its still frame and WebP.
+      const wanted = withVariants(names);
       if (wanted.length === 0) return;
       const files = await filesNamed(wanted);
       // A GIF another instance removed meanwhile is already gone, which is what was asked.

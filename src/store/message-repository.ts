@@ -16,13 +16,25 @@ export interface MessageRecord {
   to: Person | null;
   system: SystemInfo | null;
   text: string;
-  gif: { file: string; width: number; height: number } | null;
+  gif: GifRecord | null;
   clientId: string | null;
   /** For a `delete` record: the id of the message taken away. */
   deletes: string | null;
   /** Its place in the room: every instance delivers a room's messages in this order. */
   seq: number;
   createdAt: Date;
+}
+
+/** An uploaded GIF: its file, size, the uploader's description, and what was made from it. */
+export interface GifRecord {
+  file: string;
+  width: number;
+  height: number;
+  alt: string | null;
+  /** A still first frame was made (shown while paused). */
+  still: boolean;
+  /** An animated WebP was made, smaller than the GIF. */
+  webp: boolean;
 }
 
 export type NewMessage = Omit<MessageRecord, 'createdAt'>;
@@ -60,7 +72,17 @@ export function toRecord(doc: MessageDoc): MessageRecord {
         }
       : null,
     text: doc.text,
-    gif: doc.gif ? { file: doc.gif.file, width: doc.gif.width, height: doc.gif.height } : null,
+    gif: doc.gif
+      ? {
+          file: doc.gif.file,
+          width: doc.gif.width,
+          height: doc.gif.height,
+          alt: doc.gif.alt ?? null,
+          // GIFs stored before stills and WebPs were made have neither field.
+          still: doc.gif.still ?? false,
+          webp: doc.gif.webp ?? false,
+        }
+      : null,
     clientId: doc.clientId ?? null,
     deletes: doc.deletes ? doc.deletes.toHexString() : null,
     seq: doc.seq,

@@ -29,6 +29,12 @@ const gifSchema = new Schema(
     file: { type: String, required: true },
     width: { type: Number, required: true },
     height: { type: Number, required: true },
+    /** The uploader's description, cleaned; null: the page names it "GIF from <nickname>". */
+    alt: { type: String, default: null },
+    /** Whether a still first frame (`<hex>.png`) and an animated WebP (`<hex>.webp`) were made
+        (GIFs stored before they were made have neither field). */
+    still: { type: Boolean },
+    webp: { type: Boolean },
   },
   { _id: false },
 );

@@ -23,8 +23,8 @@ export async function storedGifs(uploadDir: string): Promise<StoredGifs> {
   };
 }
 
-/** Every GIF kept by either store: its name, once. */
+/** Every GIF kept by either store: its name, once (not the still frames and WebPs made from them). */
 export async function keptGifs(uploadDir: string): Promise<string[]> {
   const held = await storedGifs(uploadDir);
-  return [...held.uploadDir.filter((f) => f.endsWith('.gif')), ...held.gridFsFiles].sort();
+  return [...held.uploadDir, ...held.gridFsFiles].filter((f) => f.endsWith('.gif')).sort();
 }

@@ -66,9 +66,10 @@ export class Visitor {
   uploadGif(
     roomId: string,
     bytes: Buffer = makeGif(),
-    opts: { name?: string; type?: string; csrf?: boolean; headers?: Record<string, string> } = {},
+    opts: { name?: string; type?: string; csrf?: boolean; headers?: Record<string, string>; alt?: string } = {},
   ): Promise<Response> {
     const form = new FormData();
+    if (opts.alt !== undefined) form.append('alt', opts.alt);
     form.append('gif', new Blob([new Uint8Array(bytes)], { type: opts.type ?? 'image/gif' }), opts.name ?? 'x.gif');
     return this.fetch(`/room/${roomId}/gif`, { method: 'POST', body: form, csrf: opts.csrf, headers: opts.headers });
   }

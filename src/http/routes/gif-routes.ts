@@ -1,9 +1,10 @@
-// Serves uploaded GIFs from whichever store keeps them. Only server-made names are looked up, and
-// the answer is always image/gif with nosniff. A GIF never changes under its name, so it is cached
-// for a year, its name is its ETag, and a single byte range is served (as res.sendFile did).
+// Serves uploaded GIFs, and the still frames and WebPs made from them, from whichever store keeps
+// them. Only server-made names are looked up, and the type comes from the name the server made
+// (image/gif, image/png, image/webp) with nosniff. A file never changes under its name, so it is
+// cached for a year, its name is its ETag, and a single byte range is served (as res.sendFile did).
 import { Router } from 'express';
 import { pipeline } from 'node:stream/promises';
-import { isGifName, type GifStore } from '../../chat/uploaded-gifs.js';
+import { isMediaName, mediaType, type GifStore } from '../../chat/uploaded-gifs.js';
 import { HttpError } from '../http-error.js';
 
 const notFound = () => new HttpError(404, 'not_found', 'No such GIF.');
@@ -12,14 +13,14 @@ export function gifRoutes(gifs: GifStore): Router {
   const router = Router();
   router.get('/gif/:file', async (req, res) => {
     const file = req.params.file;
-    const gif = isGifName(file) ? await gifs.open(file) : null;
+    const gif = isMediaName(file) ? await gifs.open(file) : null;
     if (!gif) throw notFound();
     res.set({
-      'Content-Type': 'image/gif',
+      'Content-Type': mediaType(file),
       'X-Content-Type-Options': 'nosniff',
       'Cache-Control': 'public, max-age=31536000, immutable',
       'Accept-Ranges': 'bytes',
-      ETag: `"${file.slice(0, -'.gif'.length)}"`,
+      ETag: `"${file}"`,
     });
     if (req.fresh) {
       res.status(304).end();

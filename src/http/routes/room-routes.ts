@@ -6,7 +6,7 @@ import type { Chat } from '../../chat/create-chat.js';
 import { ChatError } from '../../chat/chat-error.js';
 import type { RoomRecord } from '../../chat/room-service.js';
 import { LIMITS } from '../../shared/protocol.js';
-import { gifUpload, uploadedGif, type GifUploadOptions } from '../gif-upload.js';
+import { gifUpload, uploadedAlt, uploadedGif, type GifUploadOptions } from '../gif-upload.js';
 import { HttpError, toHttpError } from '../http-error.js';
 import { errorText } from '../locale.js';
 import { wantsHtml } from '../negotiate.js';
@@ -182,7 +182,7 @@ export function roomRoutes(
       try {
         // Checked again: the upload may have taken a while, and a kick may have landed meanwhile.
         const room = await memberRoom(req);
-        const posted = await messages.postGif(room, visitorOf(req), gif);
+        const posted = await messages.postGif(room, visitorOf(req), gif, uploadedAlt(req));
         res.status(201).json({ message: posted.message });
       } catch (err) {
         await upload.gifs.remove([gif.file]);

@@ -34,6 +34,7 @@ export const en = {
   'room.placeholder': 'Write a message…',
   'room.composerHint': 'Enter sends, Shift+Enter makes a new line. You can also drop or paste a GIF.',
   'room.uploadGif': 'Upload GIF',
+  'room.gifAlt': 'Description of your next GIF (optional)',
   'room.send': 'Send',
   'room.members': 'Members',
   'room.gifViewer': 'GIF full size',
@@ -57,6 +58,8 @@ export const en = {
 
   'msg.someone': 'someone',
   'msg.gifFrom': 'GIF from {name}',
+  'msg.pauseGif': 'Pause GIF',
+  'msg.playGif': 'Play GIF',
   'msg.delete': 'Delete message',
   'msg.deleteConfirm': 'Delete this message for everyone?',
   'msg.whisperTo': 'to {name} (private)',

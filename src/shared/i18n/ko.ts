@@ -34,6 +34,7 @@ export const ko: Catalog = {
   'room.placeholder': '메시지를 입력하세요…',
   'room.composerHint': 'Enter는 보내기, Shift+Enter는 줄바꿈입니다. GIF를 끌어다 놓거나 붙여넣을 수도 있습니다.',
   'room.uploadGif': 'GIF 올리기',
+  'room.gifAlt': '다음에 올릴 GIF 설명 (선택)',
   'room.send': '보내기',
   'room.members': '참여자',
   'room.gifViewer': 'GIF 원본 크기',
@@ -57,6 +58,8 @@ export const ko: Catalog = {
 
   'msg.someone': '누군가',
   'msg.gifFrom': '{name}님의 GIF',
+  'msg.pauseGif': 'GIF 일시정지',
+  'msg.playGif': 'GIF 재생',
   'msg.delete': '메시지 삭제',
   'msg.deleteConfirm': '이 메시지를 모두에게서 삭제할까요?',
   'msg.whisperTo': '{name}님에게 (귓속말)',
