@@ -30,8 +30,10 @@ export class Announcer {
  */
 export function announcement(m: MessageView, myName: string): string | null {
   if (m.kind === 'system') return m.system?.name === myName ? null : systemLine(m);
+  if (m.kind === 'delete') return null;
   const name = m.author?.nickname ?? t('msg.someone');
-  if (m.kind === 'gif') return t('msg.gifFrom', { name });
+  // A GIF is announced by its description when its uploader gave one, as its alt text reads.
+  if (m.kind === 'gif') return m.gif?.alt ? t('msg.announce', { name, text: m.gif.alt }) : t('msg.gifFrom', { name });
   if (m.kind === 'whisper') return t('msg.announceWhisper', { name, text: m.text });
   return t('msg.announce', { name, text: m.text });
 }
