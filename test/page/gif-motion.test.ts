@@ -9,7 +9,15 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { closeAll, launchBrowser, newVisitor, repoRoot, skipBrowserTests, type Visit } from '../helpers/browser.js';
+import {
+  closeAll,
+  launchBrowser,
+  newVisitor,
+  repoRoot,
+  screenshot,
+  skipBrowserTests,
+  type Visit,
+} from '../helpers/browser.js';
 
 /** The image a GIF box shows now: which file Chromium chose, once it has loaded it. */
 function shown(box: Locator): Promise<string> {
@@ -97,6 +105,11 @@ describe('pausing GIFs, WebP and alt text in a browser', { skip: skipBrowserTest
     await upload(alice.page, 'second.gif');
     await gifBox(alice.page, `GIF from ${nickname}`).waitFor();
     assert.deepEqual(alice.errors, []);
+    // For the README: one GIF paused (its Play button showing), the other hovered (its Delete ×).
+    await box.getByRole('button', { name: 'Pause GIF' }).click();
+    await gifBox(alice.page, `GIF from ${nickname}`).hover();
+    await screenshot(alice.page, 'room-gifs-desktop');
+    await box.getByRole('button', { name: 'Play GIF' }).click();
   });
 
   test('the server renders a GIF exactly as the page builds a live one', async () => {
