@@ -54,6 +54,9 @@ export function latestJson(r: Results, m: ReturnType<typeof machine>) {
       ws_cpu_us_per_delivery: r.fanout.ws.cpuUsPerDelivery,
       socketio_p99_ms: r.fanout.socketio.p99Ms,
       ws_p99_ms: r.fanout.ws.p99Ms,
+      // Latency at equal offered loads: half of Socket.IO's saturation, and a fixed load.
+      equal_load: equalLoad(r, 0),
+      equal_load_fixed: equalLoad(r, 1),
     },
     idle: {
       heap_kb_per_conn: r.idle.us.heapKbPerConn,
@@ -82,6 +85,27 @@ export function latestJson(r: Results, m: ReturnType<typeof machine>) {
 }
 
 const n = (x: number) => (Number.isFinite(x) ? x.toLocaleString('en-US') : 'n/a');
+/** The three servers' latency at the `i`th equal load of the run (the same offered load for all). */
+function equalLoad(r: Results, i: number): Record<string, number> | null {
+  const [us, sio, ws] = [r.fanout.us, r.fanout.socketio, r.fanout.ws].map((f) => f.equalLoads[i]);
+  if (!us || !sio || !ws) return null;
+  return {
+    deliveries_per_s: us.deliveriesPerS,
+    us_p50_ms: us.p50Ms,
+    us_p99_ms: us.p99Ms,
+    us_p999_ms: us.p999Ms,
+    us_max_ms: us.maxMs,
+    socketio_p50_ms: sio.p50Ms,
+    socketio_p99_ms: sio.p99Ms,
+    socketio_p999_ms: sio.p999Ms,
+    socketio_max_ms: sio.maxMs,
+    ws_p50_ms: ws.p50Ms,
+    ws_p99_ms: ws.p99Ms,
+    ws_p999_ms: ws.p999Ms,
+    ws_max_ms: ws.maxMs,
+  };
+}
+
 const ratio = (a: number, b: number) => (b > 0 ? `${(a / b).toFixed(2)}×` : 'n/a');
 /** One markdown table row; an empty cell is written `| |`. */
 const row = (...cells: Array<string | number>) => `|${cells.map((c) => (c === '' ? ' ' : ` ${c} `)).join('|')}|`;
@@ -127,6 +151,21 @@ export function markdown(r: Results, m: ReturnType<typeof machine>): string {
       '',
       'p99 ≤ 50 ms',
     ),
+    ...f.us.equalLoads.map((at, i) => {
+      const cell = (x: FanoutResult) => {
+        const l = x.equalLoads[i];
+        return l ? `${l.p50Ms} / ${l.p99Ms} / ${l.p999Ms} / ${l.maxMs}` : 'n/a';
+      };
+      return row(
+        `Latency at ${n(at.deliveriesPerS)} deliveries/s for all three, p50 / p99 / p99.9 / max (ms)`,
+        cell(f.us),
+        cell(f.socketio),
+        cell(f.ws),
+        '',
+        '',
+        i === 0 ? 'p99 ≤ Socket.IO, ≤ 1.5× ws' : '',
+      );
+    }),
     row(
       `Idle, ${n(i.us.sockets)} authenticated sockets: heap KB per connection`,
       i.us.heapKbPerConn,

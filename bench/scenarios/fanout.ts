@@ -1,6 +1,7 @@
 // Scenario 1, fan-out: `members` sockets in one room, chat sent at rising rates. Reports delivered
-// messages/s at saturation, the server's CPU per delivery there, and send→receive latency at half
-// of saturation.
+// messages/s at saturation, the server's CPU per delivery there, send→receive latency at half of
+// its own saturation, and latency at offered loads given by the caller (the same loads for every
+// server in a run, so latency is compared at equal load).
 import type { Scale } from '../lib/scale.js';
 import { startBenchServer } from '../lib/procs.js';
 import { percentile, round, sleep } from '../lib/stats.js';
@@ -18,6 +19,17 @@ export interface FanoutResult {
   p50Ms: number;
   p99Ms: number;
   latencySamples: number;
+  /** Latency at each offered load the caller asked for (deliveries/s into the room). */
+  equalLoads: LatencyAt[];
+}
+
+export interface LatencyAt {
+  deliveriesPerS: number;
+  p50Ms: number;
+  p99Ms: number;
+  p999Ms: number;
+  maxMs: number;
+  samples: number;
 }
 
 /** Chat text after the timestamp marker, so frames are about the size of a short chat line. */
@@ -36,7 +48,36 @@ async function drain(room: FilledRoom): Promise<void> {
   }
 }
 
-export async function fanout(kind: ServerKind, scale: Scale): Promise<FanoutResult> {
+/** Send→receive latency while chats go into the room at `deliveriesPerS` (deliveries, not chats). */
+async function latencyAt(room: FilledRoom, scale: Scale, deliveriesPerS: number): Promise<LatencyAt> {
+  await drain(room);
+  await room.take();
+  const rate = deliveriesPerS / scale.members;
+  await room.loads[0]!.call('send', { rate, senders: scale.senders, ms: scale.stepMs * 1.5, pad: PAD });
+  await sleep(300);
+  const latencies = (await room.take()).flatMap((t) => t.latencies);
+  return {
+    deliveriesPerS: round(deliveriesPerS, 0),
+    p50Ms: round(percentile(latencies, 50), 2),
+    p99Ms: round(percentile(latencies, 99), 2),
+    p999Ms: round(percentile(latencies, 99.9), 2),
+    maxMs: round(
+      latencies.reduce((a, b) => Math.max(a, b), 0),
+      2,
+    ),
+    samples: latencies.length,
+  };
+}
+
+/**
+ * `equalLoads` names the offered loads (deliveries/s) to measure latency at, given this server's
+ * own saturation (Socket.IO's half saturation is only known once Socket.IO has run).
+ */
+export async function fanout(
+  kind: ServerKind,
+  scale: Scale,
+  equalLoads: (saturation: number) => number[] = () => [],
+): Promise<FanoutResult> {
   const server = await startBenchServer(kind);
   const room = await fillRoom(server, scale.members, scale.loadProcesses, scale.tabsPerVisitor, 10);
   try {
@@ -66,6 +107,8 @@ export async function fanout(kind: ServerKind, scale: Scale): Promise<FanoutResu
     await sender.call('send', { rate: halfRate, senders: scale.senders, ms: scale.stepMs * 1.5, pad: PAD });
     await sleep(300);
     const latencies = (await room.take()).flatMap((t) => t.latencies);
+    const atEqualLoads: LatencyAt[] = [];
+    for (const load of equalLoads(best.delivered)) atEqualLoads.push(await latencyAt(room, scale, load));
     return {
       kind,
       members: scale.members,
@@ -80,6 +123,7 @@ export async function fanout(kind: ServerKind, scale: Scale): Promise<FanoutResu
       p50Ms: round(percentile(latencies, 50), 2),
       p99Ms: round(percentile(latencies, 99), 2),
       latencySamples: latencies.length,
+      equalLoads: atEqualLoads,
     };
   } finally {
     await room.close();

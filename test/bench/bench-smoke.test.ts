@@ -38,6 +38,14 @@ it('runs the bench at tiny scale and writes latest-tiny.json in the shape of lat
     }
     for (const server of ['us', 'socketio', 'ws'])
       assert.ok((json.fanout![server] as number) > 0, `${server} delivered`);
+    // Latency at equal loads: one offered load for all three, each measured (numbers, not null).
+    for (const key of ['equal_load', 'equal_load_fixed']) {
+      const at = json.fanout![key] as Record<string, number> | null;
+      assert.ok(at, `fanout.${key} is reported`);
+      assert.ok((at.deliveries_per_s ?? 0) > 0, `${key}: an offered load`);
+      for (const server of ['us', 'socketio', 'ws'])
+        assert.equal(typeof at[`${server}_p99_ms`], 'number', `${key}: ${server}`);
+    }
     assert.ok((json.persist!.msgs_per_s as number) > 0, 'messages were persisted');
     // Scale-out: every configuration ran and counted what arrived against what was expected; two
     // instances of Socket.IO and of gif-chat each deliver every chat, half of them across instances.
