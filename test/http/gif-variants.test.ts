@@ -10,19 +10,11 @@ import { photoPan, undecodableGif } from '../helpers/gif-fixtures.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { makeGif, Visitor } from '../helpers/visitor.js';
 import { waitFor } from '../helpers/wait.js';
+import type { GifView } from '../../src/shared/protocol.js';
 
-interface GifJson {
-  url: string;
-  width: number;
-  height: number;
-  alt: string | null;
-  still: string | null;
-  webp: string | null;
-}
-
-async function postedGif(res: Response): Promise<{ id: string; gif: GifJson }> {
+async function postedGif(res: Response): Promise<{ id: string; gif: GifView }> {
   assert.equal(res.status, 201, await res.clone().text());
-  return ((await res.json()) as { message: { id: string; gif: GifJson } }).message;
+  return ((await res.json()) as { message: { id: string; gif: GifView } }).message;
 }
 
 const hexOf = (url: string) => url.slice('/gif/'.length, '/gif/'.length + 32);
@@ -123,7 +115,7 @@ for (const store of GIF_STORES)
 
       // Stored with the message: history carries it.
       const page = (await (await a.fetch(`/room/${roomId}/messages`)).json()) as {
-        messages: Array<{ id: string; gif: GifJson | null }>;
+        messages: Array<{ id: string; gif: GifView | null }>;
       };
       const alts = page.messages.filter((x) => x.gif).map((x) => x.gif?.alt);
       assert.deepEqual(alts, ['A cat dancing in a box', null, 'ㄱ'.repeat(200)]);
