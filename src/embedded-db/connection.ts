@@ -6,7 +6,8 @@ import { runCommand } from './command-router.js';
 import type { ServerState } from './commands/types.js';
 import { stats } from './stats.js';
 import { MessageReader } from './message-reader.js';
-import { encodeReply, parseMessage } from './wire-protocol.js';
+import { isAwaitableHello } from './commands/server-commands.js';
+import { encodeReply, parseMessage, readHeader, type Request } from './wire-protocol.js';
 
 export class Connection {
   private readonly reader = new MessageReader();
@@ -87,17 +88,39 @@ export class Connection {
       });
   }
 
+  private run(req: Request): ReturnType<typeof runCommand> {
+    return runCommand(req.command, { ...this.state, connectionId: this.id, remote: this.remote, auth: this.auth });
+  }
+
+  /**
+   * The streaming monitor protocol: a driver's awaitable hello that allows exhaust gets its answer
+   * flagged moreToCome, then another after every maxAwaitTimeMS (the hello waits that long), each
+   * answering the one before, until the driver closes the connection. A plain answer would end
+   * the stream: the driver counts that as a failed heartbeat, marks the server unknown, clears its
+   * whole connection pool and holds every operation for half a second (every 10 s, before this).
+   */
+  private async stream(req: Request, first: Awaited<ReturnType<typeof runCommand>>): Promise<void> {
+    let reply = first;
+    let responseTo = req.header.requestId;
+    for (;;) {
+      const out = encodeReply(req, reply, { responseTo });
+      this.socket.write(out);
+      responseTo = readHeader(out).requestId;
+      reply = await this.run(req);
+      if (this.closed) return;
+    }
+  }
+
   private async handle(message: Buffer): Promise<void> {
     if (this.closed) return;
     const req = parseMessage(message);
-    const reply = await runCommand(req.command, {
-      ...this.state,
-      connectionId: this.id,
-      remote: this.remote,
-      auth: this.auth,
-    });
+    const reply = await this.run(req);
     // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- may close during the await
     if (this.closed) return;
+    if (req.exhaustAllowed && isAwaitableHello(req.command)) {
+      await this.stream(req, reply);
+      return;
+    }
     if (!req.noReply) this.socket.write(encodeReply(req, reply));
     // Guessing passwords costs a new connection (and its handshake) every few tries.
     if (this.auth.exhausted) {

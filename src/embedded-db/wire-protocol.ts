@@ -147,8 +147,12 @@ function frame(opCode: number, responseTo: number, body: Buffer): Buffer {
   return Buffer.concat([head, body]);
 }
 
-/** Encodes a reply document (object or pre-encoded BSON) for the request's protocol. */
-export function encodeReply(req: Request, reply: Document | Buffer): Buffer {
+/**
+ * Encodes a reply document (object or pre-encoded BSON) for the request's protocol. `stream`: an
+ * exhaust reply (OP_MSG only): flagged moreToCome, answering `responseTo` (the previous reply of
+ * the stream; the request itself for the first).
+ */
+export function encodeReply(req: Request, reply: Document | Buffer, stream?: { responseTo: number }): Buffer {
   const bson = Buffer.isBuffer(reply) ? reply : Buffer.from(serialize(reply));
   if (req.legacy) {
     const pre = Buffer.alloc(20);
@@ -159,7 +163,7 @@ export function encodeReply(req: Request, reply: Document | Buffer): Buffer {
     return frame(OP_REPLY, req.header.requestId, Buffer.concat([pre, bson]));
   }
   const pre = Buffer.alloc(5);
-  pre.writeUInt32LE(0, 0);
+  pre.writeUInt32LE(stream ? FLAG_MORE_TO_COME : 0, 0);
   pre[4] = 0;
-  return frame(OP_MSG, req.header.requestId, Buffer.concat([pre, bson]));
+  return frame(OP_MSG, stream?.responseTo ?? req.header.requestId, Buffer.concat([pre, bson]));
 }

@@ -1,6 +1,7 @@
 // Handshake, diagnostics and session commands: just enough for drivers, mongosh and Compass.
 import { Long, type Document } from 'bson';
 import { num } from '../bson-values.js';
+import { takeCommitTimes } from '../commit-times.js';
 import { openCursorCount } from '../cursor-registry.js';
 import { CommandError } from '../errors.js';
 import { stats } from '../stats.js';
@@ -31,9 +32,15 @@ export function helloReply(ctx: CommandContext, legacy: boolean): Document {
   return reply;
 }
 
+/** A driver's monitor asking to be told of topology changes (it waits up to maxAwaitTimeMS). */
+export function isAwaitableHello(cmd: Document): boolean {
+  const named = 'hello' in cmd || 'isMaster' in cmd || 'ismaster' in cmd;
+  return named && cmd.topologyVersion !== undefined && cmd.maxAwaitTimeMS !== undefined;
+}
+
 /** Awaitable hello: a monitor waiting on an unchanged topology gets its answer after maxAwaitTimeMS. */
 export const hello: Handler = async (cmd, exact, ctx) => {
-  if (cmd.topologyVersion !== undefined && cmd.maxAwaitTimeMS !== undefined) {
+  if (isAwaitableHello(cmd)) {
     await new Promise((r) => setTimeout(r, Math.min(num(cmd.maxAwaitTimeMS), 10_000)).unref());
   }
   return { ...helloReply(ctx, 'isMaster' in cmd || 'ismaster' in cmd), ...helloAuthFields(exact, ctx) };
@@ -63,7 +70,12 @@ export const serverStatus: Handler = (_cmd, _exact, ctx) => ({
   localTime: new Date(),
   connections: { current: stats.connectionsCurrent, totalCreated: stats.connectionsOpened, available: 1000 },
   metrics: { cursor: { open: { total: openCursorCount() } } },
-  embeddedDb: { docsExamined: stats.docsExamined, keysExamined: stats.keysExamined, commands: stats.commands },
+  embeddedDb: {
+    docsExamined: stats.docsExamined,
+    keysExamined: stats.keysExamined,
+    commands: stats.commands,
+    commits: takeCommitTimes(),
+  },
   ok: 1,
 });
 
