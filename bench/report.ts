@@ -5,7 +5,9 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Scale } from './lib/scale.js';
 import { round } from './lib/stats.js';
+import { breakdownJson, breakdownMarkdown } from './report-breakdown.js';
 import { scaleoutJson, scaleoutMarkdown } from './report-scaleout.js';
+import type { DiskSync } from './lib/disk-sync.js';
 import type { FanoutResult } from './scenarios/fanout.js';
 import type { HistoryResult } from './scenarios/history-worker.js';
 import type { IdleResult } from './scenarios/idle.js';
@@ -20,6 +22,8 @@ export interface Results {
   history: HistoryResult;
   upload: UploadResult;
   scaleout: ScaleoutResult;
+  /** The disk's own append + fdatasync times, measured in the same run. */
+  diskSync: DiskSync;
 }
 
 const require = createRequire(import.meta.url);
@@ -80,6 +84,7 @@ export function latestJson(r: Results, m: ReturnType<typeof machine>) {
       members: r.upload.members,
     },
     scaleout: scaleoutJson(r.scaleout),
+    latency_breakdown: breakdownJson(r.fanout.us, r.diskSync),
     machine: m,
   };
 }
@@ -205,7 +210,7 @@ export function markdown(r: Results, m: ReturnType<typeof machine>): string {
       'memory flat',
     ),
   ];
-  return [...lines, '', scaleoutMarkdown(r.scaleout)].join('\n');
+  return [...lines, '', breakdownMarkdown(r.fanout.us, r.diskSync), '', scaleoutMarkdown(r.scaleout)].join('\n');
 }
 
 export function writeResults(dir: string, r: Results, m: ReturnType<typeof machine>): string {

@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { machine, markdown, writeResults, type Results } from './report.js';
+import { measureDiskSync } from './lib/disk-sync.js';
 import { scaleFrom } from './lib/scale.js';
 import { fanout } from './scenarios/fanout.js';
 import { history } from './scenarios/history.js';
@@ -34,6 +35,8 @@ console.log(
 const fixedLoad = 100 * scale.members;
 const socketio = await step('fan-out Socket.IO', () => fanout('socketio', scale, (best) => [best / 2, fixedLoad]));
 const equal = () => [socketio.deliveredPerS / 2, fixedLoad];
+// The floor under a server that publishes only what is durable: this disk's fdatasync, measured now.
+const diskSync = await step('disk fdatasync', () => Promise.resolve(measureDiskSync()));
 const results: Results = {
   fanout: {
     us: await step('fan-out gif-chat', () => fanout('us', scale, equal)),
@@ -49,6 +52,7 @@ const results: Results = {
   history: await step('history', () => history(scale)),
   upload: await step('upload', () => upload(scale)),
   scaleout: await step('scale-out', () => scaleout(scale, console.log)),
+  diskSync,
 };
 const m = machine(scale, (performance.now() - started) / 1000);
 console.log(`\n${markdown(results, m)}\n`);

@@ -28,6 +28,8 @@ export interface Taken {
   received: number;
   /** Send→receive ms of sampled sockets, for messages sent on their own instance. */
   latencies: number[];
+  /** When each of `latencies`' messages was sent (this process's clock, ms), in the same order. */
+  sentAt: number[];
   /** Messages received on another instance than the one they were sent to (several ports only). */
   crossReceived: number;
   crossLatencies: number[];
@@ -48,6 +50,7 @@ let procId = 0;
 let received = 0;
 let acked = 0;
 let latencies: number[] = [];
+let sentAt: number[] = [];
 let crossReceived = 0;
 let crossLatencies: number[] = [];
 let countCross = false;
@@ -72,8 +75,12 @@ function onMessage(sock: Sock, sampled: boolean, data: Buffer, onControl: (text:
       const s = data.toString('latin1');
       const i = s.indexOf(marker());
       if (i >= 0) {
-        const ms = nowMs() - Number(s.slice(i + marker().length, s.indexOf(':', i + marker().length)));
-        (crossed ? crossLatencies : latencies).push(ms);
+        const sent = Number(s.slice(i + marker().length, s.indexOf(':', i + marker().length)));
+        if (crossed) crossLatencies.push(nowMs() - sent);
+        else {
+          latencies.push(nowMs() - sent);
+          sentAt.push(sent);
+        }
       }
     }
     return;
@@ -161,9 +168,10 @@ async function open(args: OpenArgs): Promise<number> {
 }
 
 function take(): Taken {
-  const out = { received, latencies, crossReceived, crossLatencies };
+  const out = { received, latencies, sentAt, crossReceived, crossLatencies };
   received = 0;
   latencies = [];
+  sentAt = [];
   crossReceived = 0;
   crossLatencies = [];
   return out;

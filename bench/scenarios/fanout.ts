@@ -3,7 +3,8 @@
 // its own saturation, and latency at offered loads given by the caller (the same loads for every
 // server in a run, so latency is compared at equal load).
 import type { Scale } from '../lib/scale.js';
-import { startBenchServer } from '../lib/procs.js';
+import { read, watch, type Breakdown } from '../lib/breakdown.js';
+import { startBenchServer, type BenchServer } from '../lib/procs.js';
 import { percentile, round, sleep } from '../lib/stats.js';
 import type { ServerKind } from '../load/dialects.js';
 import { fillRoom, type FilledRoom } from './room.js';
@@ -21,6 +22,8 @@ export interface FanoutResult {
   latencySamples: number;
   /** Latency at each offered load the caller asked for (deliveries/s into the room). */
   equalLoads: LatencyAt[];
+  /** gif-chat only: where its time went at half of its own saturation. */
+  halfBreakdown?: Breakdown;
 }
 
 export interface LatencyAt {
@@ -30,6 +33,8 @@ export interface LatencyAt {
   p999Ms: number;
   maxMs: number;
   samples: number;
+  /** gif-chat only: where its time went in this window. */
+  breakdown?: Breakdown;
 }
 
 /** Chat text after the timestamp marker, so frames are about the size of a short chat line. */
@@ -40,7 +45,7 @@ async function cpu(room: { remote: { call<T>(m: string): Promise<T> } }): Promis
 }
 
 /** Waits until nothing more arrives for a while (the previous step's backlog is delivered). */
-async function drain(room: FilledRoom): Promise<void> {
+export async function drain(room: FilledRoom): Promise<void> {
   for (let quiet = 0, i = 0; quiet < 2 && i < 100; i++) {
     await sleep(150);
     const got = (await room.take()).reduce((n, t) => n + t.received, 0);
@@ -49,13 +54,31 @@ async function drain(room: FilledRoom): Promise<void> {
 }
 
 /** Send→receive latency while chats go into the room at `deliveriesPerS` (deliveries, not chats). */
-async function latencyAt(room: FilledRoom, scale: Scale, deliveriesPerS: number): Promise<LatencyAt> {
-  await drain(room);
+/** Chats into the room at `rate` per second; the sampled latencies, and gif-chat's breakdown. */
+async function measure(
+  server: BenchServer,
+  room: FilledRoom,
+  scale: Scale,
+  rate: number,
+): Promise<{ latencies: number[]; breakdown?: Breakdown }> {
   await room.take();
-  const rate = deliveriesPerS / scale.members;
+  const ours = server.kind === 'us';
+  if (ours) await watch(server.remote);
   await room.loads[0]!.call('send', { rate, senders: scale.senders, ms: scale.stepMs * 1.5, pad: PAD });
   await sleep(300);
+  const breakdown = ours ? await read(server.remote) : undefined;
   const latencies = (await room.take()).flatMap((t) => t.latencies);
+  return { latencies, breakdown };
+}
+
+async function latencyAt(
+  server: BenchServer,
+  room: FilledRoom,
+  scale: Scale,
+  deliveriesPerS: number,
+): Promise<LatencyAt> {
+  await drain(room);
+  const { latencies, breakdown } = await measure(server, room, scale, deliveriesPerS / scale.members);
   return {
     deliveriesPerS: round(deliveriesPerS, 0),
     p50Ms: round(percentile(latencies, 50), 2),
@@ -66,6 +89,7 @@ async function latencyAt(room: FilledRoom, scale: Scale, deliveriesPerS: number)
       2,
     ),
     samples: latencies.length,
+    breakdown,
   };
 }
 
@@ -103,12 +127,9 @@ export async function fanout(
     }
     const best = steps.reduce((a, b) => (b.delivered > a.delivered ? b : a));
     const halfRate = best.delivered / 2 / scale.members;
-    await room.take();
-    await sender.call('send', { rate: halfRate, senders: scale.senders, ms: scale.stepMs * 1.5, pad: PAD });
-    await sleep(300);
-    const latencies = (await room.take()).flatMap((t) => t.latencies);
+    const { latencies, breakdown: halfBreakdown } = await measure(server, room, scale, halfRate);
     const atEqualLoads: LatencyAt[] = [];
-    for (const load of equalLoads(best.delivered)) atEqualLoads.push(await latencyAt(room, scale, load));
+    for (const load of equalLoads(best.delivered)) atEqualLoads.push(await latencyAt(server, room, scale, load));
     return {
       kind,
       members: scale.members,
@@ -124,6 +145,7 @@ export async function fanout(
       p99Ms: round(percentile(latencies, 99), 2),
       latencySamples: latencies.length,
       equalLoads: atEqualLoads,
+      halfBreakdown,
     };
   } finally {
     await room.close();

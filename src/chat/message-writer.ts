@@ -1,8 +1,10 @@
 // Group commit with ordered publishing. While one batch is being stored, newly posted messages
 // queue up and go to the database together in the next insertMany, and each batch is published
 // in one turn, so the hub's per-turn write coalescing sends a socket a whole batch in one write.
-// One batch at a time on purpose: with three in flight, batches were a third the size and a
-// room's fan-out at saturation fell from ~845k to ~536k deliveries/s (three times the writes).
+// One batch in the database at a time on purpose: with three in flight, batches were a third the
+// size and a room's fan-out at saturation fell from ~845k to ~536k deliveries/s (three times the
+// writes). But the next batch leaves as soon as the answer for the previous one is in, before
+// that one is published, so the database commits while this thread fans out.
 //
 // Each message takes its place in its room (`seq`, see room-sequence.ts) when its batch is
 // formed, and batches are published in the order they were formed, so this process publishes a
@@ -14,6 +16,7 @@
 // "unresolved": they go again, with the same ids, ahead of the next batch (or on a timer) until
 // the database answers for them. Stored (now, or by the lost attempt) they are published then,
 // late, under the place they took; a retry with the same clientId finds the stored one, as any retry does.
+import { noteMessage, recordSince, recordStage } from '../latency-stages.js';
 import type { MessageView } from '../shared/protocol.js';
 import { isDatabaseUnavailable, isOutcomeUnknown } from '../store/db-errors.js';
 import {
@@ -45,8 +48,20 @@ export interface Posted {
 
 interface Pending {
   draft: Draft;
+  /** When it was handed to the writer (performance.now()). */
+  queuedAt: number;
   resolve: (posted: Posted) => void;
   reject: (err: unknown) => void;
+}
+
+/** A batch on its way to the database. */
+interface Storing {
+  resent: NewMessage[];
+  batch: Array<{ p: Pending; msg: NewMessage }>;
+  /** One answer per message, the resent first; never rejects. */
+  results: Promise<Inserted[]>;
+  formed: number;
+  placed: number;
 }
 
 export class MessageWriter {
@@ -71,7 +86,7 @@ export class MessageWriter {
       return Promise.reject(new ChatError('unavailable', 'The database is unavailable; try again shortly.'));
     }
     return new Promise<Posted>((resolve, reject) => {
-      this.queue.push({ draft, resolve, reject });
+      this.queue.push({ draft, queuedAt: performance.now(), resolve, reject });
       this.start();
     });
   }
@@ -91,25 +106,65 @@ export class MessageWriter {
     queueMicrotask(() => void this.drain());
   }
 
+  /**
+   * One batch is being stored at a time, and the next is formed and sent the moment the answer for
+   * the one before arrives, before that one is published: the database (its own thread) commits
+   * batch k while this thread fans batch k-1 out, instead of each waiting for the other.
+   */
   private async drain(): Promise<void> {
-    do {
+    let storing = await this.send();
+    while (storing) {
+      const results = await storing.results;
+      const committed = performance.now();
+      // Unresolved messages alone wait for the retry timer (the database may be down).
+      const next = this.queue.length > 0 ? await this.send() : undefined;
+      await this.deliver(storing.resent, storing.batch, results);
+      this.noteTimes(storing, committed);
+      storing = next ?? (this.queue.length > 0 ? await this.send() : undefined);
+    }
+    this.writing = false;
+    if (this.unresolved.length > 0) this.scheduleRetry();
+    else this.retryDelayMs = RETRY_MIN_MS;
+  }
+
+  /** Forms the next batch (the unresolved first), gives it places and starts storing it. */
+  private async send(): Promise<Storing | undefined> {
+    while (this.queue.length > 0 || this.unresolved.length > 0) {
       const taken = this.queue.splice(0, MAX_BATCH);
+      const formed = performance.now();
+      for (const p of taken) recordStage('queued', (formed - p.queuedAt) * 1000);
       const batch = await this.place(taken);
+      const placed = performance.now();
+      recordStage('place', (placed - formed) * 1000);
       const resent = this.unresolved;
       this.unresolved = [];
       const msgs = [...resent, ...batch.map((b) => b.msg)];
       if (msgs.length === 0) continue;
-      let results: Inserted[];
-      try {
-        results = await insertMessages(msgs);
-      } catch (err) {
-        results = msgs.map(() => ({ error: err, whole: true }));
-      }
-      await this.deliver(resent, batch, results);
-    } while (this.queue.length > 0);
-    this.writing = false;
-    if (this.unresolved.length > 0) this.scheduleRetry();
-    else this.retryDelayMs = RETRY_MIN_MS;
+      recordStage('batch', msgs.length);
+      const results = insertMessages(msgs).then(
+        (r) => {
+          recordSince('commit', placed);
+          return r;
+        },
+        (err: unknown): Inserted[] => msgs.map(() => ({ error: err, whole: true })),
+      );
+      return { resent, batch, results, formed, placed };
+    }
+    return undefined;
+  }
+
+  private noteTimes(s: Storing, committed: number): void {
+    const published = performance.now();
+    for (const { p } of s.batch) {
+      noteMessage({
+        totalMs: published - p.queuedAt,
+        queuedMs: s.formed - p.queuedAt,
+        placeMs: s.placed - s.formed,
+        commitMs: committed - s.placed,
+        batch: s.resent.length + s.batch.length,
+        atMs: p.queuedAt,
+      });
+    }
   }
 
   /** Gives each message an id and its place in its room; if no place can be had, none is stored. */

@@ -4,6 +4,7 @@
 //   index:   u32 indexId + encoded key fields + encoded _id -> encoded _id
 //   users:   "<db>.<user>" -> BSON user (salted SCRAM keys, roles; auth/user-store.ts)
 import { open, type Database, type RootDatabase } from 'lmdb';
+import { recordCommit } from './commit-times.js';
 import { outOfDiskSpace } from './errors.js';
 import { afterPrefix } from './index-keys.js';
 
@@ -42,10 +43,13 @@ export function openStorage(dir: string): Storage {
     index,
     users,
     async write<T>(fn: () => T): Promise<T> {
+      const started = performance.now();
       try {
         return await env.transaction(fn);
       } catch (err) {
         throw (await commitCause(err)) ?? err;
+      } finally {
+        recordCommit(started);
       }
     },
     async close() {

@@ -7,6 +7,7 @@ import type { Chat } from '../chat/create-chat.js';
 import { addressKey, clientAddress } from '../client-address.js';
 import type { HostCheck } from '../host-policy.js';
 import { parseClientFrame } from '../shared/protocol.js';
+import { recordSince } from '../latency-stages.js';
 import { broadcast, broadcastRoomMessage } from './broadcast.js';
 import { Client } from './client.js';
 import { FrameHandler } from './frame-handler.js';
@@ -68,6 +69,7 @@ export function attachHub(server: Server, opts: HubOptions): Hub {
   const { events } = opts.chat;
 
   events.on('message', (message) => {
+    const started = performance.now();
     const inRoom = registry.members(message.roomId);
     // A whisper goes to its author's and its recipient's sockets only: nobody else gets a frame.
     const to = message.to;
@@ -75,6 +77,7 @@ export function attachHub(server: Server, opts: HubOptions): Hub {
       ? [...inRoom].filter((c) => c.person.id === to.id || c.person.id === message.author?.id)
       : inRoom;
     broadcastRoomMessage(message.roomId, recipients, { type: 'message', message });
+    recordSince('fanout', started);
   });
   events.on('typing', (roomId, person) => {
     const others = [...registry.members(roomId)].filter((c) => c.person.id !== person.id);
@@ -147,10 +150,11 @@ export function attachHub(server: Server, opts: HubOptions): Hub {
   }
 
   function onFrame(client: Client, data: RawData, isBinary: boolean): void {
-    client.queue = client.queue.then(() => handleFrame(client, data, isBinary)).catch(opts.logError);
+    const arrived = performance.now();
+    client.queue = client.queue.then(() => handleFrame(client, data, isBinary, arrived)).catch(opts.logError);
   }
 
-  async function handleFrame(client: Client, data: RawData, isBinary: boolean): Promise<void> {
+  async function handleFrame(client: Client, data: RawData, isBinary: boolean, arrived: number): Promise<void> {
     if (client.ws.readyState !== client.ws.OPEN) return;
     if (!(await limits.frame(client.id))) {
       client.ws.close(1008, 'too many frames');
@@ -167,6 +171,8 @@ export function attachHub(server: Server, opts: HubOptions): Hub {
       return;
     }
     await handler.handle(client, parsed.frame);
+    // A chat's handling ends once it is queued for storage (its ack follows the commit).
+    if (parsed.frame.type === 'chat') recordSince('handle', arrived);
   }
 
   const heartbeat = setInterval(() => {

@@ -46,6 +46,24 @@ it('runs the bench at tiny scale and writes latest-tiny.json in the shape of lat
       for (const server of ['us', 'socketio', 'ws'])
         assert.equal(typeof at[`${server}_p99_ms`], 'number', `${key}: ${server}`);
     }
+    // The breakdown: each latency window of gif-chat counted the messages it carried through every
+    // stage, the database's commits among them, beside the disk's own fdatasync times.
+    const breakdown = json.latency_breakdown as unknown as {
+      disk_fdatasync: { p50_ms: number; samples: number };
+      windows: Array<{ deliveries_per_s: number; stages: Record<string, { count: number; p50: number }> }>;
+    };
+    assert.ok(breakdown.disk_fdatasync.samples > 0 && breakdown.disk_fdatasync.p50_ms > 0, 'the disk was timed');
+    assert.equal(breakdown.windows.length, 3, 'half own saturation and both equal loads');
+    for (const w of breakdown.windows) {
+      for (const stage of ['handle', 'queued', 'commit', 'dbCommit', 'fanout', 'flush']) {
+        assert.ok((w.stages[stage]?.count ?? 0) > 0, `${w.deliveries_per_s}/s: ${stage} counted`);
+      }
+      assert.ok(
+        w.stages.commit!.p50 >= w.stages.dbCommit!.p50 * 0.5,
+        'the app waits at least about as long as the db commits',
+      );
+    }
+    assert.match(stdout, /\| flush: /);
     assert.ok((json.persist!.msgs_per_s as number) > 0, 'messages were persisted');
     // Scale-out: every configuration ran and counted what arrived against what was expected; two
     // instances of Socket.IO and of gif-chat each deliver every chat, half of them across instances.
