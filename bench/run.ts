@@ -36,7 +36,7 @@ const fixedLoad = 100 * scale.members;
 const socketio = await step('fan-out Socket.IO', () => fanout('socketio', scale, (best) => [best / 2, fixedLoad]));
 const equal = () => [socketio.deliveredPerS / 2, fixedLoad];
 // The floor under a server that publishes only what is durable: this disk's fdatasync, measured now.
-const diskSync = await step('disk fdatasync', () => Promise.resolve(measureDiskSync()));
+const diskSync = await step('disk fdatasync', () => Promise.resolve(measureDiskSync(scale.name === 'tiny' ? 50 : 500)));
 const results: Results = {
   fanout: {
     us: await step('fan-out gif-chat', () => fanout('us', scale, equal)),
