@@ -1,0 +1,101 @@
+// Update-modifier rewrites done before mingo sees the update, for rules where mingo and MongoDB
+// differ:
+// - `a.$.b` is resolved to `a.<index>.b` from the filter, and `a.$[e].b` / `a.$[].b` to the paths
+//   of the elements they select, so two fields under the same element (`a.$.x`, `a.$.y`) are not
+//   taken for a conflict at `a`;
+// - `$set`/`$setOnInsert` of `$`-prefixed field names is allowed when the upsert inserts
+//   (MongoDB 5+ validates an upsert insert like an insert), and applied here;
+// - `$pull` with a logical condition (`{$or: [...]}`) is a query on each element, not on the
+//   element's value; applied here.
+import type { Document } from 'bson';
+import { Query } from 'mingo';
+import { isPlainObject, toQueryForm, type TypeMap } from './bson-values.js';
+import { expandArrayPaths, resolvePositionalPath } from './positional.js';
+
+const LOGICAL = new Set(['$and', '$or', '$nor']);
+
+export interface PreparedModifier {
+  /** What mingo applies. */
+  u: Document;
+  /** `$`-prefixed fields set on an upsert insert: [path, value as sent]. */
+  literals: [string, unknown][];
+  /** `$pull` entries whose condition is a query on the elements: [path, condition (query form)]. */
+  pulls: [string, Document][];
+}
+
+const isLogicalQuery = (v: unknown): v is Document =>
+  isPlainObject(v) && Object.keys(v).length > 0 && Object.keys(v).every((k) => LOGICAL.has(k));
+
+const dollarField = (path: string) =>
+  path.split('.').some((p) => p.startsWith('$') && p !== '$' && !p.startsWith('$['));
+
+/** Splits and rewrites an operator update for `doc` (query form; the upsert seed on an insert). */
+export function prepareModifier(
+  u: Document,
+  q: Document,
+  doc: Document,
+  upsert: boolean,
+  arrayFilters: Document[] = [],
+): PreparedModifier {
+  const out: PreparedModifier = { u: {}, literals: [], pulls: [] };
+  for (const [op, fields] of Object.entries<unknown>(u)) {
+    if (!isPlainObject(fields)) {
+      out.u[op] = fields;
+      continue;
+    }
+    const kept: Document = {};
+    for (const [path, val] of Object.entries(fields)) {
+      if (upsert && (op === '$set' || op === '$setOnInsert') && dollarField(path)) {
+        out.literals.push([path, val]);
+        continue;
+      }
+      for (const resolved of expandArrayPaths(resolvePositionalPath(path, doc, q), doc, arrayFilters)) {
+        if (op === '$pull' && isLogicalQuery(val)) out.pulls.push([resolved, toQueryForm(val) as Document]);
+        else kept[resolved] = val;
+      }
+    }
+    if (Object.keys(kept).length > 0 || Object.keys(fields).length === 0) out.u[op] = kept;
+  }
+  return out;
+}
+
+function parentOf(doc: Document, path: string): { parent: Record<string, unknown>; key: string } | undefined {
+  const parts = path.split('.');
+  const key = parts.pop();
+  let cur: unknown = doc;
+  for (const p of parts) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string, unknown>)[p];
+  }
+  if (key === undefined || cur === null || typeof cur !== 'object') return undefined;
+  return { parent: cur as Record<string, unknown>, key };
+}
+
+/** Applies the parts mingo does not; returns whether the document changed. */
+export function applyPrepared(doc: Document, prepared: PreparedModifier, types: TypeMap): boolean {
+  let changed = false;
+  for (const [path, condition] of prepared.pulls) {
+    const at = parentOf(doc, path);
+    const arr = at?.parent[at.key];
+    if (!at || !Array.isArray(arr)) continue;
+    const query = new Query(condition);
+    const kept = arr.filter((el) => !(isPlainObject(el) && query.test(el)));
+    if (kept.length !== arr.length) {
+      at.parent[at.key] = kept;
+      for (const t of [...types.keys()]) if (t === path || t.startsWith(`${path}.`)) types.delete(t);
+      changed = true;
+    }
+  }
+  for (const [path, val] of prepared.literals) {
+    const parts = path.split('.');
+    const last = parts.pop() ?? path;
+    let cur: Document = doc;
+    for (const p of parts) {
+      if (!isPlainObject(cur[p])) cur[p] = {};
+      cur = cur[p] as Document;
+    }
+    cur[last] = toQueryForm(val, types, path);
+    changed = true;
+  }
+  return changed;
+}
