@@ -3,10 +3,11 @@
 // whole pipeline streams, so "latest 50" reads about 50 documents.
 import type { Document } from 'bson';
 import { Query } from 'mingo';
-import { decodeExact, decodeForQuery, encodeDocument } from './bson-values.js';
+import { decodeForQuery } from './bson-values.js';
 import type { CollectionMeta } from './catalog.js';
 import { docKey, valuesAtPath } from './index-manager.js';
 import { encodeValue, u32 } from './index-keys.js';
+import { project } from './projection.js';
 import { planQuery, type Plan } from './query-planner.js';
 import type { Storage } from './storage.js';
 import { stats } from './stats.js';
@@ -114,17 +115,10 @@ export function hasProjection(projection: Document | undefined): projection is D
   return projection !== undefined && Object.keys(projection).length > 0;
 }
 
-/** Applies a projection to exact-typed values, so projected numbers keep their BSON types. */
-export function project(raw: Buffer, projection: Document): Buffer {
-  const exact = decodeExact(raw);
-  const out = new Query({}).find([exact], projection).next() as Document | undefined;
-  return encodeDocument(out ?? {});
-}
-
 /** Output documents (BSON bytes) for a find. */
 export function* findOutput(storage: Storage, meta: CollectionMeta | undefined, spec: FindSpec): Generator<Buffer> {
   const projection = spec.projection;
   for (const row of findRows(storage, meta, spec)) {
-    yield hasProjection(projection) ? project(row.raw, projection) : row.raw;
+    yield hasProjection(projection) ? project(row.raw, projection, spec.filter) : row.raw;
   }
 }
