@@ -2,12 +2,12 @@
 // sort/skip/limit/projection. When the plan already yields documents in the requested order the
 // whole pipeline streams, so "latest 50" reads about 50 documents.
 import type { Document } from 'bson';
-import { Query } from 'mingo';
 import { decodeForQuery } from './bson-values.js';
 import type { CollectionMeta } from './catalog.js';
 import { docKey, valuesAtPath } from './index-manager.js';
 import { encodeValue, u32 } from './index-keys.js';
 import { project } from './projection.js';
+import { newQuery, rememberExact } from './query-operators.js';
 import { planQuery, type Plan } from './query-planner.js';
 import type { Storage } from './storage.js';
 import { stats } from './stats.js';
@@ -59,10 +59,11 @@ function* readPlan(storage: Storage, meta: CollectionMeta, plan: Plan): Generato
 
 /** Candidate rows that match `filter`, in plan order. */
 export function* matchingRows(storage: Storage, meta: CollectionMeta, filter: Document, plan: Plan): Generator<Row> {
-  const query = Object.keys(filter).length > 0 ? new Query(filter) : undefined;
+  const query = Object.keys(filter).length > 0 ? newQuery(filter) : undefined;
   for (const raw of readPlan(storage, meta, plan)) {
     stats.docsExamined++;
     const doc = decodeForQuery(raw);
+    rememberExact(doc, raw);
     if (!query || query.test(doc)) yield { raw, doc };
   }
 }
