@@ -5,6 +5,7 @@ import { Aggregator } from 'mingo';
 import { encodeDocument, isPlainObject, num } from '../bson-values.js';
 import { firstBatch } from '../cursor-registry.js';
 import { insertDoc } from '../doc-writes.js';
+import { activeCollation } from '../collation.js';
 import { CommandError } from '../errors.js';
 import { findRows, type FindSpec } from '../query-exec.js';
 import type { CommandContext, Handler } from './types.js';
@@ -76,8 +77,10 @@ export const aggregate: Handler = async (cmd, _exact, ctx) => {
   const out = isPlainObject(last) && typeof last.$out === 'string' ? last.$out : undefined;
   const stages = out ? pipeline.slice(0, -1) : pipeline;
   const { spec, rest } = coll ? leadingFind(stages) : { spec: { filter: {} }, rest: stages };
-  const source = coll ? docsOf(findRows(ctx.storage, ctx.catalog.get(ns), spec)) : [][Symbol.iterator]();
-  const agg = new Aggregator(rest, { collectionResolver: resolver(ctx) });
+  const meta = ctx.catalog.get(ns);
+  const collation = activeCollation(cmd.collation, meta?.options);
+  const source = coll ? docsOf(findRows(ctx.storage, meta, { ...spec, collation })) : [][Symbol.iterator]();
+  const agg = new Aggregator(rest, { collectionResolver: resolver(ctx), collation } as never);
   if (cmd.explain) {
     return { ok: 1, stages: pipeline, queryPlanner: { namespace: ns, winningPlan: { stage: 'EMBEDDED' } } };
   }
