@@ -40,7 +40,7 @@ export const dropDatabase: Handler = (_cmd, _exact, ctx) =>
 function collectionInfo(meta: CollectionMeta) {
   return {
     name: meta.name,
-    type: 'collection',
+    type: meta.options.timeseries ? 'timeseries' : 'collection',
     options: meta.options,
     info: { readOnly: false, uuid: UUID.createFromHexString(meta.uuid) },
     idIndex: { v: 2, key: { _id: 1 }, name: '_id_' },
