@@ -6,10 +6,15 @@
 // - `$set`/`$setOnInsert` of `$`-prefixed field names is allowed when the upsert inserts
 //   (MongoDB 5+ validates an upsert insert like an insert), and applied here;
 // - `$pull` with a logical condition (`{$or: [...]}`) is a query on each element, not on the
-//   element's value; applied here.
-import type { Document } from 'bson';
+//   element's value; applied here;
+// - `$set` of BinData is applied here: mingo compares BinData by content only and would skip a
+//   change of subtype;
+// - creating a field inside an array or a scalar (`{$set: {'arr.x': 1}}`) fails with
+//   PathNotViable (28) as in MongoDB, where mingo quietly does something else.
+import { Binary, type Document } from 'bson';
 import { Query } from 'mingo';
 import { isPlainObject, toQueryForm, type TypeMap } from './bson-values.js';
+import { CommandError } from './errors.js';
 import { expandArrayPaths, resolvePositionalPath } from './positional.js';
 
 const LOGICAL = new Set(['$and', '$or', '$nor']);
@@ -17,7 +22,7 @@ const LOGICAL = new Set(['$and', '$or', '$nor']);
 export interface PreparedModifier {
   /** What mingo applies. */
   u: Document;
-  /** `$`-prefixed fields set on an upsert insert: [path, value as sent]. */
+  /** Fields set here rather than by mingo: [path, value as sent]. */
   literals: [string, unknown][];
   /** `$pull` entries whose condition is a query on the elements: [path, condition (query form)]. */
   pulls: [string, Document][];
@@ -25,6 +30,37 @@ export interface PreparedModifier {
 
 const isLogicalQuery = (v: unknown): v is Document =>
   isPlainObject(v) && Object.keys(v).length > 0 && Object.keys(v).every((k) => LOGICAL.has(k));
+
+const CREATING_OPS = new Set([
+  '$set',
+  '$setOnInsert',
+  '$inc',
+  '$mul',
+  '$min',
+  '$max',
+  '$currentDate',
+  '$push',
+  '$addToSet',
+]);
+
+/** Throws PathNotViable when `path` would need a field inside an array or a scalar of `doc`. */
+function checkViable(doc: Document, path: string): void {
+  let cur: unknown = doc;
+  const parts = path.split('.');
+  for (const [i, p] of parts.entries()) {
+    if (cur === undefined || cur === null) return;
+    const viable = Array.isArray(cur) ? /^\d+$/.test(p) : typeof cur === 'object';
+    if (!viable) {
+      const holder = parts.slice(0, i).join('.');
+      throw new CommandError(
+        28,
+        'PathNotViable',
+        `Cannot create field '${p}' in element {${holder}: ${JSON.stringify(cur)}}`,
+      );
+    }
+    cur = (cur as Record<string, unknown>)[p];
+  }
+}
 
 const dollarField = (path: string) =>
   path.split('.').some((p) => p.startsWith('$') && p !== '$' && !p.startsWith('$['));
@@ -50,7 +86,9 @@ export function prepareModifier(
         continue;
       }
       for (const resolved of expandArrayPaths(resolvePositionalPath(path, doc, q), doc, arrayFilters)) {
+        if (CREATING_OPS.has(op)) checkViable(doc, resolved);
         if (op === '$pull' && isLogicalQuery(val)) out.pulls.push([resolved, toQueryForm(val) as Document]);
+        else if (op === '$set' && val instanceof Binary) out.literals.push([resolved, val]);
         else kept[resolved] = val;
       }
     }
@@ -89,10 +127,11 @@ export function applyPrepared(doc: Document, prepared: PreparedModifier, types: 
   for (const [path, val] of prepared.literals) {
     const parts = path.split('.');
     const last = parts.pop() ?? path;
-    let cur: Document = doc;
+    let cur: Record<string, unknown> = doc;
     for (const p of parts) {
-      if (!isPlainObject(cur[p])) cur[p] = {};
-      cur = cur[p] as Document;
+      const next = cur[p];
+      if (next === null || typeof next !== 'object') cur[p] = {};
+      cur = cur[p] as Record<string, unknown>;
     }
     cur[last] = toQueryForm(val, types, path);
     changed = true;
