@@ -104,7 +104,11 @@ export function sortRows(rows: Row[], sort: Document, collation?: Collation): Ro
 
 /** Matching rows after sort/skip/limit (no projection). */
 export function* findRows(storage: Storage, meta: CollectionMeta | undefined, spec: FindSpec): Generator<Row> {
-  if (!meta) return;
+  if (!meta) {
+    // Still parse the filter: a bad operator is an error even on a missing collection.
+    if (Object.keys(spec.filter).length > 0) newQuery(spec.filter);
+    return;
+  }
   const sort = spec.sort && Object.keys(spec.sort).length > 0 ? spec.sort : undefined;
   const collation = activeCollation(spec.collation, meta.options);
   const filter = collation ? collateFilter(spec.filter, collation) : spec.filter;

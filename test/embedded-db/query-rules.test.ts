@@ -3,7 +3,7 @@
 // with TEST_MONGO_URL.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { Binary, Double, Int32, Long, MongoClient, UUID, type Db } from 'mongodb';
+import { Binary, Double, Int32, Long, MongoClient, MongoServerError, UUID, type Db } from 'mongodb';
 import { startTarget, type TestTarget } from './helpers.js';
 
 describe('embedded-db query rules', () => {
@@ -138,5 +138,40 @@ describe('embedded-db query rules', () => {
     assert.equal(info?.type, 'timeseries');
     const reply = await client.db('admin').command({ setParameter: 1, ttlMonitorSleepSecs: 60 });
     assert.equal(reply.ok, 1);
+  });
+
+  it('answers errors as MongoDB does: unknown operator on a missing collection, unknown stage, capped without size', async () => {
+    await assert.rejects(
+      db
+        .collection('missing')
+        .find({ a: { $notAnOperator: 1 } })
+        .toArray(),
+      (e: unknown) => e instanceof MongoServerError && e.code === 2,
+    );
+    await assert.rejects(
+      arrays()
+        .aggregate([{ $fakeStage: {} }])
+        .toArray(),
+      (e: unknown) => e instanceof MongoServerError && e.code === 40324,
+    );
+    await assert.rejects(
+      db.createCollection('capped-no-size', { capped: true }),
+      (e: unknown) => e instanceof MongoServerError && e.code === 72,
+    );
+  });
+
+  it('returns aggregate results in the order of a hinted index', async () => {
+    const c = db.collection('hinted');
+    await c.createIndexes([{ key: { qty: -1, name: -1 } }]);
+    await c.insertMany([
+      { name: 'Andrew', qty: 4 },
+      { name: 'Betty', qty: 5 },
+      { name: 'Charlie', qty: 4 },
+    ]);
+    const docs = await c.aggregate([{ $match: {} }], { hint: { qty: -1, name: -1 } }).toArray();
+    assert.deepEqual(
+      docs.map((d) => d.name as unknown),
+      ['Betty', 'Charlie', 'Andrew'],
+    );
   });
 });

@@ -13,6 +13,9 @@ export const create: Handler = (cmd, _exact, ctx) => {
   const name = collectionName(cmd, 'create');
   const ns = `${ctx.db}.${name}`;
   const { create: _c, $db: _d, lsid: _l, $clusterTime: _t, writeConcern: _w, ...options } = cmd;
+  if (bool(options.capped) && options.size === undefined) {
+    throw new CommandError(72, 'InvalidOptions', "the 'size' field is required when 'capped' is true");
+  }
   return ctx.storage.write(() => {
     if (ctx.catalog.get(ns)) throw new CommandError(48, 'NamespaceExists', `Collection ${ns} already exists.`);
     ctx.catalog.ensure(ns, options);
