@@ -174,4 +174,15 @@ describe('embedded-db query rules', () => {
       ['Betty', 'Charlie', 'Andrew'],
     );
   });
+
+  it('hides and unhides an index with collMod', async () => {
+    const c = db.collection('hidden');
+    await c.createIndexes([{ key: { name: 1 }, name: 'name_1' }]);
+    await db.command({ collMod: 'hidden', index: { keyPattern: { name: 1 }, hidden: true } });
+    const listed = async () =>
+      ((await c.listIndexes().toArray()) as { name?: string; hidden?: boolean }[]).find((ix) => ix.name === 'name_1');
+    assert.equal((await listed())?.hidden, true);
+    await db.command({ collMod: 'hidden', index: { name: 'name_1', hidden: false } });
+    assert.ok(!(await listed())?.hidden);
+  });
 });

@@ -115,6 +115,13 @@ export const collMod: Handler = (cmd, _exact, ctx) => {
         ix.expireAfterSeconds = spec.expireAfterSeconds;
         reply.expireAfterSeconds_new = spec.expireAfterSeconds;
       }
+      if (typeof spec.hidden === 'boolean') {
+        // Hidden only changes plan choice in MongoDB; here it is listed (results are the same).
+        reply.hidden_old = ix.extra.hidden === true;
+        ix.extra = { ...ix.extra, hidden: spec.hidden };
+        if (!spec.hidden) delete ix.extra.hidden;
+        reply.hidden_new = spec.hidden;
+      }
       ctx.catalog.save(meta);
     }
     return reply;
