@@ -62,6 +62,41 @@ function checkViable(doc: Document, path: string): void {
   }
 }
 
+const ARRAY_OPS = new Set(['$push', '$addToSet', '$pop', '$pull', '$pullAll']);
+const NUMERIC_OPS = new Set(['$inc', '$mul']);
+
+function valueAt(doc: Document, path: string): unknown {
+  let cur: unknown = doc;
+  for (const p of path.split('.')) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string, unknown>)[p];
+  }
+  return cur;
+}
+
+const isNumeric = (v: unknown) =>
+  typeof v === 'number' ||
+  (typeof v === 'object' &&
+    v !== null &&
+    '_bsontype' in v &&
+    ['Long', 'Decimal128', 'Int32', 'Double'].includes(String(v._bsontype)));
+
+/** Array operators need an array (or nothing) at the path, $inc/$mul a number: errors as MongoDB's. */
+function checkOperand(doc: Document, op: string, path: string): void {
+  const v = valueAt(doc, path);
+  if (v === undefined || v === null) return;
+  if (ARRAY_OPS.has(op) && !Array.isArray(v)) {
+    throw new CommandError(2, 'BadValue', `The field '${path}' must be an array but is of type ${typeof v}`);
+  }
+  if (NUMERIC_OPS.has(op) && !isNumeric(v)) {
+    throw new CommandError(
+      14,
+      'TypeMismatch',
+      `Cannot apply ${op} to a value of non-numeric type. '${path}' has the field of non-numeric type ${typeof v}`,
+    );
+  }
+}
+
 const dollarField = (path: string) =>
   path.split('.').some((p) => p.startsWith('$') && p !== '$' && !p.startsWith('$['));
 
@@ -87,6 +122,7 @@ export function prepareModifier(
       }
       for (const resolved of expandArrayPaths(resolvePositionalPath(path, doc, q), doc, arrayFilters)) {
         if (CREATING_OPS.has(op)) checkViable(doc, resolved);
+        checkOperand(doc, op, resolved);
         if (op === '$pull' && isLogicalQuery(val)) out.pulls.push([resolved, toQueryForm(val) as Document]);
         else if (op === '$set' && val instanceof Binary) out.literals.push([resolved, val]);
         else kept[resolved] = val;

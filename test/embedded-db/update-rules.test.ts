@@ -113,4 +113,18 @@ describe('embedded-db update rules', () => {
     assert.ok(Object.prototype.hasOwnProperty.call(path1, '__proto__'));
     assert.equal(Object.getOwnPropertyDescriptor(path1, '__proto__')?.value, 'abcd');
   });
+
+  it('refuses array operators on a non-array and $inc on a non-number', async () => {
+    const c = db.collection('operands');
+    await c.insertOne({ _id: 1 as never, num: 42, s: 'x' });
+    await assert.rejects(
+      c.updateOne({ _id: 1 as never }, { $push: { num: 43 } } as never),
+      (e: unknown) => e instanceof MongoServerError && e.code === 2,
+    );
+    await assert.rejects(
+      c.updateOne({ _id: 1 as never }, { $inc: { s: 1 } }),
+      (e: unknown) => e instanceof MongoServerError && e.code === 14,
+    );
+    assert.deepEqual(await c.findOne({ _id: 1 as never }), { _id: 1, num: 42, s: 'x' });
+  });
 });
