@@ -30,7 +30,13 @@ export function toQueryForm(v: unknown, types?: TypeMap, path = ''): unknown {
   if (Array.isArray(v)) return v.map((el, i) => toQueryForm(el, types, path ? `${path}.${i}` : String(i)));
   if (!isPlainObject(v)) return v;
   const out: Record<string, unknown> = {};
-  for (const [k, val] of Object.entries(v)) out[k] = toQueryForm(val, types, path ? `${path}.${k}` : k);
+  for (const [k, val] of Object.entries(v)) {
+    const conv = toQueryForm(val, types, path ? `${path}.${k}` : k);
+    // An own "__proto__" field (legal in BSON) must stay a field, not become the prototype.
+    if (k === '__proto__')
+      Object.defineProperty(out, k, { value: conv, enumerable: true, writable: true, configurable: true });
+    else out[k] = conv;
+  }
   return out;
 }
 

@@ -27,6 +27,7 @@ const handlers: Record<string, Handler> = {
   whatsmyuri: srv.whatsmyuri,
   connectionStatus: srv.connectionStatus,
   getParameter: srv.getParameter,
+  setParameter: srv.setParameter,
   getLog: srv.getLog,
   hostInfo: srv.hostInfo,
   getCmdLineOpts: srv.getCmdLineOpts,

@@ -2,11 +2,13 @@
 // sort/skip/limit/projection. When the plan already yields documents in the requested order the
 // whole pipeline streams, so "latest 50" reads about 50 documents.
 import type { Document } from 'bson';
-import { Query } from 'mingo';
-import { decodeExact, decodeForQuery, encodeDocument } from './bson-values.js';
+import { decodeForQuery } from './bson-values.js';
 import type { CollectionMeta } from './catalog.js';
 import { docKey, valuesAtPath } from './index-manager.js';
 import { encodeValue, u32 } from './index-keys.js';
+import { activeCollation, collateFilter, stringComparator, type Collation } from './collation.js';
+import { project } from './projection.js';
+import { newQuery, rememberExact } from './query-operators.js';
 import { planQuery, type Plan } from './query-planner.js';
 import type { Storage } from './storage.js';
 import { stats } from './stats.js';
@@ -23,6 +25,8 @@ export interface FindSpec {
   /** 0 = no limit. */
   limit?: number;
   projection?: Document;
+  /** The command's `collation` option, if any (the collection's default applies otherwise). */
+  collation?: unknown;
 }
 
 function* readPlan(storage: Storage, meta: CollectionMeta, plan: Plan): Generator<Buffer> {
@@ -58,31 +62,39 @@ function* readPlan(storage: Storage, meta: CollectionMeta, plan: Plan): Generato
 
 /** Candidate rows that match `filter`, in plan order. */
 export function* matchingRows(storage: Storage, meta: CollectionMeta, filter: Document, plan: Plan): Generator<Row> {
-  const query = Object.keys(filter).length > 0 ? new Query(filter) : undefined;
+  const query = Object.keys(filter).length > 0 ? newQuery(filter) : undefined;
   for (const raw of readPlan(storage, meta, plan)) {
     stats.docsExamined++;
     const doc = decodeForQuery(raw);
+    rememberExact(doc, raw);
     if (!query || query.test(doc)) yield { raw, doc };
   }
 }
 
-function sortKey(doc: Document, field: string, dir: number): Buffer {
+type SortKey = [Buffer, unknown];
+
+function sortKey(doc: Document, field: string, dir: number): SortKey {
   const { values, array } = valuesAtPath(doc, field);
-  if (!array || values.length === 1) return encodeValue(values[0]);
+  if (!array || values.length === 1) return [encodeValue(values[0]), values[0]];
   // Arrays sort by their smallest element ascending and by their largest descending
   // (valuesAtPath gives at least one value, so reduce has a start).
-  return values.map(encodeValue).reduce((best, e) => (Buffer.compare(e, best) * dir < 0 ? e : best));
+  return values
+    .map((v): SortKey => [encodeValue(v), v])
+    .reduce((best, e) => (Buffer.compare(e[0], best[0]) * dir < 0 ? e : best));
 }
 
-export function sortRows(rows: Row[], sort: Document): Row[] {
+export function sortRows(rows: Row[], sort: Document, collation?: Collation): Row[] {
   const spec = Object.entries(sort)
     .filter(([, d]) => typeof d === 'number')
     .map(([f, d]) => [f, Number(d) < 0 ? -1 : 1] as const);
+  const strings = collation ? stringComparator(collation) : undefined;
+  const compare = (a: SortKey, b: SortKey) =>
+    strings && typeof a[1] === 'string' && typeof b[1] === 'string' ? strings(a[1], b[1]) : Buffer.compare(a[0], b[0]);
   const keyed = rows.map((row) => ({ row, keys: spec.map(([f, d]) => sortKey(row.doc, f, d)) }));
   keyed.sort((a, b) => {
     for (const [i, [, dir]] of spec.entries()) {
       // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- both rows have one key per spec entry
-      const c = Buffer.compare(a.keys[i]!, b.keys[i]!);
+      const c = compare(a.keys[i]!, b.keys[i]!);
       if (c !== 0) return c * dir;
     }
     return 0;
@@ -92,11 +104,17 @@ export function sortRows(rows: Row[], sort: Document): Row[] {
 
 /** Matching rows after sort/skip/limit (no projection). */
 export function* findRows(storage: Storage, meta: CollectionMeta | undefined, spec: FindSpec): Generator<Row> {
-  if (!meta) return;
+  if (!meta) {
+    // Still parse the filter: a bad operator is an error even on a missing collection.
+    if (Object.keys(spec.filter).length > 0) newQuery(spec.filter);
+    return;
+  }
   const sort = spec.sort && Object.keys(spec.sort).length > 0 ? spec.sort : undefined;
-  const plan = planQuery(meta, spec.filter, sort);
-  let rows: Iterable<Row> = matchingRows(storage, meta, spec.filter, plan);
-  if (sort && !plan.sortCovered) rows = sortRows([...rows], sort);
+  const collation = activeCollation(spec.collation, meta.options);
+  const filter = collation ? collateFilter(spec.filter, collation) : spec.filter;
+  const plan = planQuery(meta, filter, sort);
+  let rows: Iterable<Row> = matchingRows(storage, meta, filter, plan);
+  if (sort && (!plan.sortCovered || collation)) rows = sortRows([...rows], sort, collation);
   let skip = spec.skip ?? 0;
   let left = spec.limit && spec.limit > 0 ? spec.limit : Infinity;
   if (left === 0) return;
@@ -114,17 +132,10 @@ export function hasProjection(projection: Document | undefined): projection is D
   return projection !== undefined && Object.keys(projection).length > 0;
 }
 
-/** Applies a projection to exact-typed values, so projected numbers keep their BSON types. */
-export function project(raw: Buffer, projection: Document): Buffer {
-  const exact = decodeExact(raw);
-  const out = new Query({}).find([exact], projection).next() as Document | undefined;
-  return encodeDocument(out ?? {});
-}
-
 /** Output documents (BSON bytes) for a find. */
 export function* findOutput(storage: Storage, meta: CollectionMeta | undefined, spec: FindSpec): Generator<Buffer> {
   const projection = spec.projection;
   for (const row of findRows(storage, meta, spec)) {
-    yield hasProjection(projection) ? project(row.raw, projection) : row.raw;
+    yield hasProjection(projection) ? project(row.raw, projection, spec.filter) : row.raw;
   }
 }

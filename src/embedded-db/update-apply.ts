@@ -13,6 +13,7 @@ import {
 } from './bson-values.js';
 import { compareValues } from './index-keys.js';
 import { CommandError, failedToParse } from './errors.js';
+import { applyPrepared, prepareModifier } from './update-paths.js';
 
 export interface UpdateStatement {
   /** Filter, query form. */
@@ -137,7 +138,8 @@ export function applyUpdate(st: UpdateStatement, oldRaw: Buffer | undefined): Ap
     const repl = toQueryForm(st.u, types) as Document;
     doc = oldId !== undefined && repl._id === undefined ? { _id: oldId, ...repl } : repl;
   } else if (isPlainObject(st.u)) {
-    const mod = modifierQueryForm(st.u, types, upsert);
+    const prepared = prepareModifier(st.u, st.q, start, upsert, st.arrayFilters);
+    const mod = modifierQueryForm(prepared.u, types, upsert);
     doc = start;
     changed = false;
     if (mod.setId) {
@@ -150,6 +152,7 @@ export function applyUpdate(st: UpdateStatement, oldRaw: Buffer | undefined): Ap
       });
       changed = fields.length > 0;
     }
+    if (applyPrepared(doc, prepared, types)) changed = true;
   } else {
     throw failedToParse('Update argument must be either an object or an array');
   }

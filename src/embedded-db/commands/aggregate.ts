@@ -5,6 +5,7 @@ import { Aggregator } from 'mingo';
 import { encodeDocument, isPlainObject, num } from '../bson-values.js';
 import { firstBatch } from '../cursor-registry.js';
 import { insertDoc } from '../doc-writes.js';
+import { activeCollation } from '../collation.js';
 import { CommandError } from '../errors.js';
 import { findRows, type FindSpec } from '../query-exec.js';
 import type { CommandContext, Handler } from './types.js';
@@ -66,6 +67,17 @@ async function writeOut(ctx: CommandContext, target: string, docs: Document[]): 
   });
 }
 
+/** Runs `f`, turning mingo's unknown-stage error into MongoDB's (40324). */
+function mongoErrors<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    const m = e instanceof Error ? /unregistered pipeline operator (\$\w+)/.exec(e.message) : null;
+    if (m) throw new CommandError(40324, 'Location40324', `Unrecognized pipeline stage name: '${m[1] ?? ''}'`);
+    throw e;
+  }
+}
+
 export const aggregate: Handler = async (cmd, _exact, ctx) => {
   const pipeline = Array.isArray(cmd.pipeline) ? (cmd.pipeline as Document[]) : [];
   const coll = typeof cmd.aggregate === 'string' ? cmd.aggregate : undefined;
@@ -76,19 +88,30 @@ export const aggregate: Handler = async (cmd, _exact, ctx) => {
   const out = isPlainObject(last) && typeof last.$out === 'string' ? last.$out : undefined;
   const stages = out ? pipeline.slice(0, -1) : pipeline;
   const { spec, rest } = coll ? leadingFind(stages) : { spec: { filter: {} }, rest: stages };
-  const source = coll ? docsOf(findRows(ctx.storage, ctx.catalog.get(ns), spec)) : [][Symbol.iterator]();
-  const agg = new Aggregator(rest, { collectionResolver: resolver(ctx) });
+  const meta = ctx.catalog.get(ns);
+  // A hinted index is walked in its order: without a leading $sort, results come in that order.
+  const hint = isPlainObject(cmd.hint) ? cmd.hint : undefined;
+  if (hint && !spec.sort && meta?.indexes.some((ix) => JSON.stringify(ix.keyDoc) === JSON.stringify(hint))) {
+    spec.sort = hint;
+  }
+  const collation = activeCollation(cmd.collation, meta?.options);
+  const source = coll ? docsOf(findRows(ctx.storage, meta, { ...spec, collation })) : [][Symbol.iterator]();
+  const agg = new Aggregator(rest, { collectionResolver: resolver(ctx), collation } as never);
   if (cmd.explain) {
     return { ok: 1, stages: pipeline, queryPlanner: { namespace: ns, winningPlan: { stage: 'EMBEDDED' } } };
   }
-  const results = agg.stream(source);
+  const results = mongoErrors(() => agg.stream(source));
   if (out) {
-    await writeOut(ctx, out, results.collect<Document>());
+    await writeOut(
+      ctx,
+      out,
+      mongoErrors(() => results.collect<Document>()),
+    );
     return firstBatch(ns, [][Symbol.iterator](), batchSize, false, ctx.connectionId);
   }
   const encoded = (function* () {
     for (;;) {
-      const r = results.next();
+      const r = mongoErrors(() => results.next());
       if (r.done) return;
       yield encodeDocument(r.value as Document);
     }

@@ -13,6 +13,9 @@ export const create: Handler = (cmd, _exact, ctx) => {
   const name = collectionName(cmd, 'create');
   const ns = `${ctx.db}.${name}`;
   const { create: _c, $db: _d, lsid: _l, $clusterTime: _t, writeConcern: _w, ...options } = cmd;
+  if (bool(options.capped) && options.size === undefined) {
+    throw new CommandError(72, 'InvalidOptions', "the 'size' field is required when 'capped' is true");
+  }
   return ctx.storage.write(() => {
     if (ctx.catalog.get(ns)) throw new CommandError(48, 'NamespaceExists', `Collection ${ns} already exists.`);
     ctx.catalog.ensure(ns, options);
@@ -40,7 +43,7 @@ export const dropDatabase: Handler = (_cmd, _exact, ctx) =>
 function collectionInfo(meta: CollectionMeta) {
   return {
     name: meta.name,
-    type: 'collection',
+    type: meta.options.timeseries ? 'timeseries' : 'collection',
     options: meta.options,
     info: { readOnly: false, uuid: UUID.createFromHexString(meta.uuid) },
     idIndex: { v: 2, key: { _id: 1 }, name: '_id_' },
@@ -111,6 +114,13 @@ export const collMod: Handler = (cmd, _exact, ctx) => {
         reply.expireAfterSeconds_old = ix.expireAfterSeconds;
         ix.expireAfterSeconds = spec.expireAfterSeconds;
         reply.expireAfterSeconds_new = spec.expireAfterSeconds;
+      }
+      if (typeof spec.hidden === 'boolean') {
+        // Hidden only changes plan choice in MongoDB; here it is listed (results are the same).
+        reply.hidden_old = ix.extra.hidden === true;
+        ix.extra = { ...ix.extra, hidden: spec.hidden };
+        if (!spec.hidden) delete ix.extra.hidden;
+        reply.hidden_new = spec.hidden;
       }
       ctx.catalog.save(meta);
     }

@@ -4,7 +4,8 @@ import type { Document } from 'bson';
 import { bool, decodeExact, isPlainObject, toQueryForm } from '../bson-values.js';
 import { deleteDoc, insertDoc, replaceDoc } from '../doc-writes.js';
 import { CommandError, errorReply, type WriteError } from '../errors.js';
-import { findRows, hasProjection, project } from '../query-exec.js';
+import { findRows, hasProjection } from '../query-exec.js';
+import { project } from '../projection.js';
 import { applyUpdate } from '../update-apply.js';
 import { collectionName, type Handler } from './types.js';
 
@@ -35,7 +36,7 @@ export const findAndModify: Handler = (cmd, exact, ctx) => {
   };
   const shape = (bytes: Buffer | undefined): Document | null => {
     if (!bytes) return null;
-    return decodeExact(hasProjection(fields) ? project(bytes, fields) : bytes);
+    return decodeExact(hasProjection(fields) ? project(bytes, fields, filter) : bytes);
   };
   return ctx.storage.write((): Document => {
     try {

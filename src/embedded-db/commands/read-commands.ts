@@ -27,6 +27,7 @@ export const find: Handler = (cmd, _exact, ctx) => {
     skip: num(cmd.skip),
     limit,
     projection: docOrUndefined(cmd.projection),
+    collation: cmd.collation,
   });
   return firstBatch(ns, output, batchSize, singleBatch, ctx.connectionId);
 };
@@ -67,7 +68,7 @@ export const count: Handler = (cmd, _exact, ctx) => {
     return { n: limit > 0 ? Math.min(limit, afterSkip) : afterSkip, ok: 1 };
   }
   let n = 0;
-  for (const _row of findRows(ctx.storage, meta, { filter, skip, limit })) n++;
+  for (const _row of findRows(ctx.storage, meta, { filter, skip, limit, collation: cmd.collation })) n++;
   return { n, ok: 1 };
 };
 

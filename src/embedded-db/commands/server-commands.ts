@@ -99,6 +99,10 @@ export const getParameter: Handler = (cmd) => {
   return reply;
 };
 
+/** setParameter: accepted and acknowledged (server parameters have no effect here; the TTL
+ * sweep interval is `ttlIntervalMs`, 5 s by default, rather than `ttlMonitorSleepSecs`). */
+export const setParameter: Handler = () => ({ was: null, ok: 1 });
+
 export const getLog: Handler = (cmd) =>
   cmd.getLog === '*' ? { names: ['global', 'startupWarnings'], ok: 1 } : { totalLinesWritten: 0, log: [], ok: 1 };
 

@@ -44,10 +44,17 @@ function runUpdate(
   ctx: CommandContext,
   ns: string,
   st: UpdateStatement,
-  opts: { multi: boolean; upsert: boolean; sort?: Document },
+  opts: { multi: boolean; upsert: boolean; sort?: Document; collation?: unknown },
 ) {
   const meta = ctx.catalog.get(ns);
-  const targets = [...findRows(ctx.storage, meta, { filter: st.q, sort: opts.sort, limit: opts.multi ? 0 : 1 })];
+  const targets = [
+    ...findRows(ctx.storage, meta, {
+      filter: st.q,
+      sort: opts.sort,
+      limit: opts.multi ? 0 : 1,
+      collation: opts.collation,
+    }),
+  ];
   let matched = 0;
   let modified = 0;
   for (const row of targets) {
@@ -84,7 +91,12 @@ export const update: Handler = (cmd, exact, ctx) => {
           arrayFilters: s.arrayFilters ? (toQueryForm(s.arrayFilters) as Document[]) : undefined,
         };
         const sort = s.sort ? (toQueryForm(s.sort) as Document) : undefined;
-        const r = runUpdate(ctx, ns, st, { multi: bool(s.multi), upsert: bool(s.upsert), sort });
+        const r = runUpdate(ctx, ns, st, {
+          multi: bool(s.multi),
+          upsert: bool(s.upsert),
+          sort,
+          collation: s.collation,
+        });
         n += r.matched;
         nModified += r.modified;
         if (r.upsertedId !== undefined) {
@@ -117,7 +129,7 @@ export const del: Handler = (cmd, exact, ctx) => {
         if (!meta) continue;
         const filter = (toQueryForm(s.q) as Document | undefined) ?? {};
         const limit = num(s.limit) === 1 ? 1 : 0;
-        const rows = [...findRows(ctx.storage, meta, { filter, limit })];
+        const rows = [...findRows(ctx.storage, meta, { filter, limit, collation: s.collation })];
         for (const row of rows) deleteDoc(ctx, meta, row.doc);
         n += rows.length;
       } catch (e) {
