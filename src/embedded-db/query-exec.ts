@@ -9,7 +9,17 @@ import { docKey, valuesAtPath } from './index-manager.js';
 import { encodeValue, u32 } from './index-keys.js';
 import { planQuery, type Plan } from './query-planner.js';
 import type { Storage } from './storage.js';
+import { refuseServerJsInFilter } from './server-js-refusal.js';
 import { stats } from './stats.js';
+import {
+  addScoreFields,
+  hasText,
+  noTextScore,
+  sortWithScore,
+  splitProjection,
+  textScoreOf,
+  textSearchFor,
+} from './text/text-search.js';
 
 export interface Row {
   raw: Buffer;
@@ -92,11 +102,16 @@ export function sortRows(rows: Row[], sort: Document): Row[] {
 
 /** Matching rows after sort/skip/limit (no projection). */
 export function* findRows(storage: Storage, meta: CollectionMeta | undefined, spec: FindSpec): Generator<Row> {
+  refuseServerJsInFilter(spec.filter);
   if (!meta) return;
   const sort = spec.sort && Object.keys(spec.sort).length > 0 ? spec.sort : undefined;
-  const plan = planQuery(meta, spec.filter, sort);
-  let rows: Iterable<Row> = matchingRows(storage, meta, spec.filter, plan);
-  if (sort && !plan.sortCovered) rows = sortRows([...rows], sort);
+  const text = textSearchFor(meta, spec.filter);
+  const filter = text ? text.rest : spec.filter;
+  const plan = planQuery(meta, filter, text ? undefined : sort);
+  let rows: Iterable<Row> = matchingRows(storage, meta, filter, plan);
+  if (text) rows = text.filterRows(rows);
+  if (text && sort) rows = sortWithScore([...rows], sort, sortRows);
+  else if (sort && !plan.sortCovered) rows = sortRows([...rows], sort);
   let skip = spec.skip ?? 0;
   let left = spec.limit && spec.limit > 0 ? spec.limit : Infinity;
   if (left === 0) return;
@@ -123,8 +138,11 @@ export function project(raw: Buffer, projection: Document): Buffer {
 
 /** Output documents (BSON bytes) for a find. */
 export function* findOutput(storage: Storage, meta: CollectionMeta | undefined, spec: FindSpec): Generator<Buffer> {
-  const projection = spec.projection;
+  const { rest: projection, scoreFields } = splitProjection(spec.projection ?? {});
   for (const row of findRows(storage, meta, spec)) {
-    yield hasProjection(projection) ? project(row.raw, projection) : row.raw;
+    const out = hasProjection(projection) ? project(row.raw, projection) : row.raw;
+    if (scoreFields.length === 0) yield out;
+    else if (!hasText(spec.filter)) throw noTextScore();
+    else yield addScoreFields(out, scoreFields, textScoreOf(row.doc));
   }
 }

@@ -7,6 +7,9 @@ import { firstBatch } from '../cursor-registry.js';
 import { insertDoc } from '../doc-writes.js';
 import { CommandError } from '../errors.js';
 import { findRows, type FindSpec } from '../query-exec.js';
+import { refuseServerJsInPipeline } from '../server-js-refusal.js';
+import { hasText } from '../text/text-search.js';
+import { checkTextStages, rewriteScoreMeta, stripScoreField, withScoreField } from '../text/text-pipeline.js';
 import type { CommandContext, Handler } from './types.js';
 
 function leadingFind(pipeline: Document[]): { spec: FindSpec; rest: Document[] } {
@@ -75,22 +78,26 @@ export const aggregate: Handler = async (cmd, _exact, ctx) => {
   const last = pipeline[pipeline.length - 1];
   const out = isPlainObject(last) && typeof last.$out === 'string' ? last.$out : undefined;
   const stages = out ? pipeline.slice(0, -1) : pipeline;
+  refuseServerJsInPipeline(pipeline);
+  checkTextStages(stages);
   const { spec, rest } = coll ? leadingFind(stages) : { spec: { filter: {} }, rest: stages };
-  const source = coll ? docsOf(findRows(ctx.storage, ctx.catalog.get(ns), spec)) : [][Symbol.iterator]();
-  const agg = new Aggregator(rest, { collectionResolver: resolver(ctx) });
+  const text = hasText(spec.filter);
+  const found = coll ? docsOf(findRows(ctx.storage, ctx.catalog.get(ns), spec)) : [][Symbol.iterator]();
+  const source = text ? withScoreField(found) : found;
+  const agg = new Aggregator(text ? rewriteScoreMeta(rest) : rest, { collectionResolver: resolver(ctx) });
   if (cmd.explain) {
     return { ok: 1, stages: pipeline, queryPlanner: { namespace: ns, winningPlan: { stage: 'EMBEDDED' } } };
   }
   const results = agg.stream(source);
   if (out) {
-    await writeOut(ctx, out, results.collect<Document>());
+    await writeOut(ctx, out, results.collect<Document>().map(stripScoreField));
     return firstBatch(ns, [][Symbol.iterator](), batchSize, false, ctx.connectionId);
   }
   const encoded = (function* () {
     for (;;) {
       const r = results.next();
       if (r.done) return;
-      yield encodeDocument(r.value as Document);
+      yield encodeDocument(text ? stripScoreField(r.value as Document) : (r.value as Document));
     }
   })();
   return firstBatch(ns, encoded, batchSize, false, ctx.connectionId);
