@@ -7,6 +7,7 @@ import * as auth from './commands/auth-commands.js';
 import { explain } from './commands/explain.js';
 import * as coll from './commands/collection-commands.js';
 import { findAndModify } from './commands/find-and-modify.js';
+import { mapReduce } from './commands/map-reduce.js';
 import * as idx from './commands/index-commands.js';
 import * as read from './commands/read-commands.js';
 import * as srv from './commands/server-commands.js';
@@ -59,6 +60,7 @@ const handlers: Record<string, Handler> = {
   count: read.count,
   distinct: read.distinct,
   aggregate,
+  mapReduce,
   explain,
   findAndModify,
   findandmodify: findAndModify,

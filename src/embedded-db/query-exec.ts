@@ -11,7 +11,17 @@ import { project } from './projection.js';
 import { newQuery, rememberExact } from './query-operators.js';
 import { planQuery, type Plan } from './query-planner.js';
 import type { Storage } from './storage.js';
+import { refuseServerJsInFilter } from './server-js-refusal.js';
 import { stats } from './stats.js';
+import {
+  addScoreFields,
+  hasText,
+  noTextScore,
+  sortWithScore,
+  splitProjection,
+  textScoreOf,
+  textSearchFor,
+} from './text/text-search.js';
 
 export interface Row {
   raw: Buffer;
@@ -104,17 +114,23 @@ export function sortRows(rows: Row[], sort: Document, collation?: Collation): Ro
 
 /** Matching rows after sort/skip/limit (no projection). */
 export function* findRows(storage: Storage, meta: CollectionMeta | undefined, spec: FindSpec): Generator<Row> {
+  refuseServerJsInFilter(spec.filter);
   if (!meta) {
-    // Still parse the filter: a bad operator is an error even on a missing collection.
-    if (Object.keys(spec.filter).length > 0) newQuery(spec.filter);
+    // Still parse the filter: a bad operator is an error even on a missing collection ($text
+    // needs an index to be planned, and a missing collection has none to look for: nothing).
+    if (Object.keys(spec.filter).length > 0 && !hasText(spec.filter)) newQuery(spec.filter);
     return;
   }
   const sort = spec.sort && Object.keys(spec.sort).length > 0 ? spec.sort : undefined;
   const collation = activeCollation(spec.collation, meta.options);
-  const filter = collation ? collateFilter(spec.filter, collation) : spec.filter;
-  const plan = planQuery(meta, filter, sort);
+  const text = textSearchFor(meta, spec.filter);
+  const base = text ? text.rest : spec.filter;
+  const filter = collation ? collateFilter(base, collation) : base;
+  const plan = planQuery(meta, filter, text ? undefined : sort);
   let rows: Iterable<Row> = matchingRows(storage, meta, filter, plan);
-  if (sort && (!plan.sortCovered || collation)) rows = sortRows([...rows], sort, collation);
+  if (text) rows = text.filterRows(rows);
+  if (text && sort) rows = sortWithScore([...rows], sort, sortRows);
+  else if (sort && (!plan.sortCovered || collation)) rows = sortRows([...rows], sort, collation);
   let skip = spec.skip ?? 0;
   let left = spec.limit && spec.limit > 0 ? spec.limit : Infinity;
   if (left === 0) return;
@@ -134,8 +150,11 @@ export function hasProjection(projection: Document | undefined): projection is D
 
 /** Output documents (BSON bytes) for a find. */
 export function* findOutput(storage: Storage, meta: CollectionMeta | undefined, spec: FindSpec): Generator<Buffer> {
-  const projection = spec.projection;
+  const { rest: projection, scoreFields } = splitProjection(spec.projection ?? {});
   for (const row of findRows(storage, meta, spec)) {
-    yield hasProjection(projection) ? project(row.raw, projection, spec.filter) : row.raw;
+    const out = hasProjection(projection) ? project(row.raw, projection, spec.filter) : row.raw;
+    if (scoreFields.length === 0) yield out;
+    else if (!hasText(spec.filter)) throw noTextScore();
+    else yield addScoreFields(out, scoreFields, textScoreOf(row.doc));
   }
 }

@@ -8,6 +8,9 @@ import { insertDoc } from '../doc-writes.js';
 import { activeCollation } from '../collation.js';
 import { CommandError } from '../errors.js';
 import { findRows, type FindSpec } from '../query-exec.js';
+import { refuseServerJsInPipeline } from '../server-js-refusal.js';
+import { hasText } from '../text/text-search.js';
+import { checkTextStages, rewriteScoreMeta, stripScoreField, withScoreField } from '../text/text-pipeline.js';
 import type { CommandContext, Handler } from './types.js';
 
 function leadingFind(pipeline: Document[]): { spec: FindSpec; rest: Document[] } {
@@ -87,6 +90,8 @@ export const aggregate: Handler = async (cmd, _exact, ctx) => {
   const last = pipeline[pipeline.length - 1];
   const out = isPlainObject(last) && typeof last.$out === 'string' ? last.$out : undefined;
   const stages = out ? pipeline.slice(0, -1) : pipeline;
+  refuseServerJsInPipeline(pipeline);
+  checkTextStages(stages);
   const { spec, rest } = coll ? leadingFind(stages) : { spec: { filter: {} }, rest: stages };
   const meta = ctx.catalog.get(ns);
   // A hinted index is walked in its order: without a leading $sort, results come in that order.
@@ -95,25 +100,26 @@ export const aggregate: Handler = async (cmd, _exact, ctx) => {
     spec.sort = hint;
   }
   const collation = activeCollation(cmd.collation, meta?.options);
-  const source = coll ? docsOf(findRows(ctx.storage, meta, { ...spec, collation })) : [][Symbol.iterator]();
-  const agg = new Aggregator(rest, { collectionResolver: resolver(ctx), collation } as never);
+  const text = hasText(spec.filter);
+  const found = coll ? docsOf(findRows(ctx.storage, meta, { ...spec, collation })) : [][Symbol.iterator]();
+  const source = text ? withScoreField(found) : found;
+  const agg = new Aggregator(text ? rewriteScoreMeta(rest) : rest, {
+    collectionResolver: resolver(ctx),
+    collation,
+  } as never);
   if (cmd.explain) {
     return { ok: 1, stages: pipeline, queryPlanner: { namespace: ns, winningPlan: { stage: 'EMBEDDED' } } };
   }
   const results = mongoErrors(() => agg.stream(source));
   if (out) {
-    await writeOut(
-      ctx,
-      out,
-      mongoErrors(() => results.collect<Document>()),
-    );
+    await writeOut(ctx, out, mongoErrors(() => results.collect<Document>()).map(stripScoreField));
     return firstBatch(ns, [][Symbol.iterator](), batchSize, false, ctx.connectionId);
   }
   const encoded = (function* () {
     for (;;) {
       const r = mongoErrors(() => results.next());
       if (r.done) return;
-      yield encodeDocument(r.value as Document);
+      yield encodeDocument(text ? stripScoreField(r.value as Document) : (r.value as Document));
     }
   })();
   return firstBatch(ns, encoded, batchSize, false, ctx.connectionId);

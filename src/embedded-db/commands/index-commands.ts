@@ -8,6 +8,7 @@ import { CommandError, duplicateKeyError, namespaceNotFound } from '../errors.js
 import { entriesFor } from '../index-manager.js';
 import { encodeValue, u32 } from '../index-keys.js';
 import { prefixRange } from '../storage.js';
+import { checkTextIndexConflict, textIndexParts } from '../text/text-index-spec.js';
 import { collectionName, type CommandContext, type Handler } from './types.js';
 
 const KNOWN = new Set([
@@ -42,6 +43,7 @@ function parseSpec(raw: Document, id: number): IndexSpec {
   const name = typeof raw.name === 'string' ? raw.name : defaultIndexName(keyDoc);
   const extra: Document = {};
   for (const [k, v] of Object.entries<unknown>(raw)) if (!KNOWN.has(k)) extra[k] = v;
+  const text = textIndexParts(raw, extra);
   return {
     id,
     name,
@@ -54,6 +56,7 @@ function parseSpec(raw: Document, id: number): IndexSpec {
     special,
     multikey: false,
     extra,
+    ...text,
   };
 }
 
@@ -99,6 +102,7 @@ export const createIndexes: Handler = (cmd, _exact, ctx) => {
     for (const raw of specs) {
       const ix = parseSpec(raw, 0);
       if (ix.name === '_id_' || sameKey(ix.keyDoc, { _id: 1 })) continue;
+      checkTextIndexConflict(meta.indexes, ix);
       const byName = meta.indexes.find((i) => i.name === ix.name);
       const byKey = meta.indexes.find(
         (i) =>
