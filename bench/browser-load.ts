@@ -1,0 +1,128 @@
+// `npm run bench:browser`: the room page under load. The real server (its own process, embedded
+// database) gets a room of 5,000 chats sent over real sockets; Debian's Chromium opens the room
+// page, scrolls up until the history loader has brought in all 5,000, goes back to the bottom,
+// and then receives 50 chats/s for 20 s from five people's sockets. Inside the page
+// (page-probe.ts): frame times, long tasks, each message frame's handling cost, DOM size.
+// Prints a table and writes bench/results/browser-load.json. BROWSER_BENCH_SECONDS and
+// BROWSER_BENCH_FILL shorten it.
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { launchBrowser, newVisitor } from '../test/helpers/browser.js';
+import { openSenders } from './browser/chat-senders.js';
+import {
+  DOM_COUNTS,
+  LOAD_ALL_HISTORY,
+  PROBE_SCRIPT,
+  READ_PROBE,
+  START_RECORDING,
+  type ProbeReading,
+} from './browser/page-probe.js';
+import { startBenchServer } from './lib/procs.js';
+import { percentile, round, sleep } from './lib/stats.js';
+import { createRoom, newSession } from './load/visitors.js';
+
+const FILL = Number(process.env.BROWSER_BENCH_FILL) || 5000;
+const RATE = 50;
+const SECONDS = Number(process.env.BROWSER_BENCH_SECONDS) || 20;
+const SENDERS = 5;
+const here = path.dirname(fileURLToPath(import.meta.url));
+const outDir = process.env.BENCH_OUT ?? path.resolve(here, '../../bench/results');
+
+const ms = (n: number) => round(n, 2);
+const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
+
+function summarize(r: ProbeReading, start: { messages: number; nodes: number }, received: number) {
+  const tenth = Math.max(1, Math.floor(r.handle.length / 10));
+  return {
+    frames: r.frames.length,
+    frame_p50_ms: ms(percentile(r.frames, 50)),
+    frame_p99_ms: ms(percentile(r.frames, 99)),
+    frame_max_ms: ms(Math.max(0, ...r.frames)),
+    frames_over_50ms: r.frames.filter((f) => f > 50).length,
+    long_tasks: r.longTasks.length,
+    total_blocking_ms: ms(r.longTasks.reduce((sum, d) => sum + Math.max(0, d - 50), 0)),
+    longest_task_ms: ms(Math.max(0, ...r.longTasks)),
+    messages_handled: r.handle.length,
+    messages_sent: received,
+    handle_p50_ms: ms(percentile(r.handle, 50)),
+    handle_p99_ms: ms(percentile(r.handle, 99)),
+    handle_max_ms: ms(Math.max(0, ...r.handle)),
+    handle_first_tenth_mean_ms: ms(mean(r.handle.slice(0, tenth))),
+    handle_last_tenth_mean_ms: ms(mean(r.handle.slice(-tenth))),
+    queued_p50_ms: ms(percentile(r.queued, 50)),
+    queued_p99_ms: ms(percentile(r.queued, 99)),
+    dom_messages_start: start.messages,
+    dom_messages_end: r.messages,
+    dom_nodes_start: start.nodes,
+    dom_nodes_end: r.nodes,
+  };
+}
+
+type Summary = ReturnType<typeof summarize>;
+
+function table(s: Summary): string {
+  const rows: Array<[string, string]> = [
+    ['Frames (rAF) p50 / p99 / max', `${s.frame_p50_ms} / ${s.frame_p99_ms} / ${s.frame_max_ms} ms`],
+    ['Frames longer than 50 ms', `${s.frames_over_50ms} of ${s.frames}`],
+    [
+      'Long tasks / total blocking time',
+      `${s.long_tasks} / ${s.total_blocking_ms} ms (longest ${s.longest_task_ms} ms)`,
+    ],
+    [
+      'Message frame handled (parse → in the DOM) p50 / p99 / max',
+      `${s.handle_p50_ms} / ${s.handle_p99_ms} / ${s.handle_max_ms} ms`,
+    ],
+    ['… mean over the first / last tenth', `${s.handle_first_tenth_mean_ms} / ${s.handle_last_tenth_mean_ms} ms`],
+    ['Frame waited before its handler p50 / p99', `${s.queued_p50_ms} / ${s.queued_p99_ms} ms`],
+    ['Messages handled / sent', `${s.messages_handled} / ${s.messages_sent}`],
+    ['Message elements in the DOM, start → end', `${s.dom_messages_start} → ${s.dom_messages_end}`],
+    ['Elements in the document, start → end', `${s.dom_nodes_start} → ${s.dom_nodes_end}`],
+  ];
+  return ['| Room page, 50 chats/s | |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${v} |`)].join('\n');
+}
+
+const load0 = os.loadavg()[0]!;
+const server = await startBenchServer('us');
+const browser = await launchBrowser();
+try {
+  const owner = await newSession(server.origin);
+  const roomId = await createRoom(owner, 'Browser under load', SENDERS + 5);
+  const senders = await openSenders(server.origin, roomId, SENDERS);
+  let t = performance.now();
+  await senders.burst(FILL, 50);
+  console.log(`filled the room with ${FILL} chats over sockets in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+
+  const reader = await newVisitor(browser, server.origin, { width: 1280, height: 800 });
+  reader.context.setDefaultTimeout(60_000);
+  await reader.context.addInitScript({ content: PROBE_SCRIPT });
+  await reader.page.goto(`/room/${roomId}`);
+  await reader.page.locator('#transcript [data-message-id]').first().waitFor();
+  t = performance.now();
+  const loaded = await reader.page.evaluate<number>(LOAD_ALL_HISTORY(FILL));
+  console.log(`the page scrolled up through ${loaded} messages in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  await sleep(1000);
+  const start = await reader.page.evaluate<{ messages: number; nodes: number }>(DOM_COUNTS);
+  await reader.page.evaluate(START_RECORDING);
+  const sent = await senders.paced(RATE, SECONDS);
+  await sleep(1000);
+  const reading = await reader.page.evaluate<ProbeReading>(READ_PROBE);
+  senders.close();
+  if (reader.errors.length) console.log(`page errors: ${reader.errors.join('; ')}`);
+
+  const summary = summarize(reading, start, sent);
+  const load1 = os.loadavg()[0]!;
+  const conditions =
+    `${os.cpus().length}-core ${os.cpus()[0]?.model ?? 'CPU'}, Node ${process.version}, Chromium headless ` +
+    `(${browser.version()}), 1280×800; ${FILL} chats loaded, then ${RATE}/s for ${SECONDS} s from ${SENDERS} ` +
+    `sockets; server, senders and browser on the same machine; load average ${load0.toFixed(1)} → ${load1.toFixed(1)}`;
+  console.log(`\n${table(summary)}\n\n${conditions}`);
+  const json = { measured_at: new Date().toISOString(), conditions, ...summary };
+  writeFileSync(path.join(outDir, 'browser-load.json'), `${JSON.stringify(json, null, 2)}\n`);
+  console.log(`wrote ${path.join(outDir, 'browser-load.json')}`);
+  await reader.context.close();
+} finally {
+  await browser.close();
+  await server.stop();
+}
