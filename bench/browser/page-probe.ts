@@ -1,12 +1,12 @@
 // What the browser-load bench measures inside the room page, as plain JavaScript run before the
 // page's own scripts (Playwright's addInitScript): frame times from requestAnimationFrame, long
 // tasks from PerformanceObserver, and the cost of each `message` frame the page's socket handles
-// (the synchronous run of its handler: parse, insert into the transcript, scroll, announce), with
-// how long the frame waited in the task queue before that. The bench reads it back with READ_PROBE.
+// (the synchronous run of its handler: parse, insert into the transcript, scroll, announce). The
+// bench reads it back with READ_PROBE.
 
 /** Installed with page.addInitScript({ content: PROBE_SCRIPT }). */
 export const PROBE_SCRIPT = `(() => {
-  const probe = { recording: false, frames: [], longTasks: [], handle: [], queued: [] };
+  const probe = { recording: false, frames: [], longTasks: [], handle: [] };
   Object.defineProperty(window, '__probe', { value: probe });
   new PerformanceObserver((list) => {
     if (!probe.recording) return;
@@ -30,7 +30,6 @@ export const PROBE_SCRIPT = `(() => {
         const data = event.data;
         if (probe.recording && typeof data === 'string' && data.slice(0, 24).includes('"message"')) {
           probe.handle.push(performance.now() - start);
-          probe.queued.push(start - event.timeStamp);
         }
       }
     }, options);
@@ -42,8 +41,6 @@ export interface ProbeReading {
   longTasks: number[];
   /** Milliseconds each message frame's handler ran. */
   handle: number[];
-  /** Milliseconds each message frame waited before its handler ran. */
-  queued: number[];
   /** Message elements in the transcript, and elements in the whole document. */
   messages: number;
   nodes: number;
@@ -57,14 +54,17 @@ export const DOM_COUNTS = `({
 
 export const START_RECORDING = `(() => {
   const p = window.__probe;
-  p.frames.length = p.longTasks.length = p.handle.length = p.queued.length = 0;
+  p.frames.length = p.longTasks.length = p.handle.length = 0;
   p.recording = true;
 })()`;
+
+/** How many message frames the page has handled since recording started. */
+export const HANDLED = `window.__probe.handle.length`;
 
 export const READ_PROBE = `(() => {
   const p = window.__probe;
   p.recording = false;
-  return { frames: p.frames, longTasks: p.longTasks, handle: p.handle, queued: p.queued, ...${DOM_COUNTS} };
+  return { frames: p.frames, longTasks: p.longTasks, handle: p.handle, ...${DOM_COUNTS} };
 })()`;
 
 /**
