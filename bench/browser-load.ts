@@ -14,6 +14,7 @@ import { launchBrowser, newVisitor } from '../test/helpers/browser.js';
 import { openSenders } from './browser/chat-senders.js';
 import {
   DOM_COUNTS,
+  HANDLED,
   LOAD_ALL_HISTORY,
   PROBE_SCRIPT,
   READ_PROBE,
