@@ -41,7 +41,13 @@ export function startRoom(): void {
 
   localizeTimes(log);
   const transcript = new Transcript(log, meId);
-  const follow = new ScrollFollow(scroller, byId('new-messages', HTMLButtonElement));
+  // Following the newest, the reader is far from the oldest: those leave the DOM (once a frame),
+  // to come back from the history loader if the reader scrolls up to them.
+  const follow = new ScrollFollow(scroller, byId('new-messages', HTMLButtonElement), () => {
+    if (transcript.dropOldest() === 0) return false;
+    history.olderLeft();
+    return true;
+  });
   follow.toBottom(false);
   const unread = new UnreadTitle();
   const announcer = new Announcer(byId('announcer', HTMLDivElement));
@@ -83,9 +89,6 @@ export function startRoom(): void {
     const mine = m.author?.id === meId;
     const replacing = mine && m.clientId ? outbox.take(m.clientId) : undefined;
     const added = follow.append(() => (transcript.add(m, replacing) !== null ? 1 : 0), forceFollow || mine) > 0;
-    // Following the newest, the reader is far from the oldest: those leave the DOM, to come back
-    // from the history loader if the reader scrolls up to them.
-    if (added && follow.isFollowing && transcript.dropOldest() > 0) history.olderLeft();
     if (added && !mine && m.kind !== 'system') unread.arrived();
     if (m.author && m.kind !== 'system') typing.stopped(m.author.id);
     return added && !mine;

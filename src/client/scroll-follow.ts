@@ -13,9 +13,15 @@ export class ScrollFollow {
   private lastTop = 0;
   private frame = 0;
 
+  /**
+   * `beforeFollow` runs in that frame just before the scroll: the place to let old messages go, so
+   * the scroller never clamps between our scroll and the next (a clamp would read as the reader
+   * scrolling up). It returns true to be run again in the next frame (more to let go).
+   */
   constructor(
     private readonly scroller: HTMLElement,
     private readonly button: HTMLButtonElement,
+    private readonly beforeFollow: () => boolean = () => false,
   ) {
     button.addEventListener('click', () => this.toBottom(true));
     scroller.addEventListener(
@@ -35,11 +41,6 @@ export class ScrollFollow {
     new ResizeObserver(() => {
       if (this.following) this.toBottom(false);
     }).observe(scroller);
-  }
-
-  /** True while new messages carry the view down with them. */
-  get isFollowing(): boolean {
-    return this.following;
   }
 
   atBottom(): boolean {
@@ -77,6 +78,7 @@ export class ScrollFollow {
     const reduce = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
     this.following = true;
     s.scrollTo({ top: s.scrollHeight, behavior: smooth && !reduce ? 'smooth' : 'instant' });
+    this.lastTop = s.scrollTop;
     this.clearUnseen();
   }
 
@@ -86,7 +88,10 @@ export class ScrollFollow {
     this.frame = requestAnimationFrame(() => {
       this.frame = 0;
       // The reader may have scrolled up since (their scroll event comes before this frame).
-      if (this.following) this.toBottom(false);
+      if (!this.following) return;
+      const again = this.beforeFollow();
+      this.toBottom(false);
+      if (again) this.bottomNextFrame();
     });
   }
 
