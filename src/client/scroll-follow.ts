@@ -16,7 +16,7 @@ export class ScrollFollow {
   /**
    * `beforeFollow` runs in that frame just before the scroll: the place to let old messages go, so
    * the scroller never clamps between our scroll and the next (a clamp would read as the reader
-   * scrolling up). It returns true to be run again in the next frame (more to let go).
+   * scrolling up). It returns true to be run again in the next frame (it changed something).
    */
   constructor(
     private readonly scroller: HTMLElement,

@@ -11,8 +11,6 @@ import { dayKey, dayLabel } from './time-format';
 const GROUP_WITHIN_MS = 5 * 60_000;
 /** Confirmed messages kept in the DOM while the reader follows the newest. */
 export const DOM_MESSAGES_KEPT = 500;
-/** At most this many leave per call, so a long transcript is cut back over several messages. */
-const DROP_AT_ONCE = 100;
 
 const isSeparator = (node: Element): boolean => node.classList.contains('day-sep');
 
@@ -114,12 +112,13 @@ export class Transcript {
   }
 
   /**
-   * Takes the oldest confirmed messages out of the DOM until `keep` are left (at most
-   * DROP_AT_ONCE per call); they are not deleted and come back with the older pages. Returns how
+   * Takes the oldest confirmed messages out of the DOM until `keep` are left; they are not deleted
+   * and come back with the older pages. All at once: the layout that follows costs what stays, so
+   * cutting 5,000 down in slices would lay the long transcript out once per slice. Returns how
    * many left.
    */
   dropOldest(keep = DOM_MESSAGES_KEPT): number {
-    const count = Math.min(this.ids.length - keep, DROP_AT_ONCE);
+    const count = this.ids.length - keep;
     if (count <= 0) return 0;
     for (const id of this.ids.slice(0, count)) {
       const node = this.byId.get(id);

@@ -108,8 +108,7 @@ describe('a long transcript in a browser', { skip: skipBrowserTests }, () => {
   test('back at the bottom, new messages cut the transcript back down', async () => {
     await reader.page.locator('#scroller').evaluate((s) => s.scrollTo({ top: s.scrollHeight }));
     await atBottom(reader.page);
-    // Each frame that follows a new message lets up to 100 old ones go: 651 shown come down to
-    // 500 within a few messages.
+    // The frame that follows a new message lets the old ones go: 651 shown come down to 500.
     const count = () => reader.page.locator('#transcript [data-message-id]').count();
     let last = 0;
     while (last < 10 && (await count()) !== KEPT) {
