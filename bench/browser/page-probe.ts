@@ -6,15 +6,21 @@
 
 /** Installed with page.addInitScript({ content: PROBE_SCRIPT }). */
 export const PROBE_SCRIPT = `(() => {
-  const probe = { recording: false, frames: [], longTasks: [], handle: [] };
+  const probe = { recording: false, t0: 0, frames: [], frameAt: [], longTasks: [], longTaskAt: [], handle: [] };
   Object.defineProperty(window, '__probe', { value: probe });
   new PerformanceObserver((list) => {
     if (!probe.recording) return;
-    for (const entry of list.getEntries()) probe.longTasks.push(entry.duration);
+    for (const entry of list.getEntries()) {
+      probe.longTasks.push(entry.duration);
+      probe.longTaskAt.push(entry.startTime - probe.t0);
+    }
   }).observe({ type: 'longtask' });
   let last;
   const tick = (now) => {
-    if (probe.recording && last !== undefined) probe.frames.push(now - last);
+    if (probe.recording && last !== undefined) {
+      probe.frames.push(now - last);
+      probe.frameAt.push(now - probe.t0);
+    }
     last = now;
     requestAnimationFrame(tick);
   };
@@ -38,7 +44,10 @@ export const PROBE_SCRIPT = `(() => {
 
 export interface ProbeReading {
   frames: number[];
+  /** When each frame ended and each long task started, in ms since recording started. */
+  frameAt: number[];
   longTasks: number[];
+  longTaskAt: number[];
   /** Milliseconds each message frame's handler ran. */
   handle: number[];
   /** Message elements in the transcript, and elements in the whole document. */
@@ -54,7 +63,8 @@ export const DOM_COUNTS = `({
 
 export const START_RECORDING = `(() => {
   const p = window.__probe;
-  p.frames.length = p.longTasks.length = p.handle.length = 0;
+  p.frames.length = p.frameAt.length = p.longTasks.length = p.longTaskAt.length = p.handle.length = 0;
+  p.t0 = performance.now();
   p.recording = true;
 })()`;
 
@@ -64,7 +74,7 @@ export const HANDLED = `window.__probe.handle.length`;
 export const READ_PROBE = `(() => {
   const p = window.__probe;
   p.recording = false;
-  return { frames: p.frames, longTasks: p.longTasks, handle: p.handle, ...${DOM_COUNTS} };
+  return { frames: p.frames, frameAt: p.frameAt, longTasks: p.longTasks, longTaskAt: p.longTaskAt, handle: p.handle, ...${DOM_COUNTS} };
 })()`;
 
 /**
