@@ -13,7 +13,7 @@ export type GifKind = 'frames' | 'filler';
 const WIDTH = 480;
 const HEIGHT = 360;
 
-/** Deterministic noise, a little smoothed so the GIF encoder has a palette to find. */
+/** Deterministic noise (a linear congruential generator): the same GIF bytes on every run. */
 function noiseFrames(frames: number): Buffer {
   const raw = Buffer.alloc(WIDTH * HEIGHT * frames * 3);
   let seed = 12345;
