@@ -5,7 +5,7 @@
 // (page-probe.ts): frame times, long tasks, each message frame's handling cost, DOM size, from
 // the first chat sent until the page has handled the last (it may fall behind).
 // Prints a table and writes bench/results/browser-load.json. BROWSER_BENCH_SECONDS and
-// BROWSER_BENCH_FILL shorten it.
+// BROWSER_BENCH_FILL shorten it; BROWSER_BENCH_RATE sets the chats per second.
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -26,7 +26,8 @@ import { percentile, round, sleep } from './lib/stats.js';
 import { createRoom, newSession } from './load/visitors.js';
 
 const FILL = Number(process.env.BROWSER_BENCH_FILL) || 5000;
-const RATE = 50;
+/** BROWSER_BENCH_RATE=0 records the same page for the same time with nothing arriving: a baseline. */
+const RATE = Number(process.env.BROWSER_BENCH_RATE ?? 50);
 const SECONDS = Number(process.env.BROWSER_BENCH_SECONDS) || 20;
 const SENDERS = 5;
 const SETTLE_MS = 2000;
@@ -100,7 +101,7 @@ function table(s: Summary): string {
     ['Message elements in the DOM, start → end', `${s.dom_messages_start} → ${s.dom_messages_end}`],
     ['Elements in the document, start → end', `${s.dom_nodes_start} → ${s.dom_nodes_end}`],
   ];
-  return ['| Room page, 50 chats/s | |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${v} |`)].join('\n');
+  return [`| Room page, ${RATE} chats/s | |`, '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${v} |`)].join('\n');
 }
 
 const load0 = os.loadavg()[0]!;
@@ -125,7 +126,7 @@ try {
   await sleep(1000);
   const start = await reader.page.evaluate<{ messages: number; nodes: number }>(DOM_COUNTS);
   await reader.page.evaluate(START_RECORDING);
-  const sent = await senders.paced(RATE, SECONDS);
+  const sent = RATE > 0 ? await senders.paced(RATE, SECONDS) : (await sleep(SECONDS * 1000), 0);
   // The page may lag behind: wait (up to a minute) until it has handled every chat sent.
   const ended = performance.now();
   const handledAtEnd = await reader.page.evaluate<number>(HANDLED);
