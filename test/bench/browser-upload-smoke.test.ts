@@ -43,14 +43,15 @@ it(
 );
 
 it('upload-memory: each kind of GIF is uploaded and its memory reported', async () => {
-  const json = await runBench('upload-memory.js', { UPLOAD_BENCH_MB: '1' });
+  const json = await runBench('upload-memory.js', { UPLOAD_BENCH_MB: '0.5' });
   const uploads = json.uploads as Array<Record<string, unknown>>;
   assert.deepEqual(
     uploads.map((u) => u.kind),
     ['filler', 'frames'],
   );
   for (const u of uploads) {
-    assert.ok((u.file_mb as number) > 0.9, `${String(u.kind)}: about 1 MB`);
+    // A "frames" GIF is a whole number of frames: within one frame (~150 KB) of the size asked.
+    assert.ok((u.file_mb as number) > 0.3, `${String(u.kind)}: about half a MB`);
     for (const key of ['heap_after_gc_mb', 'peak_rss_mb', 'rss_after_gc_mb']) assert.ok((u[key] as number) > 0, key);
   }
 });
