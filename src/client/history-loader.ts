@@ -1,5 +1,6 @@
 // Loads older pages of the transcript (GET /room/:id/messages?before=<oldest id>) as the reader
-// nears the top, and keeps loading while the transcript is too short to scroll.
+// nears the top, and keeps loading while the transcript is too short to scroll. The same pages
+// bring back messages the transcript let go of to stay bounded.
 import type { MessageView } from '../shared/protocol';
 import { errorMessage } from './csrf';
 import { t } from './i18n';
@@ -35,6 +36,13 @@ export class HistoryLoader {
     private readonly insertOlder: (messages: MessageView[]) => void,
   ) {
     scroller.addEventListener('scroll', () => this.maybeLoad(), { passive: true });
+    this.showStatus();
+  }
+
+  /** Older messages left the transcript (it keeps a bounded number): they can be loaded again. */
+  olderLeft(): void {
+    if (this.hasMore) return;
+    this.hasMore = true;
     this.showStatus();
   }
 

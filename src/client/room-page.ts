@@ -41,7 +41,13 @@ export function startRoom(): void {
 
   localizeTimes(log);
   const transcript = new Transcript(log, meId);
-  const follow = new ScrollFollow(scroller, byId('new-messages', HTMLButtonElement));
+  // Following the newest, the reader is far from the oldest: those leave the DOM (once a frame),
+  // to come back from the history loader if the reader scrolls up to them.
+  const follow = new ScrollFollow(scroller, byId('new-messages', HTMLButtonElement), () => {
+    if (transcript.dropOldest() === 0) return false;
+    history.olderLeft();
+    return true;
+  });
   follow.toBottom(false);
   const unread = new UnreadTitle();
   const announcer = new Announcer(byId('announcer', HTMLDivElement));

@@ -1,13 +1,16 @@
 // The transcript's DOM: confirmed messages in place order (`seq`, the order every instance
 // delivers a room's messages in), each shown once, then my pending messages at the end, with a separator before each new day.
 // Inserting a message touches only its place and its neighbours: a long session must not cost
-// the square of its length.
+// the square of its length. The DOM stays bounded: while the reader follows the newest, the
+// oldest messages leave (dropOldest) and the history loader brings them back on scrolling up.
 import type { MessageView } from '../shared/protocol';
 import { el } from './dom';
 import { messageElement } from './message-view';
 import { dayKey, dayLabel } from './time-format';
 
 const GROUP_WITHIN_MS = 5 * 60_000;
+/** Confirmed messages kept in the DOM while the reader follows the newest. */
+export const DOM_MESSAGES_KEPT = 500;
 
 const isSeparator = (node: Element): boolean => node.classList.contains('day-sep');
 
@@ -106,6 +109,34 @@ export class Transcript {
     this.byId.delete(id);
     this.remove(node);
     return true;
+  }
+
+  /**
+   * Takes the oldest confirmed messages out of the DOM until `keep` are left; they are not deleted
+   * and come back with the older pages. All at once: the layout that follows costs what stays, so
+   * cutting 5,000 down in slices would lay the long transcript out once per slice. Returns how
+   * many left.
+   */
+  dropOldest(keep = DOM_MESSAGES_KEPT): number {
+    const count = this.ids.length - keep;
+    if (count <= 0) return 0;
+    for (const id of this.ids.slice(0, count)) {
+      const node = this.byId.get(id);
+      this.byId.delete(id);
+      if (!node) continue;
+      // The day separator before it goes with it; the new oldest gets its own just below.
+      for (let sep = node.previousElementSibling; sep && isSeparator(sep);) {
+        const earlier = sep.previousElementSibling;
+        sep.remove();
+        sep = earlier;
+      }
+      node.remove();
+    }
+    this.ids.splice(0, count);
+    this.seqs.splice(0, count);
+    const oldest = this.ids[0];
+    this.settle(oldest === undefined ? null : (this.byId.get(oldest) ?? null));
+    return count;
   }
 
   appendPending(node: HTMLElement): void {

@@ -1,0 +1,99 @@
+// What the browser-load bench measures inside the room page, as plain JavaScript run before the
+// page's own scripts (Playwright's addInitScript): frame times from requestAnimationFrame, long
+// tasks from PerformanceObserver, and the cost of each `message` frame the page's socket handles
+// (the synchronous run of its handler: parse, insert into the transcript, scroll, announce). The
+// bench reads it back with READ_PROBE.
+
+/** Installed with page.addInitScript({ content: PROBE_SCRIPT }). */
+export const PROBE_SCRIPT = `(() => {
+  const probe = { recording: false, t0: 0, frames: [], frameAt: [], longTasks: [], longTaskAt: [], handle: [] };
+  Object.defineProperty(window, '__probe', { value: probe });
+  new PerformanceObserver((list) => {
+    if (!probe.recording) return;
+    for (const entry of list.getEntries()) {
+      probe.longTasks.push(entry.duration);
+      probe.longTaskAt.push(entry.startTime - probe.t0);
+    }
+  }).observe({ type: 'longtask' });
+  let last;
+  const tick = (now) => {
+    if (probe.recording && last !== undefined) {
+      probe.frames.push(now - last);
+      probe.frameAt.push(now - probe.t0);
+    }
+    last = now;
+    requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+  const add = WebSocket.prototype.addEventListener;
+  WebSocket.prototype.addEventListener = function (type, listener, options) {
+    if (type !== 'message' || typeof listener !== 'function') return add.call(this, type, listener, options);
+    return add.call(this, type, function (event) {
+      const start = performance.now();
+      try {
+        return listener.call(this, event);
+      } finally {
+        const data = event.data;
+        if (probe.recording && typeof data === 'string' && data.slice(0, 24).includes('"message"')) {
+          probe.handle.push(performance.now() - start);
+        }
+      }
+    }, options);
+  };
+})();`;
+
+export interface ProbeReading {
+  frames: number[];
+  /** When each frame ended and each long task started, in ms since recording started. */
+  frameAt: number[];
+  longTasks: number[];
+  longTaskAt: number[];
+  /** Milliseconds each message frame's handler ran. */
+  handle: number[];
+  /** Message elements in the transcript, and elements in the whole document. */
+  messages: number;
+  nodes: number;
+}
+
+/** DOM sizes now: message elements in the transcript, and every element of the document. */
+export const DOM_COUNTS = `({
+  messages: document.querySelectorAll('#transcript [data-message-id]').length,
+  nodes: document.getElementsByTagName('*').length,
+})`;
+
+export const START_RECORDING = `(() => {
+  const p = window.__probe;
+  p.frames.length = p.frameAt.length = p.longTasks.length = p.longTaskAt.length = p.handle.length = 0;
+  p.t0 = performance.now();
+  p.recording = true;
+})()`;
+
+/** How many message frames the page has handled since recording started. */
+export const HANDLED = `window.__probe.handle.length`;
+
+export const READ_PROBE = `(() => {
+  const p = window.__probe;
+  p.recording = false;
+  return { frames: p.frames, frameAt: p.frameAt, longTasks: p.longTasks, longTaskAt: p.longTaskAt, handle: p.handle, ...${DOM_COUNTS} };
+})()`;
+
+/**
+ * Scrolls the transcript to its top until the history loader has brought in every older page
+ * (or `want` messages are shown), then back to the bottom; resolves to the message count.
+ */
+export const LOAD_ALL_HISTORY = (want: number) => `(async () => {
+  const scroller = document.getElementById('scroller');
+  const count = () => document.querySelectorAll('#transcript [data-message-id]').length;
+  const status = document.getElementById('history-status');
+  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+  for (let stuck = 0; count() < ${want} && stuck < 3;) {
+    const before = count();
+    scroller.scrollTop = 0;
+    const until = performance.now() + 5000;
+    while (count() === before && performance.now() < until) await sleep(10);
+    stuck = count() === before ? stuck + 1 : 0;
+    if (count() === before && status && !status.textContent.includes('older')) break;
+  }
+  scroller.scrollTop = scroller.scrollHeight;
+  return count();
+})()`;
