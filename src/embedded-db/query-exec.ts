@@ -5,6 +5,8 @@ import type { Document } from 'bson';
 import { Query } from 'mingo';
 import { decodeExact, decodeForQuery, encodeDocument } from './bson-values.js';
 import type { CollectionMeta } from './catalog.js';
+import { nearRows } from './geo/near-exec.js';
+import { geoQueryOptions } from './geo/query-ops.js';
 import { docKey, valuesAtPath } from './index-manager.js';
 import { encodeValue, u32 } from './index-keys.js';
 import { planQuery, type Plan } from './query-planner.js';
@@ -58,7 +60,7 @@ function* readPlan(storage: Storage, meta: CollectionMeta, plan: Plan): Generato
 
 /** Candidate rows that match `filter`, in plan order. */
 export function* matchingRows(storage: Storage, meta: CollectionMeta, filter: Document, plan: Plan): Generator<Row> {
-  const query = Object.keys(filter).length > 0 ? new Query(filter) : undefined;
+  const query = Object.keys(filter).length > 0 ? new Query(filter, geoQueryOptions) : undefined;
   for (const raw of readPlan(storage, meta, plan)) {
     stats.docsExamined++;
     const doc = decodeForQuery(raw);
@@ -94,9 +96,13 @@ export function sortRows(rows: Row[], sort: Document): Row[] {
 export function* findRows(storage: Storage, meta: CollectionMeta | undefined, spec: FindSpec): Generator<Row> {
   if (!meta) return;
   const sort = spec.sort && Object.keys(spec.sort).length > 0 ? spec.sort : undefined;
-  const plan = planQuery(meta, spec.filter, sort);
-  let rows: Iterable<Row> = matchingRows(storage, meta, spec.filter, plan);
-  if (sort && !plan.sortCovered) rows = sortRows([...rows], sort);
+  // $near / $nearSphere: the rows passing the rest of the filter, nearest first (an explicit sort wins).
+  const near = nearRows(meta, spec.filter, (rest) =>
+    matchingRows(storage, meta, rest, planQuery(meta, rest, undefined)),
+  );
+  const plan = near ? undefined : planQuery(meta, spec.filter, sort);
+  let rows: Iterable<Row> = near ?? (plan ? matchingRows(storage, meta, spec.filter, plan) : []);
+  if (sort && !plan?.sortCovered) rows = sortRows([...rows], sort);
   let skip = spec.skip ?? 0;
   let left = spec.limit && spec.limit > 0 ? spec.limit : Infinity;
   if (left === 0) return;

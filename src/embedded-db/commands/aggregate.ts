@@ -6,6 +6,8 @@ import { encodeDocument, isPlainObject, num } from '../bson-values.js';
 import { firstBatch } from '../cursor-registry.js';
 import { insertDoc } from '../doc-writes.js';
 import { CommandError } from '../errors.js';
+import { checkGeoStages, geoNearSource } from '../geo/aggregate-hook.js';
+import { geoQueryOptions } from '../geo/query-ops.js';
 import { findRows, type FindSpec } from '../query-exec.js';
 import type { CommandContext, Handler } from './types.js';
 
@@ -75,9 +77,12 @@ export const aggregate: Handler = async (cmd, _exact, ctx) => {
   const last = pipeline[pipeline.length - 1];
   const out = isPlainObject(last) && typeof last.$out === 'string' ? last.$out : undefined;
   const stages = out ? pipeline.slice(0, -1) : pipeline;
-  const { spec, rest } = coll ? leadingFind(stages) : { spec: { filter: {} }, rest: stages };
-  const source = coll ? docsOf(findRows(ctx.storage, ctx.catalog.get(ns), spec)) : [][Symbol.iterator]();
-  const agg = new Aggregator(rest, { collectionResolver: resolver(ctx) });
+  checkGeoStages(stages);
+  const meta = ctx.catalog.get(ns);
+  const geoNear = coll ? geoNearSource(stages, meta, (filter) => findRows(ctx.storage, meta, { filter })) : undefined;
+  const { spec, rest } = geoNear ?? (coll ? leadingFind(stages) : { spec: { filter: {} }, rest: stages });
+  const source = geoNear?.docs ?? (coll ? docsOf(findRows(ctx.storage, meta, spec)) : [][Symbol.iterator]());
+  const agg = new Aggregator(rest, { collectionResolver: resolver(ctx), ...geoQueryOptions });
   if (cmd.explain) {
     return { ok: 1, stages: pipeline, queryPlanner: { namespace: ns, winningPlan: { stage: 'EMBEDDED' } } };
   }
