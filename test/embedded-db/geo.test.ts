@@ -289,6 +289,51 @@ describe('embedded-db geo queries', () => {
     assert.deepEqual(await hits(square(20, 20, 21, 21)), []);
   });
 
+  it('shapes crossing the antimeridian take the short way round, as on the sphere', async () => {
+    const c = db.collection('dateline');
+    await c.createIndex({ g: '2dsphere' }, undefined, undefined);
+    await c.insertMany([
+      {
+        _id: 'line' as never,
+        g: {
+          type: 'LineString',
+          coordinates: [
+            [-178, 10],
+            [178, 10],
+          ],
+        },
+      },
+      { _id: 'east' as never, g: pt(179.5, 0) },
+      { _id: 'west' as never, g: pt(-179.5, 0) },
+      { _id: 'far' as never, g: pt(0, 0) },
+    ]);
+    const meridian = {
+      type: 'LineString',
+      coordinates: [
+        [180, 11],
+        [180, 9],
+      ],
+    };
+    assert.deepEqual(ids(await c.find({ g: { $geoIntersects: { $geometry: meridian } } }).toArray()), ['line']);
+    const box = {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [170, -5],
+          [-170, -5],
+          [-170, 5],
+          [170, 5],
+          [170, -5],
+        ],
+      ],
+    };
+    const inside = await c
+      .find({ g: { $geoWithin: { $geometry: box } } })
+      .sort({ _id: 1 })
+      .toArray();
+    assert.deepEqual(ids(inside), ['east', 'west']);
+  });
+
   it('the $geoNear stage: distanceField, query, min/max, key, distanceMultiplier, includeLocs', async () => {
     const out = await places
       .aggregate([

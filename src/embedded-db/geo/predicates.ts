@@ -9,6 +9,7 @@ import { distance } from '@turf/distance';
 import { pointToLineDistance } from '@turf/point-to-line-distance';
 import { pointToPolygonDistance } from '@turf/point-to-polygon-distance';
 import type { Geometry, LineString, Point, Polygon, Position } from 'geojson';
+import { acrossAntimeridian } from './antimeridian.js';
 import { isValidLngLat, type GeoValue } from './geojson.js';
 import { containerPolygons, type QueryShape } from './query-shapes.js';
 
@@ -66,8 +67,10 @@ export function sphereDistance(center: Position, geom: Geometry): number {
 }
 
 function partWithin(part: Simple, container: Polygon): boolean {
-  if (part.type === 'Point') return booleanPointInPolygon(part.coordinates, container);
-  return booleanWithin(part, container);
+  return acrossAntimeridian(part, container, (a, b) => {
+    if (a.type === 'Point') return booleanPointInPolygon(a.coordinates, b as Polygon);
+    return booleanWithin(a, b);
+  });
 }
 
 function withinCap(geom: Geometry, lng: number, lat: number, r: number): boolean {
@@ -103,7 +106,7 @@ export function within(shape: QueryShape, g: GeoValue): boolean {
 export function intersects(shape: QueryShape, g: GeoValue): boolean {
   const geom = sphereGeomOf(g);
   if (!geom) return false;
-  if (shape.kind === 'geometry') return booleanIntersects(geom, shape.geom);
+  if (shape.kind === 'geometry') return acrossAntimeridian(geom, shape.geom, (a, b) => booleanIntersects(a, b));
   if (shape.kind === 'legacyPointOnSphere') {
     return booleanIntersects(geom, { type: 'Point', coordinates: [shape.lng, shape.lat] });
   }
