@@ -1,140 +1,22 @@
-// Geo queries through the mongodb driver against the embedded server (or TEST_MONGO_URL):
-// 2d / 2dsphere indexes, $near / $nearSphere / $geoWithin / $geoIntersects, $geoNear, the errors.
+// Geo query operators through the mongodb driver against the embedded server (or TEST_MONGO_URL):
+// $near / $nearSphere / $geoWithin / $geoIntersects and the $geoNear stage.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { MongoClient, MongoServerError, type Collection, type Db, type Document } from 'mongodb';
-import { startTarget, usingRealMongo, type TestTarget } from './helpers.js';
-
-const pt = (lng: number, lat: number) => ({ type: 'Point', coordinates: [lng, lat] });
-const square = (x0: number, y0: number, x1: number, y1: number) => ({
-  type: 'Polygon',
-  coordinates: [
-    [
-      [x0, y0],
-      [x1, y0],
-      [x1, y1],
-      [x0, y1],
-      [x0, y0],
-    ],
-  ],
-});
-
-async function rejects(p: Promise<unknown>, code: number, text?: string): Promise<MongoServerError> {
-  try {
-    await p;
-  } catch (err) {
-    assert.ok(err instanceof MongoServerError, `expected a server error, got ${String(err)}`);
-    assert.equal(err.code, code, err.message);
-    if (text) assert.ok(err.message.includes(text), `"${err.message}" should include "${text}"`);
-    return err;
-  }
-  assert.fail(`expected error code ${code}`);
-}
-
-const ids = (docs: Document[]) => docs.map((d) => d._id as unknown);
+import type { Collection, Db, Document } from 'mongodb';
+import { ids, openGeoFixture, pt, square, type GeoFixture } from './geo-fixtures.js';
 
 describe('embedded-db geo queries', () => {
-  let target: TestTarget;
-  let client: MongoClient;
+  let fx: GeoFixture;
   let db: Db;
   let places: Collection;
   let flat: Collection;
 
   before(async () => {
-    target = await startTarget();
-    client = await MongoClient.connect(target.url, { serverSelectionTimeoutMS: 5000 });
-    db = client.db(target.dbName);
-    places = db.collection('places');
-    await places.createIndex({ loc: '2dsphere' }, undefined, undefined);
-    // Along the equator, 0.1° ≈ 11.1 km apart, plus a line and an area.
-    await places.insertMany([
-      { _id: 'a' as never, loc: pt(0, 0), kind: 'cafe' },
-      { _id: 'b' as never, loc: pt(0.1, 0), kind: 'bar' },
-      { _id: 'c' as never, loc: pt(0.2, 0), kind: 'cafe' },
-      { _id: 'd' as never, loc: [0.3, 0], kind: 'bar' }, // a legacy pair in a 2dsphere index
-      {
-        _id: 'road' as never,
-        loc: {
-          type: 'LineString',
-          coordinates: [
-            [5, -1],
-            [5, 1],
-          ],
-        },
-      },
-      { _id: 'park' as never, loc: square(10, 10, 11, 11) },
-      { _id: 'none' as never, kind: 'no location' },
-    ]);
-    flat = db.collection('flat');
-    await flat.createIndex({ pos: '2d' }, undefined, undefined);
-    await flat.insertMany([
-      { _id: 1 as never, pos: [0, 0] },
-      { _id: 2 as never, pos: [3, 4] },
-      { _id: 3 as never, pos: { x: 6, y: 8 } },
-      {
-        _id: 4 as never,
-        pos: [
-          [-1, -1],
-          [9, 9],
-        ],
-      }, // several locations in one document
-    ]);
+    fx = await openGeoFixture();
+    ({ db, places, flat } = fx);
   });
 
-  after(async () => {
-    await db.dropDatabase().catch(() => undefined);
-    await client.close();
-    await target.close();
-  });
-
-  it('lists 2dsphere and 2d indexes as mongod does', async () => {
-    const listed = (c: Collection) => c.listIndexes().toArray() as Promise<Document[]>;
-    const byName = new Map((await listed(places)).map((ix) => [ix.name as string, ix]));
-    assert.deepEqual(byName.get('loc_2dsphere')?.key, { loc: '2dsphere' });
-    assert.equal(byName.get('loc_2dsphere')?.['2dsphereIndexVersion'], 3);
-    const c = db.collection('opts');
-    await c.createIndex({ p: '2d' }, { bits: 20, min: -500, max: 500 }, undefined);
-    const ix = (await listed(c)).find((i) => i.name === 'p_2d');
-    assert.ok(ix);
-    assert.deepEqual(ix.key, { p: '2d' });
-    assert.equal(ix.bits, 20);
-    assert.equal(ix.min, -500);
-    assert.equal(ix.max, 500);
-    await c.insertOne({ p: [400, -400] });
-    await rejects(c.insertOne({ p: [600, 0] }), 13027, 'point not in interval');
-    await rejects(c.createIndex({ a: 1, q: '2d' }, undefined, undefined), 16801, '2d has to be first in index');
-  });
-
-  it('refuses a document a 2dsphere index cannot hold (16755), and an index over such documents', async () => {
-    await rejects(places.insertOne({ loc: { type: 'Point', coordinates: ['x', 1] } }), 16755, "Can't extract geo keys");
-    await rejects(places.insertOne({ loc: pt(200, 0) }), 16755, 'longitude/latitude is out of bounds');
-    await rejects(places.insertOne({ loc: 'somewhere' }), 16755, "Can't extract geo keys");
-    await rejects(
-      places.insertOne({
-        loc: {
-          type: 'Polygon',
-          coordinates: [
-            [
-              [0, 0],
-              [1, 0],
-              [1, 1],
-            ],
-          ],
-        },
-      }),
-      16755,
-      'Loop is not closed',
-    );
-    await rejects(places.updateOne({ _id: 'a' as never }, { $set: { loc: { type: 'Blob' } } }), 16755);
-    assert.deepEqual((await places.findOne({ _id: 'a' as never }))?.loc, pt(0, 0));
-    await places.insertOne({ _id: 'nullLoc' as never, loc: null }); // null / missing are not indexed
-    await places.deleteOne({ _id: 'nullLoc' as never });
-    const bad = db.collection('bad');
-    await bad.insertOne({ loc: { type: 'Point', coordinates: [1] } });
-    await rejects(bad.createIndex({ loc: '2dsphere' }, undefined, undefined), 16755, "Can't extract geo keys");
-    assert.equal((await bad.listIndexes().toArray()).length, 1);
-    await rejects(flat.insertOne({ pos: { type: 'Point', coordinates: [1, 2] } }), 16804);
-  });
+  after(() => fx.close());
 
   it('$near with a GeoJSON point: meters, nearest first, $minDistance / $maxDistance', async () => {
     const near = (extra: Document) => places.find({ loc: { $near: { $geometry: pt(0.01, 0), ...extra } } }).toArray();
@@ -364,80 +246,5 @@ describe('embedded-db geo queries', () => {
       .toArray();
     assert.deepEqual(ids(spherical), ['a', 'b']);
     assert.ok(Math.abs((spherical[1]?.r as number) - (0.1 * Math.PI) / 180) < 1e-9);
-  });
-
-  it('errors: no geo index (291), $near outside the top level, in $match, $geoNear not first, bad shapes', async () => {
-    const plain = db.collection('noGeoIndex');
-    await plain.insertOne({ p: [1, 1] });
-    await rejects(plain.find({ p: { $near: [0, 0] } }).toArray(), 291, 'unable to find index for $geoNear query');
-    await rejects(places.find({ loc: { $near: [0, 0] } }).toArray(), 291); // flat $near needs a 2d index
-    await rejects(flat.find({ pos: { $near: { $geometry: pt(0, 0) } } }).toArray(), 291);
-    await rejects(
-      places.find({ $or: [{ loc: { $near: { $geometry: pt(0, 0) } } }, { kind: 'bar' }] }).toArray(),
-      2,
-      'geoNear must be top-level expr',
-    );
-    await rejects(places.countDocuments({ loc: { $near: { $geometry: pt(0, 0) } } }), 5626500);
-    await rejects(
-      places.aggregate([{ $match: {} }, { $geoNear: { near: pt(0, 0), distanceField: 'd' } }]).toArray(),
-      40602,
-    );
-    await rejects(plain.aggregate([{ $geoNear: { near: [0, 0], distanceField: 'd' } }]).toArray(), 27);
-    await rejects(places.aggregate([{ $geoNear: { near: [0, 0], distanceField: 'd' } }]).toArray(), 291);
-    await rejects(places.find({ loc: { $near: { $geometry: pt(0, 0), $maxDistance: -1 } } }).toArray(), 2);
-    await rejects(places.find({ loc: { $geoWithin: { $geometry: pt(0, 0) } } }).toArray(), 2, '$within not supported');
-    await rejects(places.find({ loc: { $geoWithin: { $circle: [[0, 0], 1] } } }).toArray(), 2, 'unknown geo specifier');
-    await rejects(
-      places
-        .find({
-          loc: {
-            $geoIntersects: {
-              $box: [
-                [0, 0],
-                [1, 1],
-              ],
-            },
-          },
-        })
-        .toArray(),
-      2,
-    );
-    await rejects(
-      places
-        .find({
-          loc: {
-            $geoWithin: {
-              $polygon: [
-                [0, 0],
-                [1, 1],
-              ],
-            },
-          },
-        })
-        .toArray(),
-      2,
-      'at least 3 points',
-    );
-  });
-
-  it('hostile shapes: a 100,000-vertex polygon is answered, a larger one refused', async () => {
-    const ring = (n: number) => {
-      const pts = Array.from({ length: n }, (_, i) => {
-        const a = (2 * Math.PI * i) / n;
-        return [Math.cos(a), Math.sin(a)];
-      });
-      return [...pts, pts[0]];
-    };
-    const inside = await places
-      .find({ loc: { $geoWithin: { $geometry: { type: 'Polygon', coordinates: [ring(99_999)] } } } })
-      .toArray();
-    assert.deepEqual(ids(inside).sort(), ['a', 'b', 'c', 'd']);
-    if (!usingRealMongo()) {
-      // The embedded server's documented bound (mongod has none short of the 16 MB document limit).
-      const huge = { type: 'Polygon', coordinates: [ring(150_000)] };
-      await rejects(places.find({ loc: { $geoWithin: { $geometry: huge } } }).toArray(), 2, 'vertices');
-    }
-    // The server still answers other requests.
-    assert.equal(await places.countDocuments({ kind: 'bar' }), 2);
   });
 });
