@@ -59,6 +59,7 @@ export default defineConfig(
       'src/store/models.ts',
       'test/embedded-db/mongoose-conformance.test.ts',
       'test/embedded-db/mongoose-login-flow.test.ts',
+      'test/embedded-db/geo-mongoose.test.ts',
     ],
     rules: { '@typescript-eslint/no-unsafe-class-instance-assignment': 'off' },
   },

@@ -4,6 +4,7 @@ import type { Document } from 'bson';
 import { decodeForQuery } from './bson-values.js';
 import type { Catalog, CollectionMeta } from './catalog.js';
 import { duplicateKeyError, type WriteError } from './errors.js';
+import { geoKeyError } from './geo/index-rules.js';
 import { docKey, findDuplicate, writeEntries } from './index-manager.js';
 import type { Storage } from './storage.js';
 
@@ -32,6 +33,8 @@ export function insertDoc(
 ): WriteError | undefined {
   const big = tooLarge(bytes);
   if (big) return big;
+  const geo = geoKeyError(meta, doc);
+  if (geo) return geo;
   const dup = findDuplicate(ctx.storage, meta, doc, true);
   if (dup) return duplicateKeyError(meta, dup);
   ctx.storage.docs.putSync(docKey(meta, doc._id), bytes);
@@ -44,6 +47,8 @@ export function replaceDoc(ctx: Ctx, meta: CollectionMeta, oldDoc: Document, byt
   const big = tooLarge(bytes);
   if (big) return big;
   const doc = decodeForQuery(bytes);
+  const geo = geoKeyError(meta, doc);
+  if (geo) return geo;
   const dup = findDuplicate(ctx.storage, meta, doc, false);
   if (dup) return duplicateKeyError(meta, dup);
   writeEntries(ctx.storage, meta, oldDoc, 'remove');

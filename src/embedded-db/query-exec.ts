@@ -4,6 +4,7 @@
 import type { Document } from 'bson';
 import { decodeForQuery } from './bson-values.js';
 import type { CollectionMeta } from './catalog.js';
+import { nearRows } from './geo/near-exec.js';
 import { docKey, valuesAtPath } from './index-manager.js';
 import { encodeValue, u32 } from './index-keys.js';
 import { activeCollation, collateFilter, stringComparator, type Collation } from './collation.js';
@@ -126,11 +127,13 @@ export function* findRows(storage: Storage, meta: CollectionMeta | undefined, sp
   const text = textSearchFor(meta, spec.filter);
   const base = text ? text.rest : spec.filter;
   const filter = collation ? collateFilter(base, collation) : base;
-  const plan = planQuery(meta, filter, text ? undefined : sort);
-  let rows: Iterable<Row> = matchingRows(storage, meta, filter, plan);
+  // $near / $nearSphere: the rows passing the rest of the filter, nearest first (an explicit sort wins).
+  const near = nearRows(meta, filter, (rest) => matchingRows(storage, meta, rest, planQuery(meta, rest, undefined)));
+  const plan = near ? undefined : planQuery(meta, filter, text ? undefined : sort);
+  let rows: Iterable<Row> = near ?? (plan ? matchingRows(storage, meta, filter, plan) : []);
   if (text) rows = text.filterRows(rows);
   if (text && sort) rows = sortWithScore([...rows], sort, sortRows);
-  else if (sort && (!plan.sortCovered || collation)) rows = sortRows([...rows], sort, collation);
+  else if (sort && (!plan?.sortCovered || collation)) rows = sortRows([...rows], sort, collation);
   let skip = spec.skip ?? 0;
   let left = spec.limit && spec.limit > 0 ? spec.limit : Infinity;
   if (left === 0) return;

@@ -7,6 +7,7 @@ import * as mingoExpressionOps from 'mingo/operators/expression';
 import * as mingoQueryOps from 'mingo/operators/query';
 import { Query as QueryBase } from 'mingo/query';
 import { isEqual } from 'mingo/util';
+import { geoQueryOps } from './geo/query-ops.js';
 import { compareValues, typeTag } from './index-keys.js';
 
 type Predicate = (o: unknown) => boolean;
@@ -177,6 +178,7 @@ const queryContext = Context.init({
   expression: mingoExpressionOps,
   query: {
     ...original,
+    ...geoQueryOps,
     $type,
     $all,
     $gt: range('$gt', (c) => c > 0),

@@ -7,6 +7,8 @@ import { firstBatch } from '../cursor-registry.js';
 import { insertDoc } from '../doc-writes.js';
 import { activeCollation } from '../collation.js';
 import { CommandError } from '../errors.js';
+import { checkGeoStages, geoNearSource } from '../geo/aggregate-hook.js';
+import { geoQueryOptions } from '../geo/query-ops.js';
 import { findRows, type FindSpec } from '../query-exec.js';
 import { refuseServerJsInPipeline } from '../server-js-refusal.js';
 import { hasText } from '../text/text-search.js';
@@ -92,20 +94,27 @@ export const aggregate: Handler = async (cmd, _exact, ctx) => {
   const stages = out ? pipeline.slice(0, -1) : pipeline;
   refuseServerJsInPipeline(pipeline);
   checkTextStages(stages);
-  const { spec, rest } = coll ? leadingFind(stages) : { spec: { filter: {} }, rest: stages };
+  checkGeoStages(stages);
   const meta = ctx.catalog.get(ns);
+  const collation = activeCollation(cmd.collation, meta?.options);
+  const geoNear = coll
+    ? geoNearSource(stages, meta, (filter) => findRows(ctx.storage, meta, { filter, collation }))
+    : undefined;
+  const { spec, rest }: { spec: FindSpec; rest: Document[] } =
+    geoNear ?? (coll ? leadingFind(stages) : { spec: { filter: {} }, rest: stages });
   // A hinted index is walked in its order: without a leading $sort, results come in that order.
   const hint = isPlainObject(cmd.hint) ? cmd.hint : undefined;
   if (hint && !spec.sort && meta?.indexes.some((ix) => JSON.stringify(ix.keyDoc) === JSON.stringify(hint))) {
     spec.sort = hint;
   }
-  const collation = activeCollation(cmd.collation, meta?.options);
-  const text = hasText(spec.filter);
-  const found = coll ? docsOf(findRows(ctx.storage, meta, { ...spec, collation })) : [][Symbol.iterator]();
+  const text = !geoNear && hasText(spec.filter);
+  const found =
+    geoNear?.docs ?? (coll ? docsOf(findRows(ctx.storage, meta, { ...spec, collation })) : [][Symbol.iterator]());
   const source = text ? withScoreField(found) : found;
   const agg = new Aggregator(text ? rewriteScoreMeta(rest) : rest, {
     collectionResolver: resolver(ctx),
     collation,
+    ...geoQueryOptions,
   } as never);
   if (cmd.explain) {
     return { ok: 1, stages: pipeline, queryPlanner: { namespace: ns, winningPlan: { stage: 'EMBEDDED' } } };

@@ -5,6 +5,7 @@ import { bool, decodeForQuery, encodeDocument, isPlainObject, num } from '../bso
 import { clearRange, type CollectionMeta, type IndexSpec } from '../catalog.js';
 import { firstBatch } from '../cursor-registry.js';
 import { CommandError, duplicateKeyError, namespaceNotFound } from '../errors.js';
+import { geoBuildError, geoIndexDefaults } from '../geo/index-rules.js';
 import { entriesFor } from '../index-manager.js';
 import { encodeValue, u32 } from '../index-keys.js';
 import { prefixRange } from '../storage.js';
@@ -44,6 +45,7 @@ function parseSpec(raw: Document, id: number): IndexSpec {
   const extra: Document = {};
   for (const [k, v] of Object.entries<unknown>(raw)) if (!KNOWN.has(k)) extra[k] = v;
   const text = textIndexParts(raw, extra);
+  Object.assign(extra, geoIndexDefaults(keyDoc, raw));
   return {
     id,
     name,
@@ -64,6 +66,12 @@ const sameKey = (a: Document, b: Document) => encodeValue(a).equals(encodeValue(
 
 function build(ctx: CommandContext, meta: CollectionMeta, ix: IndexSpec): void {
   const docs = ctx.storage.docs.getRange(prefixRange(u32(meta.id)));
+  if (ix.special) {
+    for (const { value } of docs) {
+      const err = geoBuildError(meta, ix, decodeForQuery(value));
+      if (err) throw err;
+    }
+  }
   if (ix.unique) {
     const seen = new Set<string>();
     for (const { value } of docs) {
