@@ -31,7 +31,8 @@ function nested(path: string, value: unknown): Document {
   return root;
 }
 
-function valueAt(doc: Document, path: string): unknown {
+/** The value at a dotted path of plain objects (array elements by index), or undefined. */
+export function valueAt(doc: Document, path: string): unknown {
   let cur: unknown = doc;
   for (const p of path.split('.')) {
     if (cur === null || typeof cur !== 'object') return undefined;

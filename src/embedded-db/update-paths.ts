@@ -15,7 +15,7 @@ import { Binary, type Document } from 'bson';
 import { Query } from 'mingo';
 import { isPlainObject, toQueryForm, type TypeMap } from './bson-values.js';
 import { CommandError } from './errors.js';
-import { expandArrayPaths, resolvePositionalPath } from './positional.js';
+import { expandArrayPaths, resolvePositionalPath, valueAt } from './positional.js';
 
 const LOGICAL = new Set(['$and', '$or', '$nor']);
 
@@ -64,15 +64,6 @@ function checkViable(doc: Document, path: string): void {
 
 const ARRAY_OPS = new Set(['$push', '$addToSet', '$pop', '$pull', '$pullAll']);
 const NUMERIC_OPS = new Set(['$inc', '$mul']);
-
-function valueAt(doc: Document, path: string): unknown {
-  let cur: unknown = doc;
-  for (const p of path.split('.')) {
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<string, unknown>)[p];
-  }
-  return cur;
-}
 
 const isNumeric = (v: unknown) =>
   typeof v === 'number' ||
