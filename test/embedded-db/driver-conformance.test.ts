@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { MongoClient, ObjectId, type Db } from 'mongodb';
-import { startTarget, type TestTarget } from './helpers.js';
+import { closeDriver, openDriver, type TestTarget } from './helpers.js';
 
 describe('embedded-db via the mongodb driver', () => {
   let target: TestTarget;
@@ -10,15 +10,11 @@ describe('embedded-db via the mongodb driver', () => {
   let db: Db;
 
   before(async () => {
-    target = await startTarget();
-    client = await MongoClient.connect(target.url, { serverSelectionTimeoutMS: 5000 });
-    db = client.db(target.dbName);
+    ({ target, client, db } = await openDriver());
   });
 
   after(async () => {
-    await db.dropDatabase().catch(() => undefined);
-    await client.close();
-    await target.close();
+    await closeDriver(target, client, db);
   });
 
   it('compares ObjectIds and Dates like MongoDB ($lt/$gt, sort)', async () => {

@@ -4,6 +4,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import assert from 'node:assert/strict';
+import { MongoClient, MongoServerError, type Db } from 'mongodb';
 import { startEmbeddedDb, type EmbeddedDb } from '../../src/embedded-db/index.js';
 
 export interface TestTarget {
@@ -55,3 +57,27 @@ export async function startTarget(opts: TargetOptions = {}): Promise<TestTarget>
 }
 
 export const usingRealMongo = (): boolean => Boolean(process.env.TEST_MONGO_URL);
+
+/** A target with the driver connected to its own database. */
+export async function openDriver(): Promise<{ target: TestTarget; client: MongoClient; db: Db }> {
+  const target = await startTarget();
+  const client = await MongoClient.connect(target.url, { serverSelectionTimeoutMS: 5000 });
+  return { target, client, db: client.db(target.dbName) };
+}
+
+/** Drops the target's database, then closes the driver and the target. */
+export async function closeDriver(target: TestTarget, client: MongoClient, db: Db): Promise<void> {
+  await db.dropDatabase().catch(() => undefined);
+  await client.close();
+  await target.close();
+}
+
+/** The server error `p` is refused with (fails the test if it is not refused by the server). */
+export async function serverError(p: Promise<unknown>): Promise<MongoServerError> {
+  const e = await p.then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+  assert.ok(e instanceof MongoServerError, `expected a server error, got ${String(e)}`);
+  return e;
+}

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Binary, Double, Int32, Long, MongoClient, MongoServerError, UUID, type Db } from 'mongodb';
-import { startTarget, type TestTarget } from './helpers.js';
+import { closeDriver, openDriver, type TestTarget } from './helpers.js';
 
 describe('embedded-db query rules', () => {
   let target: TestTarget;
@@ -12,9 +12,7 @@ describe('embedded-db query rules', () => {
   let db: Db;
 
   before(async () => {
-    target = await startTarget();
-    client = await MongoClient.connect(target.url, { serverSelectionTimeoutMS: 5000 });
-    db = client.db(target.dbName);
+    ({ target, client, db } = await openDriver());
     await db.collection('arrays').insertOne({
       _id: 1 as never,
       tags: [
@@ -28,9 +26,7 @@ describe('embedded-db query rules', () => {
   });
 
   after(async () => {
-    await db.dropDatabase().catch(() => undefined);
-    await client.close();
-    await target.close();
+    await closeDriver(target, client, db);
   });
 
   const arrays = () => db.collection('arrays');

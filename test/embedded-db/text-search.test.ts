@@ -2,8 +2,8 @@
 // TEST_MONGO_URL is set: the assertions hold for both).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { MongoClient, MongoServerError, type Collection, type Db, type Document } from 'mongodb';
-import { startTarget, usingRealMongo, type TestTarget } from './helpers.js';
+import { MongoClient, type Collection, type Db, type Document } from 'mongodb';
+import { closeDriver, openDriver, serverError, usingRealMongo, type TestTarget } from './helpers.js';
 
 const DOCS = [
   { _id: 1, title: 'Running shoes', body: 'Our team runs a marathon every spring' },
@@ -27,15 +27,6 @@ async function indexNamed(c: Collection, name: string): Promise<Record<string, u
   return all.find((i) => i.name === name);
 }
 
-async function serverError(p: Promise<unknown>): Promise<MongoServerError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  assert.ok(e instanceof MongoServerError, `expected a server error, got ${String(e)}`);
-  return e;
-}
-
 describe('embedded-db $text search', () => {
   let target: TestTarget;
   let client: MongoClient;
@@ -43,18 +34,14 @@ describe('embedded-db $text search', () => {
   let c: Collection;
 
   before(async () => {
-    target = await startTarget();
-    client = await MongoClient.connect(target.url, { serverSelectionTimeoutMS: 5000 });
-    db = client.db(target.dbName);
+    ({ target, client, db } = await openDriver());
     c = db.collection('articles');
     await c.insertMany(DOCS as Document[]);
     await c.createIndex({ title: 'text', body: 'text' }, { weights: { title: 10 }, name: 'search' }, undefined);
   });
 
   after(async () => {
-    await db.dropDatabase().catch(() => undefined);
-    await client.close();
-    await target.close();
+    await closeDriver(target, client, db);
   });
 
   it('lists the text index as mongod does', async () => {

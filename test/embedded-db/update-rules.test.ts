@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Binary, MongoClient, MongoServerError, ObjectId, type Db } from 'mongodb';
-import { startTarget, type TestTarget } from './helpers.js';
+import { closeDriver, openDriver, type TestTarget } from './helpers.js';
 
 describe('embedded-db update rules', () => {
   let target: TestTarget;
@@ -11,15 +11,11 @@ describe('embedded-db update rules', () => {
   let db: Db;
 
   before(async () => {
-    target = await startTarget();
-    client = await MongoClient.connect(target.url, { serverSelectionTimeoutMS: 5000 });
-    db = client.db(target.dbName);
+    ({ target, client, db } = await openDriver());
   });
 
   after(async () => {
-    await db.dropDatabase().catch(() => undefined);
-    await client.close();
-    await target.close();
+    await closeDriver(target, client, db);
   });
 
   it('sets two fields under the element matched by $ (no conflict at the array)', async () => {

@@ -3,18 +3,9 @@
 // when that server has JavaScript disabled too (a default mongod would run the code).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { MongoClient, MongoServerError, type Collection, type Db, type Document } from 'mongodb';
+import { MongoClient, type Collection, type Db, type Document } from 'mongodb';
 import mongoose, { Schema, type Connection } from 'mongoose';
-import { startTarget, usingRealMongo, type TestTarget } from './helpers.js';
-
-async function serverError(p: Promise<unknown>): Promise<MongoServerError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  assert.ok(e instanceof MongoServerError, `expected a server error, got ${String(e)}`);
-  return e;
-}
+import { closeDriver, openDriver, serverError, usingRealMongo, type TestTarget } from './helpers.js';
 
 const NO_ENGINE = 'Cannot run server-side javascript without the javascript engine enabled';
 
@@ -26,9 +17,7 @@ describe('embedded-db refuses server-side JavaScript', () => {
   let skip: string | false = false;
 
   before(async () => {
-    target = await startTarget();
-    client = await MongoClient.connect(target.url, { serverSelectionTimeoutMS: 5000 });
-    db = client.db(target.dbName);
+    ({ target, client, db } = await openDriver());
     c = db.collection('js');
     await c.insertMany([{ x: 1 }, { x: 2 }]);
     if (usingRealMongo()) {
@@ -44,9 +33,7 @@ describe('embedded-db refuses server-side JavaScript', () => {
   });
 
   after(async () => {
-    await db.dropDatabase().catch(() => undefined);
-    await client.close();
-    await target.close();
+    await closeDriver(target, client, db);
   });
 
   it('$where in find, count, distinct, findAndModify: no script engine', async (t) => {
