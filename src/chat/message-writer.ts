@@ -20,6 +20,7 @@ import { noteMessage, recordSince, recordStage } from '../latency-stages.js';
 import type { MessageView } from '../shared/protocol.js';
 import { isDatabaseUnavailable, isOutcomeUnknown } from '../store/db-errors.js';
 import {
+  IdTakenError,
   insertMessages,
   newMessageId,
   SeqTakenError,
@@ -209,6 +210,12 @@ export class MessageWriter {
     batch.forEach(({ p, msg }, i) => {
       const r = resultOf(resent.length + i);
       if ('error' in r && r.error instanceof SeqTakenError) {
+        again.push(p);
+        return;
+      }
+      if ('error' in r && r.error instanceof IdTakenError) {
+        // Not stored: its place stays empty, and it goes again with a new id and a new place.
+        this.skipped(msg.roomId, msg.seq);
         again.push(p);
         return;
       }

@@ -146,6 +146,17 @@ export class SeqTakenError extends Error {
   }
 }
 
+/**
+ * Another message already has this message's id (ids are made per process and should never meet:
+ * see message-ids.ts). The message was not stored; it needs a new id.
+ */
+export class IdTakenError extends Error {
+  constructor() {
+    super('another message already has this id');
+    this.name = 'IdTakenError';
+  }
+}
+
 /** The author already used this clientId for a message in another room: it is not a retry of that one. */
 export class ClientIdReusedError extends Error {
   constructor() {
@@ -186,7 +197,11 @@ export async function insertMessages(msgs: NewMessage[]): Promise<Inserted[]> {
         .limit(2)
         .lean<MessageDoc[]>();
       const own = found.find((d) => d._id.toHexString() === msg.id);
-      if (own) return { record: toRecord(own), duplicate: false };
+      // Stored by an earlier attempt of this very message (same place), or another message's id.
+      if (own && own.room.toHexString() === msg.roomId && own.seq === msg.seq) {
+        return { record: toRecord(own), duplicate: false };
+      }
+      if (own) return { error: new IdTakenError(), whole: false };
       const retried = found[0];
       // Neither this message nor a retry of it: the one other unique key is the room's place.
       if (!retried) return { error: new SeqTakenError(msg.roomId), whole: false };

@@ -5,12 +5,14 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import { ObjectId } from 'bson';
 import mongoose from 'mongoose';
 import type { Chat } from '../../src/chat/create-chat.js';
 import { newVisitor } from '../../src/chat/identity.js';
 import { MessageWriter, type Draft } from '../../src/chat/message-writer.js';
 import { LocalRoomSequence } from '../../src/chat/room-sequence.js';
 import type { MessageView } from '../../src/shared/protocol.js';
+import { IdTakenError, insertMessages, newMessageId, seedMessageIds } from '../../src/store/message-repository.js';
 import { startChatStore, type ChatStore } from '../helpers/chat-domain.js';
 
 const roomId = () => randomBytes(12).toString('hex');
@@ -101,6 +103,19 @@ describe('message writer', () => {
     assert.ok(ascending(ids));
   });
 
+  it('never takes another message, stored under the same id, for an earlier attempt of its own', async () => {
+    const room = roomId();
+    const first = { ...draft(room, 'first'), id: newMessageId(), seq: 1 };
+    const [stored] = await insertMessages([first]);
+    assert.ok(stored && 'record' in stored);
+    // The same id again: an earlier attempt of this message (same room, same place) is found as stored...
+    const [retry] = await insertMessages([first]);
+    assert.ok(retry && 'record' in retry && retry.record.id === first.id && !retry.duplicate);
+    // ...but a different message under that id (another instance made the same id) is refused.
+    const [clash] = await insertMessages([{ ...draft(room, 'second'), id: first.id, seq: 2 }]);
+    assert.ok(clash && 'error' in clash && clash.error instanceof IdTakenError, 'refused, not reported as stored');
+  });
+
   it('answers a retry with the same clientId with the stored message, published once', async () => {
     const seen: MessageView[] = [];
     chat.events.on('message', (m) => seen.push(m));
@@ -157,5 +172,35 @@ describe('message writer', () => {
     writer.close();
     assert.ok(afterwards > before);
     assert.deepEqual(published, [before, afterwards]);
+  });
+
+  // Last: it moves this process's ids far ahead (to predict the writer's next one).
+  it('a message whose id is already taken goes again with a new id; its place is said to stay empty', async () => {
+    const room = roomId();
+    const elsewhere = roomId();
+    // The newest id stored, another process's and far ahead of the clock: the next id made here is
+    // the second after it, with this process's fixed bytes and count 0 (see message-ids.ts).
+    const own = new ObjectId().toHexString().slice(8, 18);
+    const newest = `f0000000${own === 'ffffffffff' ? 'fffffffffe' : 'ffffffffff'}000005`;
+    await insertMessages([{ ...draft(elsewhere, 'newest'), id: newest, seq: 1 }]);
+    await seedMessageIds();
+    const next = `f0000001${own}000000`;
+    await insertMessages([{ ...draft(elsewhere, 'holds the next id'), id: next, seq: 2 }]);
+    const published: MessageView[] = [];
+    const skipped: number[] = [];
+    const writer = new MessageWriter(
+      (m) => published.push(m),
+      new LocalRoomSequence(),
+      (_room, seq) => skipped.push(seq),
+    );
+    const posted = await writer.write(draft(room, 'mine'));
+    writer.close();
+    assert.equal(posted.message.text, 'mine');
+    assert.notEqual(posted.message.id, next);
+    assert.deepEqual(skipped, [1], 'the place taken with the clashing id stays empty');
+    assert.deepEqual(
+      published.map((m) => [m.text, m.seq]),
+      [['mine', 2]],
+    );
   });
 });

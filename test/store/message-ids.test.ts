@@ -52,13 +52,37 @@ describe('message ids', () => {
     );
   });
 
-  it('carry across bytes and continue above a seeded id', () => {
+  it('continue above a seeded id in their own process series', () => {
     const source = monotonicIds(() => ObjectId.generate(1_000_000_000));
+    const own = new ObjectId(ObjectId.generate(1_000_000_000)).toHexString().slice(8, 18);
     source.seed('7fffffff00000000ffffffff');
-    assert.equal(source.next(), '7fffffff0000000100000000');
-    assert.equal(source.next(), '7fffffff0000000100000001');
+    assert.equal(source.next(), `80000000${own}000000`, 'the second after, with this process bytes');
+    assert.equal(source.next(), `80000000${own}000001`);
     source.seed('000000000000000000000000');
-    assert.equal(source.next(), '7fffffff0000000100000002', 'a lower seed changes nothing');
+    assert.equal(source.next(), `80000000${own}000002`, 'a lower seed changes nothing');
+    source.seed(`80000000${own}ffffff`);
+    assert.equal(source.next(), `80000001${own}000000`, 'a full count carries into the second');
     assert.throws(() => source.seed('abc'));
+  });
+
+  it('never hand out the id another instance hands out next, after seeding from its newest', () => {
+    // Two processes in one second: each ObjectId carries its process's five fixed bytes.
+    const seconds = 1_800_000_000;
+    const processId = (fixed: string) => () => {
+      const id = Buffer.from(ObjectId.generate(seconds));
+      Buffer.from(fixed, 'hex').copy(id, 4);
+      return id;
+    };
+    const first = monotonicIds(processId('ffffffff00'));
+    const made = [first.next(), first.next()];
+    // A second instance starts and continues above the newest id stored (the first's, bigger fixed bytes).
+    const second = monotonicIds(processId('0000000001'));
+    second.seed(made.at(-1)!);
+    const fromSecond = Array.from({ length: 50 }, () => second.next());
+    const fromFirst = Array.from({ length: 50 }, () => first.next());
+    assertGrowing(fromSecond);
+    assert.ok(fromSecond[0]! > made.at(-1)!, 'above the seed');
+    assert.equal(new Set([...made, ...fromFirst, ...fromSecond]).size, 102, 'no id made twice');
+    for (const id of fromSecond) assert.equal(id.slice(8, 18), '0000000001', 'the second keeps its own fixed bytes');
   });
 });
