@@ -19,23 +19,22 @@ const base = (name: string): QueryOp => {
   return op;
 };
 
-const rawOf = new WeakMap<object, Uint8Array>();
-const exactOf = new WeakMap<object, Document>();
+/**
+ * The document a scan is testing now, with its stored bytes: a scan tests one document at a time,
+ * synchronously, so one slot is enough (a WeakMap entry per document scanned made every
+ * scavenge in the database's thread slower).
+ */
+let tested: { doc: object; raw: Uint8Array; exact?: Document } | undefined;
 
 /** Records the stored bytes of a query-form document so `$type` can see its exact BSON types. */
 export function rememberExact(doc: object, raw: Uint8Array): void {
-  rawOf.set(doc, raw);
+  tested = { doc, raw };
 }
 
 function exactDoc(o: unknown): Document | undefined {
-  if (o === null || typeof o !== 'object') return undefined;
-  let exact = exactOf.get(o);
-  const raw = rawOf.get(o);
-  if (!exact && raw) {
-    exact = deserialize(raw, { promoteValues: false, promoteBuffers: false, bsonRegExp: false });
-    exactOf.set(o, exact);
-  }
-  return exact;
+  const now = tested;
+  if (!now || now.doc !== o) return undefined;
+  return (now.exact ??= deserialize(now.raw, { promoteValues: false, promoteBuffers: false, bsonRegExp: false }));
 }
 
 /** Values at a dotted path, descending into arrays of documents as MongoDB does. */
