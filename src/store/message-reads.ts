@@ -2,6 +2,7 @@
 // src/chat/room-sequence.ts); pages are read newest-first on the {room, seq} index, then returned
 // oldest-first, which is the order a transcript shows them in. Clients name a place by a message
 // id (`after`, `before`), found on the {room, _id} index.
+import { KnownPlaces } from './known-places.js';
 import { oid, toRecord, type MessageRecord } from './message-repository.js';
 import { MessageModel, type MessageDoc } from './models.js';
 
@@ -19,11 +20,16 @@ const shown = { deleted: { $ne: true }, kind: { $ne: 'delete' as const } };
  * have been). Undefined when there is nothing at or below it.
  */
 async function placeOf(roomId: string, id: string): Promise<{ seq: number; exact: boolean } | undefined> {
+  const known = knownPlaces.get(roomId, id);
+  if (known !== undefined) return { seq: known, exact: true };
   const doc = await MessageModel.findOne({ room: oid(roomId), _id: { $lte: oid(id) } }, { _id: 1, seq: 1 })
     .sort({ _id: -1 })
     .lean<MessageDoc>();
   return doc ? { seq: doc.seq, exact: doc._id.toHexString() === id } : undefined;
 }
+
+/** Where the page after each history page served here starts (see known-places.ts). */
+const knownPlaces = new KnownPlaces();
 
 /** Up to `limit` messages of a room before message `before` (or the latest), oldest first. */
 export async function pageBefore(
@@ -42,6 +48,9 @@ export async function pageBefore(
     .sort({ seq: -1 })
     .limit(limit)
     .lean<MessageDoc[]>();
+  // The oldest shown is the last read, or the one before it when one more was read to learn
+  // whether there are more.
+  for (const doc of docs.slice(-2)) knownPlaces.remember(roomId, doc._id.toHexString(), doc.seq);
   return docs.reverse().map(toRecord);
 }
 
