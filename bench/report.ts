@@ -75,7 +75,10 @@ export function latestJson(r: Results, m: ReturnType<typeof machine>) {
       p50_ms: r.history.latest.p50,
       p99_ms: r.history.latest.p99,
       messages: r.history.messages,
+      before_mid_p50_ms: r.history.beforeMid.p50,
       before_mid_p99_ms: r.history.beforeMid.p99,
+      scroll_back_p50_ms: r.history.scrollBack.p50,
+      scroll_back_p99_ms: r.history.scrollBack.p99,
     },
     upload: {
       peak_rss_mb_delta: r.upload.peakRssMbDelta,
@@ -200,6 +203,15 @@ export function markdown(r: Results, m: ReturnType<typeof machine>): string {
       'p99 ≤ 5 ms',
     ),
     row(
+      'History: 50 before a mid-room message, p50 / p99 (ms): a new place each time / scrolling back',
+      `${r.history.beforeMid.p50} / ${r.history.beforeMid.p99} · ${r.history.scrollBack.p50} / ${r.history.scrollBack.p99}`,
+      '—',
+      '—',
+      '',
+      '',
+      'p99 ≤ 5 ms',
+    ),
+    row(
       `Upload ${(r.upload.bytes / 1024 / 1024).toFixed(1)} MB GIF: ms until all ${r.upload.members} sockets have it` +
         ' / server peak RSS delta (MB)',
       `${r.upload.msToEveryone} / ${r.upload.peakRssMbDelta}`,
@@ -234,8 +246,8 @@ export function writeResults(dir: string, r: Results, m: ReturnType<typeof machi
     }),
     `- persistence: ${r.persist.sockets} sockets in ${r.persist.rooms} rooms × ${r.persist.window} chats in flight; ` +
       `${n(r.persist.deliveredPerS)} deliveries/s to the room`,
-    `- history: filled at ${n(r.history.insertsPerS)} inserts/s; ` +
-      `50 before a mid-room id: p50 ${r.history.beforeMid.p50} ms, p99 ${r.history.beforeMid.p99} ms`,
+    `- history: filled at ${n(r.history.insertsPerS)} inserts/s; ${r.history.latest.runs} pages each; ` +
+      'a mid-room page before a new message each time (its place looked up), and scrolling back page by page',
     '',
   ].join('\n');
   writeFileSync(file, body);

@@ -20,6 +20,7 @@ export interface HistoryResult {
   insertsPerS: number;
   latest: Timing;
   beforeMid: Timing;
+  scrollBack: Timing;
 }
 
 async function run(args: { messages: number; runs: number }): Promise<HistoryResult> {
@@ -48,14 +49,22 @@ async function run(args: { messages: number; runs: number }): Promise<HistoryRes
     const roomId = room.toHexString();
     await timeRuns(20, () => service.before(roomId, 'v1', undefined)); // warm-up
     const latest = await timeRuns(args.runs, () => service.before(roomId, 'v1', undefined));
-    const mid = await MessageModel.find({ room })
-      .sort({ seq: -1 })
-      .skip(Math.floor(args.messages / 2))
-      .limit(1)
-      .lean();
-    const anchor = mid[0]!._id.toHexString();
-    const beforeMid = await timeRuns(args.runs, () => service.before(roomId, 'v1', anchor));
-    return { messages: args.messages, insertsPerS, latest, beforeMid };
+    // A page in the middle, cold: a different anchor each time, none of them where an earlier page
+    // ended (the place of each is looked up first).
+    const midSeq = Math.floor(args.messages / 2);
+    const anchorSeqs = Array.from({ length: args.runs }, (_, i) => midSeq - i * 100);
+    const anchors = (await MessageModel.find({ room, seq: { $in: anchorSeqs } }, { _id: 1, seq: 1 }).lean())
+      .sort((a, b) => b.seq - a.seq)
+      .map((d) => d._id.toHexString());
+    let next = 0;
+    const beforeMid = await timeRuns(anchors.length, () => service.before(roomId, 'v1', anchors[next++]));
+    // Scrolling back from the middle: each page before the oldest message of the page before it.
+    let oldest: string | undefined = anchors.at(-1);
+    const scrollBack = await timeRuns(args.runs, async () => {
+      const page = await service.before(roomId, 'v1', oldest);
+      oldest = page.messages[0]?.id;
+    });
+    return { messages: args.messages, insertsPerS, latest, beforeMid, scrollBack };
   } finally {
     await mongoose.disconnect();
     await db.close();

@@ -19,6 +19,7 @@ export async function history(scale: Scale): Promise<HistoryResult> {
       insertsPerS: round(r.insertsPerS, 0),
       latest: t(r.latest),
       beforeMid: t(r.beforeMid),
+      scrollBack: t(r.scrollBack),
     };
   } finally {
     await remote.stop();
