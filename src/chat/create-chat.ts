@@ -60,7 +60,8 @@ export async function createChat(opts: ChatOptions): Promise<Chat> {
     giveUpMs: opts.giveUpMs ?? 10_000,
     onError: opts.onError,
   });
-  const messages = new MessageService(events, opts.sequence ?? new LocalRoomSequence(), order);
+  const sequence = opts.sequence ?? new LocalRoomSequence();
+  const messages = new MessageService(events, sequence, order);
   const makePresence = opts.presence ?? ((graceMs, onGone) => new MemoryPresenceStore(graceMs, onGone));
   const presence = makePresence(opts.presenceGraceMs, (roomId, person) => membership.gone(roomId, person));
   // Who is already present (on other instances) is known before any room's idle clock starts.
@@ -78,7 +79,10 @@ export async function createChat(opts: ChatOptions): Promise<Chat> {
   });
   // A new room is empty until its creator's page joins it; if they never do, it is idle.
   events.on('room-created', (room) => membership.scheduleIdle(room.id));
-  events.on('room-removed', (roomId) => order.forget(roomId));
+  events.on('room-removed', (roomId) => {
+    order.forget(roomId);
+    sequence.forget(roomId).catch(opts.onError);
+  });
   await transport.listen(
     (name: ChatEventName, args: unknown[]) => {
       if (name === 'message') order.accept(args[0] as MessageView);

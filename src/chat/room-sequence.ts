@@ -13,6 +13,8 @@ export interface RoomSequence {
   take(counts: ReadonlyMap<string, number>): Promise<Map<string, number>>;
   /** Raises the room's counter above every place stored in it. */
   resync(roomId: string): Promise<void>;
+  /** The room was removed: its counter goes too (else every room ever made would keep one). */
+  forget(roomId: string): Promise<void>;
 }
 
 /** Places counted by this process, starting above what each room has stored. */
@@ -35,5 +37,10 @@ export class LocalRoomSequence implements RoomSequence {
   async resync(roomId: string): Promise<void> {
     const stored = await lastSeq(roomId);
     this.last.set(roomId, Math.max(stored, this.last.get(roomId) ?? 0));
+  }
+
+  forget(roomId: string): Promise<void> {
+    this.last.delete(roomId);
+    return Promise.resolve();
   }
 }

@@ -53,4 +53,10 @@ export class RedisRoomSequence {
     const stored = await lastSeq(roomId);
     this.floors.set(roomId, Math.max(stored, this.floors.get(roomId) ?? 0));
   }
+
+  /** Every instance hears that the room was removed and deletes its key (once is enough; again is harmless). */
+  async forget(roomId: string): Promise<void> {
+    this.floors.delete(roomId);
+    await this.redis.del(keyOf(roomId));
+  }
 }

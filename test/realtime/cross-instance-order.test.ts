@@ -7,6 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { Redis } from 'ioredis';
 import type { MessageView } from '../../src/shared/protocol.js';
 import { startDeployment, type Deployment } from '../helpers/instances.js';
 import { startApp, stopProcess } from '../helpers/processes.js';
@@ -184,5 +185,22 @@ describe('one room served by two instances', () => {
     }
     // Sending works again once Redis is back.
     assert.equal((await burst(onA!, roomId, 'after', 3)).length, 3);
+  });
+
+  it('a removed room leaves no place counter behind in Redis', async () => {
+    const { roomId, people } = await roomWithPeople(2);
+    const [owner, other] = await Promise.all(people.map((p) => p.enter(roomId)));
+    sockets.push(owner!, other!);
+    await burst(other!, roomId, 'gone', 3);
+    const redis = new Redis(d.redis.url);
+    try {
+      const key = `gifchat:room:${roomId}:seq`;
+      assert.equal(await redis.exists(key), 1, 'the room has a counter while it lives');
+      const res = await people[0]!.fetch(`/room/${roomId}`, { method: 'DELETE' });
+      assert.equal(res.status, 204);
+      await waitFor(async () => (await redis.exists(key)) === 0, 5000, 'the counter to go with the room');
+    } finally {
+      redis.disconnect();
+    }
   });
 });
