@@ -2,7 +2,7 @@
 import type WebSocket from 'ws';
 import type { Person } from '../shared/protocol.js';
 import type { RawSocket } from './raw-socket.js';
-import { corkForThisTurn } from './write-coalescer.js';
+import { corkUntilFlushed } from './write-coalescer.js';
 
 /** A socket whose unsent bytes pass this is too slow to keep up and is closed. */
 export const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
@@ -79,7 +79,7 @@ export class Client {
 
   /**
    * Sends an encoded frame. Where the socket can be reached, its bytes go straight to it, inside
-   * this turn's cork; order with ws's own writes (pings, close) is kept, as with compression off ws
+   * its cork until the flush reaches it; order with ws's own writes (pings, close) is kept, as with compression off ws
    * writes every frame synchronously, never queueing one. Otherwise ws.send frames the payload.
    * Either way a consumer that cannot keep up is dropped (1013).
    */
@@ -90,7 +90,7 @@ export class Client {
       setTimeout(() => this.ws.terminate(), SLOW_CLOSE_GRACE_MS).unref();
       return;
     }
-    if (this.raw) corkForThisTurn(this.raw)?.write(frame.bytes);
+    if (this.raw) corkUntilFlushed(this.raw)?.write(frame.bytes);
     else this.ws.send(frame.payload, { binary: false });
   }
 }
