@@ -85,6 +85,15 @@ describe('a windowed transcript in a busy room', { skip: skipBrowserTests }, () 
     const at = domIds.findIndex((id, i) => id !== expected[i]);
     return at < 0 ? '' : `at ${at} of ${domIds.length}: shown ${domIds[at]}, history has ${expected[at]}`;
   };
+  /** Chats `<label> 1`..`<label> count` over the poster's socket, 50 in flight; resolves when all are stored. */
+  const chatOver = async (label: string, count: number) => {
+    for (let i = 1; i <= count; i += 50) {
+      const last = Math.min(count, i + 49);
+      for (let n = i; n <= last; n++)
+        socket.send({ type: 'chat', roomId, text: `${label} ${n}`, clientId: `${label}${n}` });
+      await socket.until((frames) => frames.some((f) => f.type === 'ack' && f.clientId === `${label}${last}`), 20_000);
+    }
+  };
   const scrollTo = (where: 'top' | 'bottom') =>
     reader.page.locator('#scroller').evaluate((s, w) => s.scrollTo({ top: w === 'top' ? 0 : s.scrollHeight }), where);
   const maxShown = () => reader.page.evaluate(() => (window as unknown as { maxShown: number }).maxShown);
@@ -108,12 +117,8 @@ describe('a windowed transcript in a busy room', { skip: skipBrowserTests }, () 
     poster = await Visitor.create(server.baseUrl);
     roomId = await poster.createRoom('A busy room');
     socket = await poster.enter(roomId);
-    // The room's past, 50 in flight at a time.
-    for (let i = 1; i <= FILL; i += 50) {
-      const last = Math.min(FILL, i + 49);
-      for (let n = i; n <= last; n++) socket.send({ type: 'chat', roomId, text: `old ${n}`, clientId: `o${n}` });
-      await socket.until((frames) => frames.some((f) => f.type === 'ack' && f.clientId === `o${last}`), 20_000);
-    }
+    // The room's past.
+    await chatOver('old', FILL);
     socket.frames.length = 0;
     reader = await newVisitor(browser, server.baseUrl, { width: 900, height: 600 });
     reader.page.on('request', (req) => {
@@ -138,7 +143,7 @@ describe('a windowed transcript in a busy room', { skip: skipBrowserTests }, () 
       sent += 1;
       socket.send({ type: 'chat', roomId, text: `live ${sent}`, clientId: `l${sent}` });
       // Keep only the frames a test waits for: the socket's queue would grow all along.
-      if (socket.frames.length > 200) socket.frames.splice(0, socket.frames.length - 50);
+      if (socket.frames.length > 3000) socket.frames.splice(0, 2000);
     }, EVERY_MS);
   });
 
@@ -236,6 +241,37 @@ describe('a windowed transcript in a busy room', { skip: skipBrowserTests }, () 
     const dom = await assertRun('after the jump');
     assert.ok(dom.length <= BOUND);
     await button.waitFor({ state: 'hidden' });
+    assert.ok((await maxShown()) <= BOUND, `at most ${BOUND} at once, saw ${await maxShown()}`);
+  });
+
+  test('reading a little way up while the room talks: the window stays bounded, and the way down catches up', async () => {
+    // Following at the end (after the jump); the reader scrolls up a few lines and stays there.
+    await reader.page.locator('#new-messages').waitFor({ state: 'hidden' });
+    await reader.page.locator('#scroller').evaluate((s) => s.scrollTo({ top: s.scrollHeight - s.clientHeight - 300 }));
+    // A burst on top of the steady twenty a second: far past the window and a page.
+    await chatOver('burst', KEPT + 100);
+    const count = () => reader.page.locator('#transcript [data-message-id]').count();
+    assert.ok((await count()) <= BOUND, `${await count()} shown`);
+    const dom = await shown(reader.page);
+    assert.ok(!dom.some((m) => m.text === `burst ${KEPT + 100}`), 'the newest wait below the window');
+    await reader.page.getByRole('button', { name: /^New messages \(\d+\)$/ }).waitFor();
+    await assertRun('while reading');
+
+    await waitFor(
+      async () => {
+        await scrollTo('bottom');
+        await sleep(150);
+        return (
+          (await reader.page
+            .getByRole('log')
+            .getByText(`burst ${KEPT + 100}`, { exact: true })
+            .count()) === 1 && (await reader.page.locator('#new-messages').isHidden())
+        );
+      },
+      30_000,
+      'the live end again',
+    );
+    await assertRun('caught up');
     assert.ok((await maxShown()) <= BOUND, `at most ${BOUND} at once, saw ${await maxShown()}`);
   });
 
