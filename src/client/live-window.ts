@@ -159,7 +159,9 @@ export class LiveWindow {
         [...request.held.values()].sort((a, b) => a.seq - b.seq),
       );
     } catch {
-      if (this.request === request) this.request = undefined;
+      // A jump superseded it: nothing failed that the reader asked for.
+      if (this.request !== request) return;
+      this.request = undefined;
       this.retryAt = Date.now() + RETRY_MS;
       this.o.failed(t('history.newerFailed'));
     }
