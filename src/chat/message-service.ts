@@ -2,7 +2,7 @@
 // one path: validate → persist → publish.
 import { isClientId, isObjectId, LIMITS, type MessageView, type Person } from '../shared/protocol.js';
 import { systemText, type SystemInfo } from '../shared/system-events.js';
-import { pageAfter, pageBefore } from '../store/message-reads.js';
+import { pageAfter, pageBefore, pageNewer } from '../store/message-reads.js';
 import { ClientIdReusedError } from '../store/message-repository.js';
 import type { RoomRecord } from '../store/room-repository.js';
 import { ChatError } from './chat-error.js';
@@ -192,6 +192,20 @@ export class MessageService {
     const records = await pageBefore(roomId, viewerId, before, n + 1);
     const hasMore = records.length > n;
     return { messages: (hasMore ? records.slice(1) : records).map(toMessageView), hasMore };
+  }
+
+  /**
+   * A page of history newer than message `after` as `viewerId` may see it, oldest first: for a
+   * reader whose transcript let the newest go while they read older ones. `after` must name a
+   * message of this room (one taken away since still does: the reader may hold it).
+   */
+  async newer(roomId: string, viewerId: string, after: string, limit: number = LIMITS.historyPage): Promise<Page> {
+    if (!isObjectId(after)) throw new ChatError('invalid', '`after` must be a message id.');
+    const n = Math.min(Math.max(1, Math.trunc(limit)), 100);
+    const records = await pageNewer(roomId, viewerId, after, n + 1);
+    if (!records) throw new ChatError('invalid', '`after` names no message of this room.');
+    const hasMore = records.length > n;
+    return { messages: records.slice(0, n).map(toMessageView), hasMore };
   }
 
   /**

@@ -12,9 +12,16 @@ export interface HistoryPage {
 
 const NEAR_TOP_PX = 120;
 
-export async function fetchPage(roomId: string, before: string | undefined, limit = 50): Promise<HistoryPage> {
+/** Where a page is read from: older than `before`, newer than `after`, or (neither) the latest. */
+export interface PagePlace {
+  before?: string | undefined;
+  after?: string | undefined;
+}
+
+export async function fetchPage(roomId: string, place: PagePlace, limit = 50): Promise<HistoryPage> {
   const query = new URLSearchParams({ limit: String(limit) });
-  if (before) query.set('before', before);
+  if (place.before) query.set('before', place.before);
+  else if (place.after) query.set('after', place.after);
   const res = await fetch(`/room/${encodeURIComponent(roomId)}/messages?${query}`, {
     headers: { Accept: 'application/json' },
     credentials: 'same-origin',
@@ -57,10 +64,18 @@ export class HistoryLoader {
     this.loading = true;
     this.status.textContent = t('history.loading');
     try {
-      const page = await fetchPage(this.roomId, this.oldestId());
+      const before = this.oldestId();
+      const page = await fetchPage(this.roomId, { before });
+      this.loading = false;
+      // The window moved meanwhile (newer pages let the oldest go, or it jumped to the live end):
+      // this page would leave a gap above it. Ask again from where it stands now.
+      if (this.oldestId() !== before) {
+        this.showStatus();
+        requestAnimationFrame(() => this.maybeLoad());
+        return;
+      }
       this.hasMore = page.hasMore;
       this.insertOlder(page.messages);
-      this.loading = false;
       this.showStatus();
       // Still at the top (short pages, tall window)? Keep going on the next frame.
       requestAnimationFrame(() => this.maybeLoad());

@@ -9,6 +9,7 @@ import { startGifToggles } from './gif-motion';
 import { startGifViewer } from './gif-viewer';
 import { fetchPage, HistoryLoader } from './history-loader';
 import { errorText, t } from './i18n';
+import { LiveWindow } from './live-window';
 import { startNicknameForm } from './nickname-form';
 import { Outbox } from './outbox';
 import { startRoomDelete } from './room-delete';
@@ -43,12 +44,32 @@ export function startRoom(): void {
   const transcript = new Transcript(log, meId);
   // Following the newest, the reader is far from the oldest: those leave the DOM (once a frame),
   // to come back from the history loader if the reader scrolls up to them.
-  const follow = new ScrollFollow(scroller, byId('new-messages', HTMLButtonElement), () => {
-    if (transcript.dropOldest() === 0) return false;
-    history.olderLeft();
-    return true;
+  const follow = new ScrollFollow({
+    scroller,
+    log,
+    button: byId('new-messages', HTMLButtonElement),
+    beforeFollow: () => {
+      if (transcript.dropOldest() === 0) return false;
+      history.olderLeft();
+      return true;
+    },
+    detached: () => transcript.detached,
+    jumpToLive: () => live.jumpToLive(),
   });
   follow.toBottom(false);
+  /** The pending bubble of mine that `m` confirms, taken out of the outbox. */
+  const pendingFor = (m: MessageView) => (m.author?.id === meId && m.clientId ? outbox.take(m.clientId) : undefined);
+  // Reading older pages, the reader is far from the newest: those leave, and come back on the way down.
+  const live = new LiveWindow({
+    roomId,
+    scroller,
+    transcript,
+    follow: () => follow,
+    olderLeft: () => history.olderLeft(),
+    meId,
+    pendingFor,
+    failed: (text) => showNotice(text, false),
+  });
   const unread = new UnreadTitle();
   const announcer = new Announcer(byId('announcer', HTMLDivElement));
 
@@ -87,8 +108,11 @@ export function startRoom(): void {
       return false;
     }
     const mine = m.author?.id === meId;
-    const replacing = mine && m.clientId ? outbox.take(m.clientId) : undefined;
-    const added = follow.append(() => (transcript.add(m, replacing) !== null ? 1 : 0), forceFollow || mine) > 0;
+    // What I send or upload I expect to see at the end: from older history, go back there first.
+    if (forceFollow && transcript.detached) live.jumpToLive();
+    const added = live.holdsBack(forceFollow || mine || follow.isFollowing)
+      ? live.arrived(m)
+      : follow.append(() => (transcript.add(m, pendingFor(m)) !== null ? 1 : 0), forceFollow || mine) > 0;
     if (added && !mine && m.kind !== 'system') unread.arrived();
     if (m.author && m.kind !== 'system') typing.stopped(m.author.id);
     return added && !mine;
@@ -148,7 +172,10 @@ export function startRoom(): void {
       connection.send(
         to ? { type: 'whisper', roomId, to: to.id, text, clientId } : { type: 'chat', roomId, text, clientId },
       ),
-    (node) => follow.append(() => (transcript.appendPending(node), 1), true),
+    (node) => {
+      if (transcript.detached) live.jumpToLive();
+      follow.append(() => (transcript.appendPending(node), 1), true);
+    },
   );
   const typing = new TypingIndicator(byId('typing', HTMLParagraphElement), () => {
     if (joined) connection.send({ type: 'typing', roomId });
@@ -173,7 +200,7 @@ export function startRoom(): void {
         members.update(frame.members);
         // Nothing seen yet means no `after` to catch up from: take the latest page instead.
         if (!transcript.newestId())
-          void fetchPage(roomId, undefined).then(
+          void fetchPage(roomId, {}).then(
             (p) => showMessages(p.messages),
             () => undefined,
           );
@@ -183,7 +210,8 @@ export function startRoom(): void {
         if (frame.roomId !== roomId) return;
         announceBatch(showMessages(frame.messages));
         if (frame.more) {
-          const after = transcript.newestId();
+          // From the end of this page, not the newest shown: while detached those differ.
+          const after = frame.messages.at(-1)?.id ?? transcript.newestId();
           if (after) connection.send({ type: 'history', roomId, after });
         }
         return;
@@ -254,7 +282,7 @@ export function startRoom(): void {
     roomId,
     data.hasMore === 'true',
     () => transcript.oldestId(),
-    (messages) => follow.prepend(() => transcript.addMany(messages)),
+    (messages) => live.insertOlder(messages),
   );
   history.maybeLoad();
 

@@ -1,8 +1,10 @@
 // The transcript's DOM: confirmed messages in place order (`seq`, the order every instance
 // delivers a room's messages in), each shown once, then my pending messages at the end, with a separator before each new day.
 // Inserting a message touches only its place and its neighbours: a long session must not cost
-// the square of its length. The DOM stays bounded: while the reader follows the newest, the
-// oldest messages leave (dropOldest) and the history loader brings them back on scrolling up.
+// the square of its length. The DOM stays bounded, a window on the room: while the reader
+// follows the newest, the oldest messages leave (dropOldest) and the history loader brings them
+// back on scrolling up; while they read older pages, the newest leave (dropNewest) and the
+// transcript is detached from the live end until newer pages bring it back (live-window.ts).
 import type { MessageView } from '../shared/protocol';
 import { el } from './dom';
 import { messageElement } from './message-view';
@@ -44,6 +46,8 @@ export class Transcript {
   private readonly seqs: number[] = [];
   /** Messages deleted while this page was open. */
   private readonly deletedIds = new Set<string>();
+  /** Whether newer messages exist than the newest shown: they left, or were never put in. */
+  private away = false;
 
   constructor(
     readonly log: HTMLElement,
@@ -76,6 +80,29 @@ export class Transcript {
 
   oldestId(): string | undefined {
     return this.ids[0];
+  }
+
+  /** The places of the oldest and newest confirmed messages shown: the window's edges. */
+  oldestSeq(): number | undefined {
+    return this.seqs[0];
+  }
+
+  newestSeq(): number | undefined {
+    return this.seqs.at(-1);
+  }
+
+  /** Newer messages than the newest shown exist: live ones must not be put after it. */
+  get detached(): boolean {
+    return this.away;
+  }
+
+  detach(): void {
+    this.away = true;
+  }
+
+  /** The newest shown is the room's newest again (as far as this page knows). */
+  attach(): void {
+    this.away = false;
   }
 
   /** Adds a confirmed message unless it is already shown; returns its element if it was new. */
@@ -120,11 +147,40 @@ export class Transcript {
   dropOldest(keep = DOM_MESSAGES_KEPT): number {
     const count = this.ids.length - keep;
     if (count <= 0) return 0;
-    for (const id of this.ids.slice(0, count)) {
+    this.takeOut(this.ids.splice(0, count));
+    this.seqs.splice(0, count);
+    const oldest = this.ids[0];
+    this.settle(oldest === undefined ? null : (this.byId.get(oldest) ?? null));
+    return count;
+  }
+
+  /**
+   * Takes the newest confirmed messages out of the DOM until `keep` are left (all of them with 0),
+   * in one cut as dropOldest does; the transcript is then detached from the live end. My pending
+   * messages stay at the end. Returns how many left.
+   */
+  dropNewest(keep = DOM_MESSAGES_KEPT): number {
+    const count = this.ids.length - Math.max(0, keep);
+    if (count <= 0) return 0;
+    this.takeOut(this.ids.splice(-count));
+    this.seqs.splice(-count);
+    this.away = true;
+    // The first pending message (if any) now follows another message, or none.
+    const newest = this.ids.at(-1);
+    const newestNode = newest === undefined ? undefined : this.byId.get(newest);
+    const next = newestNode ? messageAfter(newestNode) : (this.log.firstElementChild as HTMLElement | null);
+    this.settle(next && isSeparator(next) ? messageAfter(next) : next);
+    this.dropTrailingSeparators();
+    return count;
+  }
+
+  /** Removes confirmed messages (already out of `ids`) and the day separator before each. */
+  private takeOut(ids: string[]): void {
+    for (const id of ids) {
       const node = this.byId.get(id);
       this.byId.delete(id);
       if (!node) continue;
-      // The day separator before it goes with it; the new oldest gets its own just below.
+      // The day separator before it goes with it; the message after it gets its own if it needs one.
       for (let sep = node.previousElementSibling; sep && isSeparator(sep);) {
         const earlier = sep.previousElementSibling;
         sep.remove();
@@ -132,11 +188,6 @@ export class Transcript {
       }
       node.remove();
     }
-    this.ids.splice(0, count);
-    this.seqs.splice(0, count);
-    const oldest = this.ids[0];
-    this.settle(oldest === undefined ? null : (this.byId.get(oldest) ?? null));
-    return count;
   }
 
   appendPending(node: HTMLElement): void {

@@ -55,6 +55,32 @@ export async function pageBefore(
 }
 
 /**
+ * Up to `limit` messages of a room after message `after`, oldest first: the next page down for a
+ * reader scrolled away from the newest. What a transcript shows, as `pageBefore` pages are.
+ * Undefined when `after` is no message of this room: unlike `before`, a place between two ids
+ * means nothing to a reader who holds the messages on both sides of it.
+ */
+export async function pageNewer(
+  roomId: string,
+  viewerId: string,
+  after: string,
+  limit: number,
+): Promise<MessageRecord[] | undefined> {
+  const place = await placeOf(roomId, after);
+  if (!place?.exact) return undefined;
+  const docs = await MessageModel.find({
+    room: oid(roomId),
+    seq: { $gt: place.seq },
+    ...shown,
+    ...visibleTo(viewerId),
+  })
+    .sort({ seq: 1 })
+    .limit(limit)
+    .lean<MessageDoc[]>();
+  return docs.map(toRecord);
+}
+
+/**
  * Up to `limit` messages of a room after message `after` and at or below place `upTo`, oldest
  * first: what a reconnecting client missed, so the records of deletions are in it (the client
  * takes those messages away) and the messages taken away are not.

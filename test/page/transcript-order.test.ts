@@ -3,6 +3,7 @@
 // in the middle), my pending bubbles replaced by their confirmed copies, and pages of history in
 // any order. Hundreds of messages over three weeks: the log must hold them in id order with a
 // separator before each new day and nowhere else, and adding one must touch only its neighbours.
+// Letting the newest or the oldest go (the window of live-window.ts) keeps the same rules.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { build } from 'esbuild';
@@ -17,6 +18,9 @@ interface TranscriptUnderTest {
   appendPending(node: HTMLElement): void;
   newestId(): string | undefined;
   oldestId(): string | undefined;
+  dropNewest(keep: number): number;
+  dropOldest(keep: number): number;
+  readonly detached: boolean;
 }
 interface Bundle {
   Transcript: new (log: HTMLElement, meId: string) => TranscriptUnderTest;
@@ -66,8 +70,12 @@ function run(page: Page, steps: Step[]): Promise<{ entries: Entry[]; returned: A
         } else if (step.op === 'add') {
           const replacing = step.message.clientId ? pending.get(step.message.clientId) : undefined;
           returned.push(w.transcript.add(step.message, replacing) !== null);
-        } else {
+        } else if (step.op === 'addMany') {
           returned.push(w.transcript.addMany(step.messages));
+        } else if (step.op === 'dropNewest') {
+          returned.push(w.transcript.dropNewest(step.keep), w.transcript.detached);
+        } else {
+          returned.push(w.transcript.dropOldest(step.keep));
         }
       }
       const entries = [...log.children].map((child): Entry => {
@@ -192,5 +200,35 @@ describe('the transcript keeps order and days however messages arrive', { skip: 
     }
     const { entries } = await run(page, []);
     assert.deepEqual(entries, expected(entries.filter((e) => 'id' in e)));
+  });
+
+  test('letting the newest go, then the oldest, keeps days and continuations; my bubbles stay last', async () => {
+    const shownIds = async (steps: Step[]) => {
+      const { entries, returned } = await run(page, steps);
+      const messages = entries.filter((e) => 'id' in e);
+      assert.deepEqual(entries, expected(messages), 'a separator before each new day, and continuations');
+      return { ids: messages.map((m) => m.id), returned };
+    };
+    const ids = (from: number, to: number) => all.slice(from, to).map((m) => m.id);
+    // A fresh log (the tests above leave theirs).
+    await page.evaluate(() => document.getElementById('transcript')!.replaceChildren());
+    // Cut where a day turns and where it does not, to see the separators go with their messages.
+    const dayTurn = all.findIndex((m, i) => i > 200 && m.createdAt.slice(0, 10) !== all[i - 1]!.createdAt.slice(0, 10));
+    const window = await shownIds([
+      { op: 'render', messages: all },
+      { op: 'pending', clientId: 'still-sending' },
+      { op: 'dropNewest', keep: dayTurn },
+    ]);
+    assert.deepEqual(window.ids, [...ids(0, dayTurn), 'pending:still-sending']);
+    assert.deepEqual(window.returned, [all.length - dayTurn, true], 'how many left; detached');
+    const down = await shownIds([
+      { op: 'addMany', messages: all.slice(dayTurn, dayTurn + 50) },
+      { op: 'dropOldest', keep: 150 },
+      { op: 'dropNewest', keep: 149 },
+    ]);
+    assert.deepEqual(down.ids, [...ids(dayTurn + 50 - 150, dayTurn + 49), 'pending:still-sending']);
+    assert.deepEqual(down.returned, [50, dayTurn + 50 - 150, 1, true]);
+    const none = await shownIds([{ op: 'dropNewest', keep: 0 }]);
+    assert.deepEqual(none.ids, ['pending:still-sending'], 'the bubble stays, opening its own day');
   });
 });

@@ -10,7 +10,8 @@ export type Step =
   | { op: 'render'; messages: MessageView[] }
   | { op: 'pending'; clientId: string }
   | { op: 'add'; message: MessageView }
-  | { op: 'addMany'; messages: MessageView[] };
+  | { op: 'addMany'; messages: MessageView[] }
+  | { op: 'dropNewest' | 'dropOldest'; keep: number };
 
 /** A small seeded generator (mulberry32), so every run sees the same history. */
 function seeded(seed: number): () => number {

@@ -27,11 +27,17 @@ const chatSchema = z.object({
 const settingsSchema = z.object({ password: z.string().max(1000) });
 /** Any text is a guess (RoomService.unlock refuses an overlong one as wrong); only its shape is checked here. */
 const unlockSchema = z.object({ password: z.string() });
-/** Strict: an unknown key such as `before[$gt]` is a 400, never silently ignored. */
-const historySchema = z.strictObject({
-  before: z.string().optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(LIMITS.historyPage),
-});
+/**
+ * Strict: an unknown key such as `before[$gt]` is a 400, never silently ignored. A page is older
+ * than `before` or newer than `after`, never both: one place to read from.
+ */
+const historySchema = z
+  .strictObject({
+    before: z.string().optional(),
+    after: z.string().optional(),
+    limit: z.coerce.number().int().min(1).max(100).default(LIMITS.historyPage),
+  })
+  .refine((q) => q.before === undefined || q.after === undefined);
 
 function parseMax(raw: string | number | undefined): number {
   if (raw === undefined || raw === '') return 10;
@@ -202,8 +208,16 @@ export function roomRoutes(
   router.get('/room/:id/messages', async (req, res) => {
     const room = await admittedRoom(req);
     const query = historySchema.safeParse(req.query);
-    if (!query.success) throw new HttpError(400, 'invalid', 'Use ?before=<message id>&limit=<1..100>.');
-    res.json(await messages.before(room.id, visitorOf(req).id, query.data.before, query.data.limit));
+    if (!query.success) {
+      throw new HttpError(400, 'invalid', 'Use ?before=<message id> or ?after=<message id>, and limit=<1..100>.');
+    }
+    const { before, after, limit } = query.data;
+    const viewerId = visitorOf(req).id;
+    res.json(
+      after === undefined
+        ? await messages.before(room.id, viewerId, before, limit)
+        : await messages.newer(room.id, viewerId, after, limit),
+    );
   });
 
   return router;

@@ -91,6 +91,7 @@ export const en = {
   'history.loading': 'Loading older messages…',
   'history.failed': 'Could not load older messages.',
   'history.failedStatus': 'Could not load older messages ({status}).',
+  'history.newerFailed': 'Could not load newer messages.',
 
   'upload.thisFile': 'This file',
   'upload.empty': '{name} is empty.',

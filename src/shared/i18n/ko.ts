@@ -91,6 +91,7 @@ export const ko: Catalog = {
   'history.loading': '이전 메시지를 불러오는 중…',
   'history.failed': '이전 메시지를 불러오지 못했습니다.',
   'history.failedStatus': '이전 메시지를 불러오지 못했습니다 ({status}).',
+  'history.newerFailed': '최근 메시지를 불러오지 못했습니다.',
 
   'upload.thisFile': '이 파일',
   'upload.empty': '{name}은(는) 비어 있습니다.',
