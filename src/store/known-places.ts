@@ -1,6 +1,6 @@
-// Places (`seq`) of messages this process has just served as the oldest of a history page. A
-// reader scrolling back asks next for the page before exactly that message, so its place need not
-// be looked up again: one read per page instead of two. A message's place never changes (deleting
+// Places (`seq`) of messages this process has just served at the edge of a history page. A
+// reader scrolling back (or down again) asks next for the page before (after) exactly that
+// message, so its place need not be looked up again: one read per page instead of two. A message's place never changes (deleting
 // it keeps its place), so an entry is never stale; the oldest entries go first past the bound.
 const MAX_KNOWN = 10_000;
 

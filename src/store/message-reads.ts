@@ -77,6 +77,8 @@ export async function pageNewer(
     .sort({ seq: 1 })
     .limit(limit)
     .lean<MessageDoc[]>();
+  // The next page down starts at the newest shown (the last read, or the one before it).
+  for (const doc of docs.slice(-2)) knownPlaces.remember(roomId, doc._id.toHexString(), doc.seq);
   return docs.map(toRecord);
 }
 
