@@ -1,7 +1,7 @@
 // `npm run bench:browser`: the room page under load. The real server (its own process, embedded
 // database) gets a room of 5,000 chats sent over real sockets; Debian's Chromium opens the room
-// page, scrolls up until the history loader has brought in all 5,000, goes back to the bottom,
-// and then receives 50 chats/s for 20 s from five people's sockets. Inside the page
+// page, scrolls up until the history loader has brought in all 5,000 (the transcript keeps a
+// window of about 500 of them in the DOM), jumps back to the newest, and then receives 50 chats/s for 20 s from five people's sockets. Inside the page
 // (page-probe.ts): frame times, long tasks, each message frame's handling cost, DOM size, from
 // the first chat sent until the page has handled the last (it may fall behind).
 // Prints a table and writes bench/results/browser-load.json. BROWSER_BENCH_SECONDS and
@@ -121,7 +121,7 @@ try {
   await reader.page.goto(`/room/${roomId}`);
   await reader.page.locator('#transcript [data-message-id]').first().waitFor();
   t = performance.now();
-  const loaded = await reader.page.evaluate<number>(LOAD_ALL_HISTORY(FILL));
+  const loaded = await reader.page.evaluate<number>(LOAD_ALL_HISTORY);
   console.log(`the page scrolled up through ${loaded} messages in ${((performance.now() - t) / 1000).toFixed(1)} s`);
   await sleep(1000);
   const start = await reader.page.evaluate<{ messages: number; nodes: number }>(DOM_COUNTS);

@@ -78,22 +78,34 @@ export const READ_PROBE = `(() => {
 })()`;
 
 /**
- * Scrolls the transcript to its top until the history loader has brought in every older page
- * (or `want` messages are shown), then back to the bottom; resolves to the message count.
+ * Scrolls the transcript to its top until the history loader has reached the room's first message
+ * (the window lets the newest go on the way: see src/client/live-window.ts), then jumps back to
+ * the live end with the "New messages" button (or by scrolling, if the window never let go) and
+ * waits until the newest message is shown; resolves to how many messages passed through the DOM.
  */
-export const LOAD_ALL_HISTORY = (want: number) => `(async () => {
+export const LOAD_ALL_HISTORY = `(async () => {
   const scroller = document.getElementById('scroller');
-  const count = () => document.querySelectorAll('#transcript [data-message-id]').length;
+  const ids = () => [...document.querySelectorAll('#transcript [data-message-id]')].map((n) => n.dataset.messageId);
+  const seen = new Set(ids());
+  const newest = ids().at(-1);
   const status = document.getElementById('history-status');
   const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-  for (let stuck = 0; count() < ${want} && stuck < 3;) {
-    const before = count();
+  for (let stuck = 0; stuck < 3;) {
+    const before = ids()[0];
     scroller.scrollTop = 0;
     const until = performance.now() + 5000;
-    while (count() === before && performance.now() < until) await sleep(10);
-    stuck = count() === before ? stuck + 1 : 0;
-    if (count() === before && status && !status.textContent.includes('older')) break;
+    while (ids()[0] === before && performance.now() < until) await sleep(10);
+    for (const id of ids()) seen.add(id);
+    stuck = ids()[0] === before ? stuck + 1 : 0;
+    if (ids()[0] === before && status && !status.textContent.includes('older')) break;
+  }
+  const button = document.getElementById('new-messages');
+  if (button && !button.hidden) button.click();
+  const until = performance.now() + 30000;
+  while (!ids().includes(newest) && performance.now() < until) {
+    scroller.scrollTop = scroller.scrollHeight;
+    await sleep(50);
   }
   scroller.scrollTop = scroller.scrollHeight;
-  return count();
+  return seen.size;
 })()`;
