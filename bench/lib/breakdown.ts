@@ -54,6 +54,9 @@ export const STAGE_NAMES: Array<[string, string]> = [
   ['commit', 'insertMany sent → answered, as the app sees it (driver, BSON, the database)'],
   ['dbCommit', 'inside the embedded database: write transaction start → durable (lmdb commit + fsync)'],
   ['fanout', 'one message framed once and handed to every socket in the room'],
-  ['flush', 'first socket corked → every corked socket written (one write per socket, in slices of ~1 ms)'],
+  [
+    'flush',
+    'how long a socket’s frames waited corked (one write per socket, in ~1 ms slices), the longest of each slice',
+  ],
   ['loopDelay', 'event-loop delay of the main thread'],
 ];

@@ -14,22 +14,25 @@ const SLICE_MS = 1;
 /** Sockets written between looks at the clock. */
 const CHECK_EVERY = 16;
 
-const corked = new Set<RawSocket>();
+/** Sockets waiting for the flush, oldest first, with when each was corked. */
+const corked = new Map<RawSocket, number>();
 let scheduled = false;
-/** When the first socket waiting now was corked. */
-let firstCorked = 0;
 
 function flushSlice(): void {
   scheduled = false;
-  const until = performance.now() + SLICE_MS;
+  const started = performance.now();
+  const until = started + SLICE_MS;
   let written = 0;
-  for (const socket of corked) {
+  let oldest: number | undefined;
+  for (const [socket, corkedAt] of corked) {
+    oldest ??= corkedAt;
     corked.delete(socket);
     if (!socket.destroyed) socket.uncork();
     if (++written % CHECK_EVERY === 0 && performance.now() >= until) break;
   }
+  // How long the longest-waiting socket of this slice held its frames.
+  if (oldest !== undefined) recordSince('flush', oldest);
   if (corked.size > 0) schedule();
-  else recordSince('flush', firstCorked);
 }
 
 function schedule(): void {
@@ -43,8 +46,7 @@ export function corkUntilFlushed(socket: RawSocket): RawSocket | undefined {
   if (socket.destroyed) return undefined;
   if (corked.has(socket)) return socket;
   socket.cork();
-  if (corked.size === 0) firstCorked = performance.now();
-  corked.add(socket);
+  corked.set(socket, performance.now());
   schedule();
   return socket;
 }
