@@ -7,6 +7,9 @@ import path from 'node:path';
 import { loadConfig } from '../../src/config.js';
 import { startServer, type RunningServer, type ServerHooks } from '../../src/server.js';
 
+/** Chat and frame budgets too high to matter: for tests that send hundreds of chats (the budgets have tests of their own). */
+export const UNBUDGETED = { CHAT_PER_10S: '100000', WS_FRAMES_PER_10S: '100000' } as const;
+
 export interface TestServer {
   baseUrl: string;
   wsUrl: string;

@@ -6,14 +6,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { MessageView } from '../../src/shared/protocol.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { startTestServer, UNBUDGETED, type TestServer } from '../helpers/server.js';
 import { makeGif, Visitor, type TestSocket } from '../helpers/visitor.js';
 
 describe('deleting a message', () => {
   let srv: TestServer;
   const sockets: TestSocket[] = [];
   before(async () => {
-    srv = await startTestServer({ CHAT_PER_10S: '100000', WS_FRAMES_PER_10S: '100000' });
+    srv = await startTestServer(UNBUDGETED);
   });
   after(async () => {
     for (const s of sockets) s.ws.terminate();

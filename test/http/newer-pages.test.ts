@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { MessageView } from '../../src/shared/protocol.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { startTestServer, UNBUDGETED, type TestServer } from '../helpers/server.js';
 import { Visitor, type TestSocket } from '../helpers/visitor.js';
 
 interface Page {
@@ -17,7 +17,7 @@ describe('pages of newer messages', () => {
   let srv: TestServer;
   const sockets: TestSocket[] = [];
   before(async () => {
-    srv = await startTestServer({ CHAT_PER_10S: '100000', WS_FRAMES_PER_10S: '100000' });
+    srv = await startTestServer(UNBUDGETED);
   });
   after(async () => {
     for (const s of sockets) s.ws.terminate();

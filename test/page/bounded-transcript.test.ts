@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { startTestServer, UNBUDGETED, type TestServer } from '../helpers/server.js';
 import { Visitor, type TestSocket } from '../helpers/visitor.js';
 import { closeAll, launchBrowser, newVisitor, skipBrowserTests, type Visit } from '../helpers/browser.js';
 
@@ -47,9 +47,7 @@ describe('a long transcript in a browser', { skip: skipBrowserTests }, () => {
     });
 
   before(async () => {
-    // Hundreds of chats in a few seconds: the chat budget has tests of its own.
-    const budgets = { CHAT_PER_10S: '100000', WS_FRAMES_PER_10S: '100000' };
-    [server, browser] = await Promise.all([startTestServer(budgets), launchBrowser()]);
+    [server, browser] = await Promise.all([startTestServer(UNBUDGETED), launchBrowser()]);
     poster = await Visitor.create(server.baseUrl);
     roomId = await poster.createRoom('A long day');
     socket = await poster.enter(roomId);

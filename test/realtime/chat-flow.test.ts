@@ -1,13 +1,13 @@
 // Two real visitors with real sockets chat in a room; the lobby hears about rooms and counts.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { startTestServer, UNBUDGETED, type TestServer } from '../helpers/server.js';
 import { Visitor } from '../helpers/visitor.js';
 
 describe('chat over the socket', () => {
   let srv: TestServer;
   before(async () => {
-    srv = await startTestServer({ CHAT_PER_10S: '100000', WS_FRAMES_PER_10S: '100000' });
+    srv = await startTestServer(UNBUDGETED);
   });
   after(async () => {
     await srv.close();

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { MemberView, ServerFrame } from '../../src/shared/protocol.js';
 import { waitFor } from '../helpers/wait.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { startTestServer, UNBUDGETED, type TestServer } from '../helpers/server.js';
 import { Visitor, type TestSocket } from '../helpers/visitor.js';
 
 const uploadGif = (v: Visitor, roomId: string): Promise<Response> => v.uploadGif(roomId);
@@ -270,7 +270,7 @@ describe('names and text', () => {
 describe('kicked during catch-up', () => {
   let srv: TestServer;
   before(async () => {
-    srv = await startTestServer({ CHAT_PER_10S: '100000', WS_FRAMES_PER_10S: '100000' });
+    srv = await startTestServer(UNBUDGETED);
   });
   after(async () => {
     await srv.close();
