@@ -8,9 +8,15 @@ export interface Timing {
   runs: number;
 }
 
-export async function timeRuns(runs: number, fn: () => Promise<unknown>): Promise<Timing> {
+/** Times `fn` `runs` times; `untimed`, if given, runs before each (not counted). */
+export async function timeRuns(
+  runs: number,
+  fn: () => Promise<unknown>,
+  untimed?: () => Promise<unknown>,
+): Promise<Timing> {
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
+    if (untimed) await untimed();
     const t = process.hrtime.bigint();
     await fn();
     times.push(Number(process.hrtime.bigint() - t) / 1e6);

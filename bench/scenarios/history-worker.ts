@@ -1,16 +1,21 @@
 // Scenario 4, history (its own process): the app's own store — its Message model and indexes on
 // the embedded database — filled with N messages in one room the way bench/embedded-db.ts fills
 // it, then the latest-50 page timed through MessageService.before, the code behind
-// GET /room/:id/messages and the room page.
+// GET /room/:id/messages and the room page: as served (from the room's newest messages kept in
+// memory, src/chat/newest-messages.ts), as served while a chat arrives before each read (the kept
+// messages follow the room), and as read from the database (a room's first open, or after its
+// kept messages were dropped).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import mongoose from 'mongoose';
-import { ChatEvents } from '../../src/chat/chat-events.js';
+import { ChatEvents, inProcessTransport } from '../../src/chat/chat-events.js';
+import { newVisitor } from '../../src/chat/identity.js';
 import { MessageService } from '../../src/chat/message-service.js';
 import { RoomOrder } from '../../src/chat/room-order.js';
 import { LocalRoomSequence } from '../../src/chat/room-sequence.js';
 import { startEmbeddedDb } from '../../src/embedded-db/index.js';
+import { pageBefore } from '../../src/store/message-reads.js';
 import { MessageModel } from '../../src/store/models.js';
 import { serve } from '../lib/rpc.js';
 import { insertInBatches, timeRuns, type Timing } from '../lib/timing.js';
@@ -19,6 +24,10 @@ export interface HistoryResult {
   messages: number;
   insertsPerS: number;
   latest: Timing;
+  /** The latest page with a chat stored and delivered before each read. */
+  latestLive: Timing;
+  /** The database read the kept messages save. */
+  latestRead: Timing;
   beforeMid: Timing;
   scrollBack: Timing;
 }
@@ -43,12 +52,32 @@ async function run(args: { messages: number; runs: number }): Promise<HistoryRes
       seq: i + 1,
       createdAt: new Date(),
     }));
-    const events = new ChatEvents();
-    const order = new RoomOrder(() => undefined, { gapMs: 200, giveUpMs: 10_000, onError: () => undefined });
+    // Wired as createChat wires them: what the writer publishes comes back in place order.
+    const transport = inProcessTransport();
+    const events = new ChatEvents(transport);
+    const order = new RoomOrder((m) => events.emit('message', m), {
+      gapMs: 200,
+      giveUpMs: 10_000,
+      onError: () => undefined,
+    });
+    await transport.listen(
+      (name, a) => {
+        if (name === 'message') order.accept(a[0] as Parameters<RoomOrder['accept']>[0]);
+      },
+      () => undefined,
+    );
     const service = new MessageService(events, new LocalRoomSequence(), order);
     const roomId = room.toHexString();
     await timeRuns(20, () => service.before(roomId, 'v1', undefined)); // warm-up
     const latest = await timeRuns(args.runs, () => service.before(roomId, 'v1', undefined));
+    const poster = newVisitor();
+    let said = 0;
+    const latestLive = await timeRuns(
+      args.runs,
+      () => service.before(roomId, 'v1', undefined),
+      () => service.postChat({ id: roomId }, poster, `live ${said++}`),
+    );
+    const latestRead = await timeRuns(args.runs, () => pageBefore(roomId, 'v1', undefined, 51));
     // A page in the middle, cold: a different anchor each time, none of them where an earlier page
     // ended (the place of each is looked up first).
     const midSeq = Math.floor(args.messages / 2);
@@ -64,7 +93,7 @@ async function run(args: { messages: number; runs: number }): Promise<HistoryRes
       const page = await service.before(roomId, 'v1', oldest);
       oldest = page.messages[0]?.id;
     });
-    return { messages: args.messages, insertsPerS, latest, beforeMid, scrollBack };
+    return { messages: args.messages, insertsPerS, latest, latestLive, latestRead, beforeMid, scrollBack };
   } finally {
     await mongoose.disconnect();
     await db.close();

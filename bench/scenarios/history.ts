@@ -18,6 +18,8 @@ export async function history(scale: Scale): Promise<HistoryResult> {
       messages: r.messages,
       insertsPerS: round(r.insertsPerS, 0),
       latest: t(r.latest),
+      latestLive: t(r.latestLive),
+      latestRead: t(r.latestRead),
       beforeMid: t(r.beforeMid),
       scrollBack: t(r.scrollBack),
     };

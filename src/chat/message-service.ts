@@ -2,13 +2,14 @@
 // one path: validate → persist → publish.
 import { isClientId, isObjectId, LIMITS, type MessageView, type Person } from '../shared/protocol.js';
 import { systemText, type SystemInfo } from '../shared/system-events.js';
-import { pageAfter, pageBefore, pageNewer } from '../store/message-reads.js';
+import { newestRecords, pageAfter, pageBefore, pageNewer, rememberPageEdge } from '../store/message-reads.js';
 import { ClientIdReusedError } from '../store/message-repository.js';
 import type { RoomRecord } from '../store/room-repository.js';
 import { ChatError } from './chat-error.js';
 import type { ChatEvents } from './chat-events.js';
 import { cleanLine, cleanText } from './text-hygiene.js';
 import { MessageWriter, type Draft, type Posted } from './message-writer.js';
+import { KEEP, NewestMessages, newestPage, type HeldRecord } from './newest-messages.js';
 import type { RoomOrder } from './room-order.js';
 import type { RoomSequence } from './room-sequence.js';
 import { toMessageView } from './views.js';
@@ -52,6 +53,10 @@ function checkText(rawText: string, clientId: string | undefined): string {
 
 export class MessageService {
   private readonly writer: MessageWriter;
+  /** Each room's newest messages, for its latest page (see newest-messages.ts). */
+  private readonly newest: NewestMessages;
+  /** Reads of a room's newest records under way, shared by everyone opening the room meanwhile. */
+  private readonly reading = new Map<string, Promise<{ records: HeldRecord[]; complete: boolean }>>();
 
   constructor(
     events: ChatEvents,
@@ -59,10 +64,16 @@ export class MessageService {
     private readonly order: RoomOrder,
   ) {
     this.writer = new MessageWriter(
-      (message) => events.publish('message', message),
+      (message) => {
+        this.newest.stored(message.roomId, message.seq);
+        events.publish('message', message);
+      },
       sequence,
       (roomId, seq) => events.publish('place-skipped', roomId, seq),
     );
+    this.newest = new NewestMessages((roomId) => order.cursor(roomId));
+    events.on('message', (message) => this.newest.delivered(message));
+    events.on('room-removed', (roomId) => this.newest.forget(roomId));
   }
 
   /** Only the room's id is needed: the caller has already checked the author may post there. */
@@ -189,9 +200,42 @@ export class MessageService {
   ): Promise<Page> {
     if (before !== undefined && !isObjectId(before)) throw new ChatError('invalid', '`before` must be a message id.');
     const n = Math.min(Math.max(1, Math.trunc(limit)), 100);
+    if (before === undefined) {
+      const page = this.newest.page(roomId, viewerId, n) ?? (await this.readLatest(roomId, viewerId, n));
+      // The next page back starts at its oldest message: its place is known (one read, not two).
+      const edge = page.messages[0];
+      if (edge) rememberPageEdge(roomId, edge.id, edge.seq);
+      return page;
+    }
     const records = await pageBefore(roomId, viewerId, before, n + 1);
     const hasMore = records.length > n;
     return { messages: (hasMore ? records.slice(1) : records).map(toMessageView), hasMore };
+  }
+
+  /** The latest page from the room's newest records, read (and kept) now. */
+  private async readLatest(roomId: string, viewerId: string, n: number): Promise<Page> {
+    let read = this.reading.get(roomId);
+    if (!read) {
+      read = newestRecords(roomId, KEEP)
+        .then((found) => {
+          const records = found.map((r) => ({ view: toMessageView(r), deleted: r.deleted }));
+          const complete = found.length < KEEP;
+          this.newest.fill(roomId, records, complete);
+          return { records, complete };
+        })
+        .finally(() => this.reading.delete(roomId));
+      this.reading.set(roomId, read);
+    }
+    const { records, complete } = await read;
+    // A read shared with others may have begun before this process stored a message the caller
+    // was told is stored; and a viewer may hold too few messages among the newest records.
+    const page = this.newest.holdsStored(roomId, records.at(-1)?.view.seq ?? 0)
+      ? newestPage(records, complete, viewerId, n)
+      : undefined;
+    if (page) return page;
+    const own = await pageBefore(roomId, viewerId, undefined, n + 1);
+    const hasMore = own.length > n;
+    return { messages: (hasMore ? own.slice(1) : own).map(toMessageView), hasMore };
   }
 
   /**

@@ -31,6 +31,26 @@ async function placeOf(roomId: string, id: string): Promise<{ seq: number; exact
 /** Where the page after each history page served here starts (see known-places.ts). */
 const knownPlaces = new KnownPlaces();
 
+/** Remembers where a page served without reading (from memory) ends, as pageBefore does. */
+export function rememberPageEdge(roomId: string, id: string, seq: number): void {
+  knownPlaces.remember(roomId, id, seq);
+}
+
+/**
+ * The newest `limit` records of a room, oldest first, taken away or not, whispers and the records
+ * of deletions included: what src/chat/newest-messages.ts keeps.
+ */
+export async function newestRecords(
+  roomId: string,
+  limit: number,
+): Promise<Array<MessageRecord & { deleted: boolean }>> {
+  const docs = await MessageModel.find({ room: oid(roomId) })
+    .sort({ seq: -1 })
+    .limit(limit)
+    .lean<MessageDoc[]>();
+  return docs.reverse().map((doc) => ({ ...toRecord(doc), deleted: doc.deleted }));
+}
+
 /** Up to `limit` messages of a room before message `before` (or the latest), oldest first. */
 export async function pageBefore(
   roomId: string,
