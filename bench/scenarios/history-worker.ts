@@ -84,11 +84,15 @@ async function run(args: { messages: number; runs: number }): Promise<HistoryRes
     const anchorSeqs = Array.from({ length: args.runs }, (_, i) => midSeq - i * 100);
     const anchors = (await MessageModel.find({ room, seq: { $in: anchorSeqs } }, { _id: 1, seq: 1 }).lean())
       .sort((a, b) => b.seq - a.seq)
-      .map((d) => d._id.toHexString());
+      .map((d) => ({ id: d._id.toHexString(), seq: d.seq }));
+    // With the anchor's place, as the room page's transcript asks (one read); and without (two).
     let next = 0;
-    const beforeMid = await timeRuns(anchors.length, () => service.before(roomId, 'v1', anchors[next++]));
+    const beforeMid = await timeRuns(anchors.length, () => {
+      const anchor = anchors[next++]!;
+      return service.before(roomId, 'v1', anchor.id, 50, anchor.seq);
+    });
     // Scrolling back from the middle: each page before the oldest message of the page before it.
-    let oldest: string | undefined = anchors.at(-1);
+    let oldest: string | undefined = anchors.at(-1)?.id;
     const scrollBack = await timeRuns(args.runs, async () => {
       const page = await service.before(roomId, 'v1', oldest);
       oldest = page.messages[0]?.id;

@@ -197,6 +197,7 @@ export class MessageService {
     viewerId: string,
     before: string | undefined,
     limit: number = LIMITS.historyPage,
+    beforeSeq?: number,
   ): Promise<Page> {
     if (before !== undefined && !isObjectId(before)) throw new ChatError('invalid', '`before` must be a message id.');
     const n = Math.min(Math.max(1, Math.trunc(limit)), 100);
@@ -207,7 +208,7 @@ export class MessageService {
       if (edge) rememberPageEdge(roomId, edge.id, edge.seq);
       return page;
     }
-    const records = await pageBefore(roomId, viewerId, before, n + 1);
+    const records = await pageBefore(roomId, viewerId, before, n + 1, beforeSeq);
     const hasMore = records.length > n;
     return { messages: (hasMore ? records.slice(1) : records).map(toMessageView), hasMore };
   }

@@ -15,13 +15,17 @@ const NEAR_TOP_PX = 120;
 /** Where a page is read from: older than `before`, newer than `after`, or (neither) the latest. */
 export interface PagePlace {
   before?: string | undefined;
+  /** The place of `before`: the server then reads the page in one go. */
+  beforeSeq?: number | undefined;
   after?: string | undefined;
 }
 
 export async function fetchPage(roomId: string, place: PagePlace, limit = 50): Promise<HistoryPage> {
   const query = new URLSearchParams({ limit: String(limit) });
-  if (place.before) query.set('before', place.before);
-  else if (place.after) query.set('after', place.after);
+  if (place.before) {
+    query.set('before', place.before);
+    if (place.beforeSeq) query.set('beforeSeq', String(place.beforeSeq));
+  } else if (place.after) query.set('after', place.after);
   const res = await fetch(`/room/${encodeURIComponent(roomId)}/messages?${query}`, {
     headers: { Accept: 'application/json' },
     credentials: 'same-origin',
@@ -40,6 +44,7 @@ export class HistoryLoader {
     private readonly roomId: string,
     private hasMore: boolean,
     private readonly oldestId: () => string | undefined,
+    private readonly oldestSeq: () => number | undefined,
     private readonly insertOlder: (messages: MessageView[]) => void,
   ) {
     scroller.addEventListener('scroll', () => this.maybeLoad(), { passive: true });
@@ -65,7 +70,7 @@ export class HistoryLoader {
     this.status.textContent = t('history.loading');
     try {
       const before = this.oldestId();
-      const page = await fetchPage(this.roomId, { before });
+      const page = await fetchPage(this.roomId, { before, beforeSeq: this.oldestSeq() });
       this.loading = false;
       // The window moved meanwhile (newer pages let the oldest go, or it jumped to the live end):
       // this page would leave a gap above it. Ask again from where it stands now.

@@ -282,6 +282,7 @@ export function startRoom(): void {
     roomId,
     data.hasMore === 'true',
     () => transcript.oldestId(),
+    () => transcript.oldestSeq(),
     (messages) => live.insertOlder(messages),
   );
   history.maybeLoad();

@@ -51,13 +51,35 @@ export async function newestRecords(
   return docs.reverse().map((doc) => ({ ...toRecord(doc), deleted: doc.deleted }));
 }
 
-/** Up to `limit` messages of a room before message `before` (or the latest), oldest first. */
+/**
+ * Up to `limit` messages of a room before message `before` (or the latest), oldest first.
+ * `beforeSeq`, the place the caller says `before` has (a transcript knows the place of every
+ * message it shows), lets one read both check that and take the page; when it is not that
+ * message's place, the place is looked up as without it.
+ */
 export async function pageBefore(
   roomId: string,
   viewerId: string,
   before: string | undefined,
   limit: number,
+  beforeSeq?: number,
 ): Promise<MessageRecord[]> {
+  if (before !== undefined && beforeSeq !== undefined && knownPlaces.get(roomId, before) === undefined) {
+    const docs = await MessageModel.find({
+      room: oid(roomId),
+      seq: { $lte: beforeSeq },
+      $or: [{ _id: oid(before) }, { ...shown, ...visibleTo(viewerId) }],
+    })
+      .sort({ seq: -1 })
+      .limit(limit + 1)
+      .lean<MessageDoc[]>();
+    const [anchor, ...page] = docs;
+    if (anchor && anchor.seq === beforeSeq && anchor._id.toHexString() === before) {
+      knownPlaces.remember(roomId, before, beforeSeq);
+      for (const doc of page.slice(-2)) knownPlaces.remember(roomId, doc._id.toHexString(), doc.seq);
+      return page.reverse().map(toRecord);
+    }
+  }
   let seq: { $lt: number } | { $lte: number } | undefined;
   if (before !== undefined) {
     const place = await placeOf(roomId, before);

@@ -34,10 +34,13 @@ const unlockSchema = z.object({ password: z.string() });
 const historySchema = z
   .strictObject({
     before: z.string().optional(),
+    /** The place (seq) of `before`, which the transcript knows: one read instead of two. */
+    beforeSeq: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
     after: z.string().optional(),
     limit: z.coerce.number().int().min(1).max(100).default(LIMITS.historyPage),
   })
-  .refine((q) => q.before === undefined || q.after === undefined);
+  .refine((q) => q.before === undefined || q.after === undefined)
+  .refine((q) => q.beforeSeq === undefined || q.before !== undefined);
 
 function parseMax(raw: string | number | undefined): number {
   if (raw === undefined || raw === '') return 10;
@@ -209,13 +212,17 @@ export function roomRoutes(
     const room = await admittedRoom(req);
     const query = historySchema.safeParse(req.query);
     if (!query.success) {
-      throw new HttpError(400, 'invalid', 'Use ?before=<message id> or ?after=<message id>, and limit=<1..100>.');
+      throw new HttpError(
+        400,
+        'invalid',
+        'Use ?before=<message id> (and beforeSeq=<its place>) or ?after=<message id>, and limit=<1..100>.',
+      );
     }
-    const { before, after, limit } = query.data;
+    const { before, beforeSeq, after, limit } = query.data;
     const viewerId = visitorOf(req).id;
     res.json(
       after === undefined
-        ? await messages.before(room.id, viewerId, before, limit)
+        ? await messages.before(room.id, viewerId, before, limit, beforeSeq)
         : await messages.newer(room.id, viewerId, after, limit),
     );
   });
