@@ -3,7 +3,7 @@
 import { isClientId, isObjectId, LIMITS, type MessageView, type Person } from '../shared/protocol.js';
 import { systemText, type SystemInfo } from '../shared/system-events.js';
 import { newestRecords, pageAfter, pageBefore, pageNewer, rememberPageEdge } from '../store/message-reads.js';
-import { ClientIdReusedError } from '../store/message-repository.js';
+import { ClientIdReusedError, type MessageRecord } from '../store/message-repository.js';
 import type { RoomRecord } from '../store/room-repository.js';
 import { ChatError } from './chat-error.js';
 import type { ChatEvents } from './chat-events.js';
@@ -49,6 +49,12 @@ function checkText(rawText: string, clientId: string | undefined): string {
     throw new ChatError('invalid', 'clientId must be 1–64 characters of A-Z a-z 0-9 _ -.');
   }
   return text;
+}
+
+/** A page from up to `n + 1` records read oldest first: one more than `n` means there are more. */
+function olderPage(records: MessageRecord[], n: number): Page {
+  const hasMore = records.length > n;
+  return { messages: (hasMore ? records.slice(1) : records).map(toMessageView), hasMore };
 }
 
 export class MessageService {
@@ -208,9 +214,7 @@ export class MessageService {
       if (edge) rememberPageEdge(roomId, edge.id, edge.seq);
       return page;
     }
-    const records = await pageBefore(roomId, viewerId, before, n + 1, beforeSeq);
-    const hasMore = records.length > n;
-    return { messages: (hasMore ? records.slice(1) : records).map(toMessageView), hasMore };
+    return olderPage(await pageBefore(roomId, viewerId, before, n + 1, beforeSeq), n);
   }
 
   /** The latest page from the room's newest records, read (and kept) now. */
@@ -233,10 +237,7 @@ export class MessageService {
     const page = this.newest.holdsStored(roomId, records.at(-1)?.view.seq ?? 0)
       ? newestPage(records, complete, viewerId, n)
       : undefined;
-    if (page) return page;
-    const own = await pageBefore(roomId, viewerId, undefined, n + 1);
-    const hasMore = own.length > n;
-    return { messages: (hasMore ? own.slice(1) : own).map(toMessageView), hasMore };
+    return page ?? olderPage(await pageBefore(roomId, viewerId, undefined, n + 1), n);
   }
 
   /**
@@ -244,10 +245,16 @@ export class MessageService {
    * reader whose transcript let the newest go while they read older ones. `after` must name a
    * message of this room (one taken away since still does: the reader may hold it).
    */
-  async newer(roomId: string, viewerId: string, after: string, limit: number = LIMITS.historyPage): Promise<Page> {
+  async newer(
+    roomId: string,
+    viewerId: string,
+    after: string,
+    limit: number = LIMITS.historyPage,
+    afterSeq?: number,
+  ): Promise<Page> {
     if (!isObjectId(after)) throw new ChatError('invalid', '`after` must be a message id.');
     const n = Math.min(Math.max(1, Math.trunc(limit)), 100);
-    const records = await pageNewer(roomId, viewerId, after, n + 1);
+    const records = await pageNewer(roomId, viewerId, after, n + 1, afterSeq);
     if (!records) throw new ChatError('invalid', '`after` names no message of this room.');
     const hasMore = records.length > n;
     return { messages: records.slice(0, n).map(toMessageView), hasMore };

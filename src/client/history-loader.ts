@@ -18,6 +18,8 @@ export interface PagePlace {
   /** The place of `before`: the server then reads the page in one go. */
   beforeSeq?: number | undefined;
   after?: string | undefined;
+  /** The place of `after`, likewise. */
+  afterSeq?: number | undefined;
 }
 
 export async function fetchPage(roomId: string, place: PagePlace, limit = 50): Promise<HistoryPage> {
@@ -25,7 +27,10 @@ export async function fetchPage(roomId: string, place: PagePlace, limit = 50): P
   if (place.before) {
     query.set('before', place.before);
     if (place.beforeSeq) query.set('beforeSeq', String(place.beforeSeq));
-  } else if (place.after) query.set('after', place.after);
+  } else if (place.after) {
+    query.set('after', place.after);
+    if (place.afterSeq) query.set('afterSeq', String(place.afterSeq));
+  }
   const res = await fetch(`/room/${encodeURIComponent(roomId)}/messages?${query}`, {
     headers: { Accept: 'application/json' },
     credentials: 'same-origin',

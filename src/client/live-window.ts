@@ -114,7 +114,10 @@ export class LiveWindow {
     if (s.scrollHeight - s.scrollTop - s.clientHeight > NEAR_BOTTOM_PX) return;
     const after = this.transcript.newestId();
     if (after === undefined) this.jumpToLive();
-    else void this.load({ after }, (page, held) => this.insertNewer(after, page, held));
+    else
+      void this.load({ after, afterSeq: this.transcript.newestSeq() }, (page, held) =>
+        this.insertNewer(after, page, held),
+      );
   }
 
   /**

@@ -52,10 +52,37 @@ export async function newestRecords(
 }
 
 /**
+ * With the place a caller says message `anchor` has (a transcript knows the place of every message
+ * it shows), one read both checks that and takes the page beyond it (`dir` -1: older, newest
+ * first; 1: newer, oldest first). Undefined when the message at that place is not `anchor` (then
+ * the place is looked up, as without one).
+ */
+async function pageBeyondPlace(
+  roomId: string,
+  viewerId: string,
+  anchor: string,
+  anchorSeq: number,
+  dir: -1 | 1,
+  limit: number,
+): Promise<MessageDoc[] | undefined> {
+  const docs = await MessageModel.find({
+    room: oid(roomId),
+    seq: dir < 0 ? { $lte: anchorSeq } : { $gte: anchorSeq },
+    $or: [{ _id: oid(anchor) }, { ...shown, ...visibleTo(viewerId) }],
+  })
+    .sort({ seq: dir })
+    .limit(limit + 1)
+    .lean<MessageDoc[]>();
+  const [first, ...page] = docs;
+  if (first?.seq !== anchorSeq || first._id.toHexString() !== anchor) return undefined;
+  knownPlaces.remember(roomId, anchor, anchorSeq);
+  return page;
+}
+
+/**
  * Up to `limit` messages of a room before message `before` (or the latest), oldest first.
- * `beforeSeq`, the place the caller says `before` has (a transcript knows the place of every
- * message it shows), lets one read both check that and take the page; when it is not that
- * message's place, the place is looked up as without it.
+ * `beforeSeq`, the place of `before` as the caller knows it, makes it one read (see
+ * pageBeyondPlace) when that place is not remembered here already.
  */
 export async function pageBefore(
   roomId: string,
@@ -64,32 +91,22 @@ export async function pageBefore(
   limit: number,
   beforeSeq?: number,
 ): Promise<MessageRecord[]> {
+  let docs: MessageDoc[] | undefined;
   if (before !== undefined && beforeSeq !== undefined && knownPlaces.get(roomId, before) === undefined) {
-    const docs = await MessageModel.find({
-      room: oid(roomId),
-      seq: { $lte: beforeSeq },
-      $or: [{ _id: oid(before) }, { ...shown, ...visibleTo(viewerId) }],
-    })
-      .sort({ seq: -1 })
-      .limit(limit + 1)
-      .lean<MessageDoc[]>();
-    const [anchor, ...page] = docs;
-    if (anchor && anchor.seq === beforeSeq && anchor._id.toHexString() === before) {
-      knownPlaces.remember(roomId, before, beforeSeq);
-      for (const doc of page.slice(-2)) knownPlaces.remember(roomId, doc._id.toHexString(), doc.seq);
-      return page.reverse().map(toRecord);
+    docs = await pageBeyondPlace(roomId, viewerId, before, beforeSeq, -1, limit);
+  }
+  if (!docs) {
+    let seq: { $lt: number } | { $lte: number } | undefined;
+    if (before !== undefined) {
+      const place = await placeOf(roomId, before);
+      if (!place) return [];
+      seq = place.exact ? { $lt: place.seq } : { $lte: place.seq };
     }
+    docs = await MessageModel.find({ room: oid(roomId), ...(seq ? { seq } : {}), ...shown, ...visibleTo(viewerId) })
+      .sort({ seq: -1 })
+      .limit(limit)
+      .lean<MessageDoc[]>();
   }
-  let seq: { $lt: number } | { $lte: number } | undefined;
-  if (before !== undefined) {
-    const place = await placeOf(roomId, before);
-    if (!place) return [];
-    seq = place.exact ? { $lt: place.seq } : { $lte: place.seq };
-  }
-  const docs = await MessageModel.find({ room: oid(roomId), ...(seq ? { seq } : {}), ...shown, ...visibleTo(viewerId) })
-    .sort({ seq: -1 })
-    .limit(limit)
-    .lean<MessageDoc[]>();
   // The oldest shown is the last read, or the one before it when one more was read to learn
   // whether there are more.
   for (const doc of docs.slice(-2)) knownPlaces.remember(roomId, doc._id.toHexString(), doc.seq);
@@ -100,25 +117,32 @@ export async function pageBefore(
  * Up to `limit` messages of a room after message `after`, oldest first: the next page down for a
  * reader scrolled away from the newest. What a transcript shows, as `pageBefore` pages are.
  * Undefined when `after` is no message of this room: unlike `before`, a place between two ids
- * means nothing to a reader who holds the messages on both sides of it.
+ * means nothing to a reader who holds the messages on both sides of it. `afterSeq` as `beforeSeq`.
  */
 export async function pageNewer(
   roomId: string,
   viewerId: string,
   after: string,
   limit: number,
+  afterSeq?: number,
 ): Promise<MessageRecord[] | undefined> {
-  const place = await placeOf(roomId, after);
-  if (!place?.exact) return undefined;
-  const docs = await MessageModel.find({
-    room: oid(roomId),
-    seq: { $gt: place.seq },
-    ...shown,
-    ...visibleTo(viewerId),
-  })
-    .sort({ seq: 1 })
-    .limit(limit)
-    .lean<MessageDoc[]>();
+  let docs: MessageDoc[] | undefined;
+  if (afterSeq !== undefined && knownPlaces.get(roomId, after) === undefined) {
+    docs = await pageBeyondPlace(roomId, viewerId, after, afterSeq, 1, limit);
+  }
+  if (!docs) {
+    const place = await placeOf(roomId, after);
+    if (!place?.exact) return undefined;
+    docs = await MessageModel.find({
+      room: oid(roomId),
+      seq: { $gt: place.seq },
+      ...shown,
+      ...visibleTo(viewerId),
+    })
+      .sort({ seq: 1 })
+      .limit(limit)
+      .lean<MessageDoc[]>();
+  }
   // The next page down starts at the newest shown (the last read, or the one before it).
   for (const doc of docs.slice(-2)) knownPlaces.remember(roomId, doc._id.toHexString(), doc.seq);
   return docs.map(toRecord);

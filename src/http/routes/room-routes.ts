@@ -37,10 +37,12 @@ const historySchema = z
     /** The place (seq) of `before`, which the transcript knows: one read instead of two. */
     beforeSeq: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
     after: z.string().optional(),
+    afterSeq: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
     limit: z.coerce.number().int().min(1).max(100).default(LIMITS.historyPage),
   })
   .refine((q) => q.before === undefined || q.after === undefined)
-  .refine((q) => q.beforeSeq === undefined || q.before !== undefined);
+  .refine((q) => q.beforeSeq === undefined || q.before !== undefined)
+  .refine((q) => q.afterSeq === undefined || q.after !== undefined);
 
 function parseMax(raw: string | number | undefined): number {
   if (raw === undefined || raw === '') return 10;
@@ -215,15 +217,15 @@ export function roomRoutes(
       throw new HttpError(
         400,
         'invalid',
-        'Use ?before=<message id> (and beforeSeq=<its place>) or ?after=<message id>, and limit=<1..100>.',
+        'Use ?before=<message id> (and beforeSeq=<its place>) or ?after=<message id> (and afterSeq), and limit=<1..100>.',
       );
     }
-    const { before, beforeSeq, after, limit } = query.data;
+    const { before, beforeSeq, after, afterSeq, limit } = query.data;
     const viewerId = visitorOf(req).id;
     res.json(
       after === undefined
         ? await messages.before(room.id, viewerId, before, limit, beforeSeq)
-        : await messages.newer(room.id, viewerId, after, limit),
+        : await messages.newer(room.id, viewerId, after, limit, afterSeq),
     );
   });
 

@@ -1,5 +1,5 @@
-// GET /room/:id/messages?before=<id>&beforeSeq=<its place>: a transcript knows the place of every
-// message it shows, and with it the server reads the older page in one go. The place is a hint,
+// GET /room/:id/messages?before=<id>&beforeSeq=<its place> (and after=<id>&afterSeq=): a transcript
+// knows the place of every message it shows, and with it the server reads the page in one go. The place is a hint,
 // never trusted: a wrong one gets the same page as none, a malformed one a 400, and naming a
 // message the reader may not see (someone else's whisper, a deleted one) shows them nothing more
 // than `before` alone does.
@@ -9,7 +9,7 @@ import type { MessageView } from '../../src/shared/protocol.js';
 import { startTestServer, UNBUDGETED, type TestServer } from '../helpers/server.js';
 import { Visitor, type TestSocket } from '../helpers/visitor.js';
 
-describe('older pages with the place of `before`', () => {
+describe('pages with the place of `before` or `after`', () => {
   let srv: TestServer;
   const sockets: TestSocket[] = [];
   before(async () => {
@@ -47,7 +47,7 @@ describe('older pages with the place of `before`', () => {
     return { ann, bob, cat, roomId, all };
   }
 
-  it('gives the page `before` alone gives, for every place, right or wrong, and every reader', async () => {
+  it('gives the page `before` or `after` alone gives, for every place, right or wrong, and every reader', async () => {
     // A room for each reader: once a message's place is confirmed the server remembers it (and
     // asks no more), so every reader's wrong places come first, in a room of their own.
     for (const who of ['ann', 'bob', 'cat'] as const) {
@@ -55,12 +55,14 @@ describe('older pages with the place of `before`', () => {
       const reader = r[who];
       const newest = r.all.at(-1)!.seq;
       for (const m of r.all) {
-        const plain = await reader.history(r.roomId, `?before=${m.id}&limit=6`);
-        for (const seq of [m.seq - 1, m.seq + 3, 1, newest + 50, m.seq]) {
-          const hinted = await reader.history(r.roomId, `?before=${m.id}&beforeSeq=${seq}&limit=6`);
-          assert.deepEqual(hinted, plain, `${who}, before ${m.text} (place ${m.seq}) said to be ${seq}`);
+        for (const side of ['before', 'after'] as const) {
+          const plain = await reader.history(r.roomId, `?${side}=${m.id}&limit=6`);
+          for (const seq of [m.seq - 1, m.seq + 3, 1, newest + 50, m.seq]) {
+            const hinted = await reader.history(r.roomId, `?${side}=${m.id}&${side}Seq=${seq}&limit=6`);
+            assert.deepEqual(hinted, plain, `${who}, ${side} ${m.text} (place ${m.seq}) said to be ${seq}`);
+          }
+          assert.ok(!plain.messages.some((x) => x.id === m.id), 'never the message itself');
         }
-        assert.ok(!plain.messages.some((x) => x.id === m.id), 'never the message itself');
       }
     }
   });
@@ -75,7 +77,7 @@ describe('older pages with the place of `before`', () => {
     assert.ok(afterWhisper.messages.every((m) => m.seq < whisper.seq && m.kind !== 'whisper'));
   });
 
-  it('refuses a malformed place, or one without `before`: 400', async () => {
+  it('refuses a malformed place, one without its message, or an `after` not in the room: 400', async () => {
     const r = await busyRoom();
     const m = r.all[10]!;
     for (const q of [
@@ -87,6 +89,11 @@ describe('older pages with the place of `before`', () => {
       `?before=${m.id}&beforeSeq=1&beforeSeq=2`,
       `?beforeSeq=${m.seq}`,
       `?after=${m.id}&beforeSeq=${m.seq}`,
+      `?after=${m.id}&afterSeq=0`,
+      `?after=${m.id}&afterSeq=x`,
+      `?afterSeq=${m.seq}`,
+      `?before=${m.id}&afterSeq=${m.seq}`,
+      `?after=${'f'.repeat(24)}&afterSeq=${m.seq}`,
     ]) {
       const res = await r.ann.fetch(`/room/${r.roomId}/messages${q}`);
       assert.equal(res.status, 400, q);
