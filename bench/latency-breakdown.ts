@@ -31,7 +31,10 @@ try {
   const q = (p: number) => round(percentile(latencies, p), 1);
   console.log(
     `${latencies.length} samples at ${load.toLocaleString('en-US')} deliveries/s, ${scale.members} members: ` +
-      `p50 ${q(50)}, p90 ${q(90)}, p99 ${q(99)}, max ${round(Math.max(...latencies), 1)} ms`,
+      `p50 ${q(50)}, p90 ${q(90)}, p99 ${q(99)}, max ${round(
+        latencies.reduce((a, b) => Math.max(a, b), 0),
+        1,
+      )} ms`,
   );
   console.log(`disk append + fdatasync: p50 ${disk.p50Ms}, p99 ${disk.p99Ms}, max ${disk.maxMs} ms`);
   for (const [key, what] of STAGE_NAMES) {
@@ -45,7 +48,7 @@ try {
       `  slow: ${round(m.totalMs, 1)} ms = queued ${round(m.queuedMs, 1)} + place ${round(m.placeMs, 1)} + commit ${round(m.commitMs, 1)} (batch of ${m.batch})`,
     );
   }
-  const t0 = Math.min(...sentAt);
+  const t0 = sentAt.reduce((a, b) => Math.min(a, b), Infinity);
   const slow = new Map<number, number>();
   latencies.forEach((ms, i) => {
     if (ms > 100)
