@@ -4,27 +4,21 @@
 // catch-up no longer have the message; its GIF file is gone. Hostile and mistaken requests are
 // refused with a clear code and change nothing.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { MessageView } from '../../src/shared/protocol.js';
-import { startTestServer, UNBUDGETED, type TestServer } from '../helpers/server.js';
-import { makeGif, Visitor, type TestSocket } from '../helpers/visitor.js';
+import { UNBUDGETED } from '../helpers/server.js';
+import { suiteServer } from '../helpers/suite-server.js';
+import { makeGif, Visitor } from '../helpers/visitor.js';
 
 describe('deleting a message', () => {
-  let srv: TestServer;
-  const sockets: TestSocket[] = [];
-  before(async () => {
-    srv = await startTestServer(UNBUDGETED);
-  });
-  after(async () => {
-    for (const s of sockets) s.ws.terminate();
-    await srv.close();
-  });
+  const suite = suiteServer(UNBUDGETED);
+  const { sockets } = suite;
 
   /** A room with its owner and two members in it, each with a joined socket. */
   async function room() {
-    const owner = await Visitor.create(srv.baseUrl);
+    const owner = await Visitor.create(suite.srv.baseUrl);
     const roomId = await owner.createRoom('takebacks');
-    const [ann, bob] = [await Visitor.create(srv.baseUrl), await Visitor.create(srv.baseUrl)];
+    const [ann, bob] = [await Visitor.create(suite.srv.baseUrl), await Visitor.create(suite.srv.baseUrl)];
     const [wo, wa, wb] = [await owner.enter(roomId), await ann.enter(roomId), await bob.enter(roomId)];
     sockets.push(wo, wa, wb);
     const post = async (v: Visitor, text: string): Promise<MessageView> => {
@@ -108,7 +102,7 @@ describe('deleting a message', () => {
     await r.wb.closed();
     assert.equal((await r.del(r.ann, m.id)).status, 204);
     const later = await r.post(r.ann, 'still here');
-    const back = await r.bob.socket(srv.wsUrl);
+    const back = await r.bob.socket(suite.srv.wsUrl);
     sockets.push(back);
     back.send({ type: 'join', roomId: r.roomId, after: m.id });
     const page = await back.next('catchup');
@@ -130,7 +124,7 @@ describe('deleting a message', () => {
   it('refuses strangers, the kicked, bad ids and other rooms', async () => {
     const r = await room();
     const m = await r.post(r.ann, 'guarded');
-    const stranger = await Visitor.create(srv.baseUrl);
+    const stranger = await Visitor.create(suite.srv.baseUrl);
     assert.equal((await r.del(stranger, m.id)).status, 403, 'not in the room');
     assert.equal(
       (await stranger.fetch(`/room/${r.roomId}/messages/${m.id}`, { method: 'DELETE', csrf: false })).status,

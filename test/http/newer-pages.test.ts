@@ -3,10 +3,11 @@
 // deletion records, whispers only to their two people), in place order, strictly after `after`;
 // bad places are a 400, and the same people are refused as for the older pages.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { MessageView } from '../../src/shared/protocol.js';
-import { startTestServer, UNBUDGETED, type TestServer } from '../helpers/server.js';
-import { Visitor, type TestSocket } from '../helpers/visitor.js';
+import { UNBUDGETED } from '../helpers/server.js';
+import { suiteServer } from '../helpers/suite-server.js';
+import { Visitor } from '../helpers/visitor.js';
 
 interface Page {
   messages: MessageView[];
@@ -14,19 +15,12 @@ interface Page {
 }
 
 describe('pages of newer messages', () => {
-  let srv: TestServer;
-  const sockets: TestSocket[] = [];
-  before(async () => {
-    srv = await startTestServer(UNBUDGETED);
-  });
-  after(async () => {
-    for (const s of sockets) s.ws.terminate();
-    await srv.close();
-  });
+  const suite = suiteServer(UNBUDGETED);
+  const { sockets } = suite;
 
   /** A room whose owner is in it (socket joined) and has posted `count` chats, in order. */
   async function roomWith(count: number, title = 'newer pages') {
-    const owner = await Visitor.create(srv.baseUrl);
+    const owner = await Visitor.create(suite.srv.baseUrl);
     const roomId = await owner.createRoom(title);
     const socket = await owner.enter(roomId);
     sockets.push(socket);
@@ -80,7 +74,7 @@ describe('pages of newer messages', () => {
 
   it('leaves out deleted messages and deletion records, and whispers for anyone but their two people', async () => {
     const { owner, roomId, posted } = await roomWith(3);
-    const [ann, bob] = [await Visitor.create(srv.baseUrl), await Visitor.create(srv.baseUrl)];
+    const [ann, bob] = [await Visitor.create(suite.srv.baseUrl), await Visitor.create(suite.srv.baseUrl)];
     const [wa, wb] = [await ann.enter(roomId), await bob.enter(roomId)];
     sockets.push(wa, wb);
     const start = posted.at(-1)!.id;
@@ -134,12 +128,12 @@ describe('pages of newer messages', () => {
   });
 
   it('refuses the people the older pages refuse: strangers to a private room, the kicked, outsiders of a full room', async () => {
-    const owner = await Visitor.create(srv.baseUrl);
+    const owner = await Visitor.create(suite.srv.baseUrl);
     const secret = await owner.createRoom('secret', { password: 'open sesame' });
     const os = await owner.enter(secret);
     sockets.push(os);
     const first = await post(owner, secret, 'hush');
-    const stranger = await Visitor.create(srv.baseUrl);
+    const stranger = await Visitor.create(suite.srv.baseUrl);
     for (const query of ['', `?before=${first.id}`, `?after=${first.id}`]) {
       const res = await stranger.fetch(`/room/${secret}/messages${query}`);
       assert.equal(res.status, 403, query);
@@ -148,7 +142,7 @@ describe('pages of newer messages', () => {
     assert.equal(await stranger.unlock(secret, 'open sesame'), 204);
     assert.equal((await stranger.fetch(`/room/${secret}/messages?after=${first.id}`)).status, 200, 'with the password');
 
-    const bob = await Visitor.create(srv.baseUrl);
+    const bob = await Visitor.create(suite.srv.baseUrl);
     assert.equal(await bob.unlock(secret, 'open sesame'), 204);
     const bs = await bob.enter(secret);
     sockets.push(bs);
@@ -163,11 +157,11 @@ describe('pages of newer messages', () => {
 
     const full = await owner.createRoom('two seats', { max: 2 });
     const fo = await owner.enter(full);
-    const carol = await Visitor.create(srv.baseUrl);
+    const carol = await Visitor.create(suite.srv.baseUrl);
     const fc = await carol.enter(full);
     sockets.push(fo, fc);
     const said = await post(owner, full, 'we are two');
-    const dave = await Visitor.create(srv.baseUrl);
+    const dave = await Visitor.create(suite.srv.baseUrl);
     for (const query of [`?before=${said.id}`, `?after=${said.id}`]) {
       const res = await dave.fetch(`/room/${full}/messages${query}`);
       assert.equal(res.status, 403, query);

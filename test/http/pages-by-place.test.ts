@@ -4,27 +4,21 @@
 // message the reader may not see (someone else's whisper, a deleted one) shows them nothing more
 // than `before` alone does.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { MessageView } from '../../src/shared/protocol.js';
-import { startTestServer, UNBUDGETED, type TestServer } from '../helpers/server.js';
-import { Visitor, type TestSocket } from '../helpers/visitor.js';
+import { UNBUDGETED } from '../helpers/server.js';
+import { suiteServer } from '../helpers/suite-server.js';
+import { Visitor } from '../helpers/visitor.js';
 
 describe('pages with the place of `before` or `after`', () => {
-  let srv: TestServer;
-  const sockets: TestSocket[] = [];
-  before(async () => {
-    srv = await startTestServer(UNBUDGETED);
-  });
-  after(async () => {
-    for (const s of sockets) s.ws.terminate();
-    await srv.close();
-  });
+  const suite = suiteServer(UNBUDGETED);
+  const { sockets } = suite;
 
   /** Ann and Bob in a room of chats, whispers between them and a few deleted chats. */
   async function busyRoom() {
-    const ann = await Visitor.create(srv.baseUrl);
-    const bob = await Visitor.create(srv.baseUrl);
-    const cat = await Visitor.create(srv.baseUrl);
+    const ann = await Visitor.create(suite.srv.baseUrl);
+    const bob = await Visitor.create(suite.srv.baseUrl);
+    const cat = await Visitor.create(suite.srv.baseUrl);
     const roomId = await ann.createRoom('by place');
     const wa = await ann.enter(roomId);
     const wb = await bob.enter(roomId);
