@@ -8,7 +8,7 @@ import { round } from './lib/stats.js';
 import { breakdownJson, breakdownMarkdown } from './report-breakdown.js';
 import { scaleoutJson, scaleoutMarkdown } from './report-scaleout.js';
 import type { DiskSync } from './lib/disk-sync.js';
-import type { FanoutResult } from './scenarios/fanout.js';
+import type { FanoutOverRounds } from './scenarios/fanout-rounds.js';
 import type { HistoryResult } from './scenarios/history-worker.js';
 import type { IdleResult } from './scenarios/idle.js';
 import type { PersistResult } from './scenarios/persist.js';
@@ -16,7 +16,7 @@ import type { ScaleoutResult } from './scenarios/scaleout.js';
 import type { UploadResult } from './scenarios/upload.js';
 
 export interface Results {
-  fanout: Record<'us' | 'socketio' | 'ws', FanoutResult>;
+  fanout: Record<'us' | 'socketio' | 'ws', FanoutOverRounds>;
   idle: Record<'us' | 'socketio' | 'ws', IdleResult>;
   persist: PersistResult;
   history: HistoryResult;
@@ -58,6 +58,11 @@ export function latestJson(r: Results, m: ReturnType<typeof machine>) {
       ws_cpu_us_per_delivery: r.fanout.ws.cpuUsPerDelivery,
       socketio_p99_ms: r.fanout.socketio.p99Ms,
       ws_p99_ms: r.fanout.ws.p99Ms,
+      // Each server's saturation in every round (the figures above are the median round's).
+      rounds: r.fanout.us.rounds.deliveredPerS.length,
+      us_runs: r.fanout.us.rounds.deliveredPerS,
+      socketio_runs: r.fanout.socketio.rounds.deliveredPerS,
+      ws_runs: r.fanout.ws.rounds.deliveredPerS,
       // Latency at equal offered loads: half of Socket.IO's saturation, and a fixed load.
       equal_load: equalLoad(r, 0),
       equal_load_fixed: equalLoad(r, 1),
@@ -98,7 +103,7 @@ export function latestJson(r: Results, m: ReturnType<typeof machine>) {
 
 const n = (x: number) => (Number.isFinite(x) ? x.toLocaleString('en-US') : 'n/a');
 /** The three servers' latency at the `i`th equal load of the run (the same offered load for all). */
-function equalLoad(r: Results, i: number): Record<string, number> | null {
+function equalLoad(r: Results, i: number): Record<string, number | number[]> | null {
   const [us, sio, ws] = [r.fanout.us, r.fanout.socketio, r.fanout.ws].map((f) => f.equalLoads[i]);
   if (!us || !sio || !ws) return null;
   return {
@@ -115,7 +120,17 @@ function equalLoad(r: Results, i: number): Record<string, number> | null {
     ws_p99_ms: ws.p99Ms,
     ws_p999_ms: ws.p999Ms,
     ws_max_ms: ws.maxMs,
+    // Every round's p99 at this load (the figures above are the median round's).
+    us_p99_runs: r.fanout.us.rounds.equalP99Ms[i] ?? [],
+    socketio_p99_runs: r.fanout.socketio.rounds.equalP99Ms[i] ?? [],
+    ws_p99_runs: r.fanout.ws.rounds.equalP99Ms[i] ?? [],
   };
+}
+
+/** `value`, and the range over the rounds when there were several. */
+function spread(value: string, runs: number[], show: (x: number) => string): string {
+  if (runs.length < 2) return value;
+  return `${value} (${show(Math.min(...runs))}–${show(Math.max(...runs))})`;
 }
 
 const ratio = (a: number, b: number) => (b > 0 ? `${(a / b).toFixed(2)}×` : 'n/a');
@@ -137,10 +152,11 @@ export function markdown(r: Results, m: ReturnType<typeof machine>): string {
     ),
     '|---|---|---|---|---|---|---|',
     row(
-      `Fan-out, ${f.us.members} sockets in one room: delivered msgs/s at saturation`,
-      n(f.us.deliveredPerS),
-      n(f.socketio.deliveredPerS),
-      n(f.ws.deliveredPerS),
+      `Fan-out, ${f.us.members} sockets in one room: delivered msgs/s at saturation` +
+        (f.us.rounds.deliveredPerS.length > 1 ? ` (median of ${f.us.rounds.deliveredPerS.length} rounds; range)` : ''),
+      spread(n(f.us.deliveredPerS), f.us.rounds.deliveredPerS, n),
+      spread(n(f.socketio.deliveredPerS), f.socketio.rounds.deliveredPerS, n),
+      spread(n(f.ws.deliveredPerS), f.ws.rounds.deliveredPerS, n),
       ratio(f.us.deliveredPerS, f.socketio.deliveredPerS),
       ratio(f.us.deliveredPerS, f.ws.deliveredPerS),
       '≥ 5× Socket.IO, ≥ 0.8× ws',
@@ -164,12 +180,15 @@ export function markdown(r: Results, m: ReturnType<typeof machine>): string {
       'p99 ≤ 50 ms',
     ),
     ...f.us.equalLoads.map((at, i) => {
-      const cell = (x: FanoutResult) => {
+      const cell = (x: FanoutOverRounds) => {
         const l = x.equalLoads[i];
-        return l ? `${l.p50Ms} / ${l.p99Ms} / ${l.p999Ms} / ${l.maxMs}` : 'n/a';
+        const p99s = x.rounds.equalP99Ms[i] ?? [];
+        const range = p99s.length > 1 ? ` (p99 ${Math.min(...p99s)}–${Math.max(...p99s)})` : '';
+        return l ? `${l.p50Ms} / ${l.p99Ms} / ${l.p999Ms} / ${l.maxMs}${range}` : 'n/a';
       };
       return row(
-        `Latency at ${n(at.deliveriesPerS)} deliveries/s for all three, p50 / p99 / p99.9 / max (ms)`,
+        `Latency at ${n(at.deliveriesPerS)} deliveries/s for all three, p50 / p99 / p99.9 / max (ms)` +
+          (f.us.rounds.deliveredPerS.length > 1 ? ', the round with the median p99 (p99 range)' : ''),
         cell(f.us),
         cell(f.socketio),
         cell(f.ws),

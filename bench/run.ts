@@ -1,13 +1,13 @@
 // `npm run bench`: every scenario against gif-chat and, in the same run, against Socket.IO and a
 // bare coalescing ws server, each in its own process with load from separate processes; then the
 // scale-out scenario, gif-chat and Socket.IO on 1 and 2 instances over Redis.
-// BENCH_SCALE=small|tiny shrinks it; BENCH_OUT picks the results directory.
+// BENCH_SCALE=small|tiny shrinks it; BENCH_ROUNDS sets the fan-out rounds; BENCH_OUT picks the results directory.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { machine, markdown, writeResults, type Results } from './report.js';
 import { measureDiskSync } from './lib/disk-sync.js';
 import { scaleFrom } from './lib/scale.js';
-import { fanout } from './scenarios/fanout.js';
+import { fanoutRounds } from './scenarios/fanout-rounds.js';
 import { history } from './scenarios/history.js';
 import { idle } from './scenarios/idle.js';
 import { persist } from './scenarios/persist.js';
@@ -30,19 +30,15 @@ console.log(
   `gif-chat bench, scale ${scale.name} ` +
     `(${scale.members} members, ${scale.idleSockets} idle sockets, ${scale.historyMessages} messages)`,
 );
-// Latency at equal offered loads for all three: half of Socket.IO's saturation in this run, and a
-// fixed 100 chats/s into the room (100,000 deliveries/s with 1,000 members). Socket.IO runs first.
-const fixedLoad = 100 * scale.members;
-const socketio = await step('fan-out Socket.IO', () => fanout('socketio', scale, (best) => [best / 2, fixedLoad]));
-const equal = () => [socketio.deliveredPerS / 2, fixedLoad];
+// Fan-out for all three, BENCH_ROUNDS rounds interleaved (3 at full scale; see fanout-rounds.ts).
+// Latency at equal offered loads for all three: half of Socket.IO's saturation in round 1, and a
+// fixed 100 chats/s into the room (100,000 deliveries/s with 1,000 members).
+const rounds = Number(process.env.BENCH_ROUNDS ?? (scale.name === 'full' ? 3 : 1));
+const fanoutResults = await fanoutRounds(scale, rounds, [100 * scale.members], step);
 // The floor under a server that publishes only what is durable: this disk's fdatasync, measured now.
 const diskSync = await step('disk fdatasync', () => Promise.resolve(measureDiskSync(scale.name === 'tiny' ? 50 : 500)));
 const results: Results = {
-  fanout: {
-    us: await step('fan-out gif-chat', () => fanout('us', scale, equal)),
-    socketio,
-    ws: await step('fan-out ws', () => fanout('ws', scale, equal)),
-  },
+  fanout: fanoutResults,
   idle: {
     us: await step('idle gif-chat', () => idle('us', scale)),
     socketio: await step('idle Socket.IO', () => idle('socketio', scale)),

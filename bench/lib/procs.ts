@@ -61,13 +61,16 @@ export async function startBenchServer(kind: ServerKind, extraEnv: Record<string
     execArgv: [
       '--expose-gc',
       ...(process.env.BENCH_PROF === kind ? ['--cpu-prof', `--cpu-prof-dir=${process.cwd()}/prof`] : []),
+      // BENCH_NODE_FLAGS: extra V8/Node flags for gif-chat's server (say --trace-gc; output in the log file).
+      ...(kind === 'us' ? (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean) : []),
     ],
-    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   // What the server logs (mostly chats still queued when the bench stops it) goes to a file, so the
   // table stays readable; it is printed only if the server dies before listening.
   const logFile = path.join(os.tmpdir(), `gifchat-bench-${kind}-${process.pid}-${++started}.log`);
   const log = createWriteStream(logFile);
+  child.stdout?.pipe(log);
   child.stderr?.pipe(log);
   const remote = new Remote(kind, child);
   const port = await new Promise<number>((resolve, reject) => {

@@ -38,6 +38,10 @@ it('runs the bench at tiny scale and writes latest-tiny.json in the shape of lat
     }
     for (const server of ['us', 'socketio', 'ws'])
       assert.ok((json.fanout![server] as number) > 0, `${server} delivered`);
+    // One round at tiny scale, and that round's figure is the one reported.
+    assert.equal(json.fanout!.rounds, 1);
+    for (const server of ['us', 'socketio', 'ws'])
+      assert.deepEqual(json.fanout![`${server}_runs`], [json.fanout![server]], `${server}: every round kept`);
     // Latency at equal loads: one offered load for all three, each measured (numbers, not null).
     for (const key of ['equal_load', 'equal_load_fixed']) {
       const at = json.fanout![key] as Record<string, number> | null;
