@@ -102,9 +102,17 @@ function waitFor(
   what: string,
 ): Promise<void> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`socket ${index}: no ${what} in 30 s`)), 30_000);
+    // What came instead, for the error: a refusal says why, silence says the server never answered.
+    const instead: string[] = [];
+    const timer = setTimeout(() => {
+      const got = instead.length > 0 ? `; got instead: ${instead.slice(-3).join(' ')}` : '; nothing else came';
+      reject(new Error(`socket ${index}: no ${what} in 30 s${got}`));
+    }, 30_000);
     pending.set(index, (text) => {
-      if (!test(text)) return false;
+      if (!test(text)) {
+        instead.push(text.slice(0, 200));
+        return false;
+      }
       clearTimeout(timer);
       pending.delete(index);
       resolve();
