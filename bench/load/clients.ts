@@ -129,7 +129,8 @@ async function prepare(args: OpenArgs): Promise<Session[]> {
   // Instances share the database and the cookie secret: a session made on the first is good on all.
   const origin = `http://127.0.0.1:${args.ports?.[0] ?? args.port}`;
   if (prepared.length < n || prepared[0]?.origin !== origin) {
-    prepared = await pool(Array.from({ length: n }), 16, () => newSession(origin));
+    // Named apart: one load process's visitors from another's too (they enter the same room).
+    prepared = await pool(Array.from({ length: n }), 16, (_, i) => newSession(origin, `bench-${args.procId}-${i}`));
   }
   return prepared;
 }

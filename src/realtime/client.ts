@@ -2,7 +2,7 @@
 import type WebSocket from 'ws';
 import type { Person } from '../shared/protocol.js';
 import type { RawSocket } from './raw-socket.js';
-import { corkUntilFlushed } from './write-coalescer.js';
+import { flushNow, queueFrame, type Outlet } from './write-coalescer.js';
 
 /** A socket whose unsent bytes pass this is too slow to keep up and is closed. */
 export const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
@@ -39,8 +39,13 @@ export class Client {
     /** The client's address key (an IPv4 address or an IPv6 /64), for per-address budgets. */
     readonly address: string,
     /** The stream under `ws`, to write frames to directly; undefined: through ws.send (see raw-socket.ts). */
-    private readonly raw: RawSocket | undefined,
-  ) {}
+    raw: RawSocket | undefined,
+  ) {
+    this.outlet = raw && { raw, open: () => ws.readyState === ws.OPEN };
+  }
+
+  /** Where frames are queued for the stream under `ws`; undefined: they go through ws.send (see raw-socket.ts). */
+  private readonly outlet: Outlet | undefined;
 
   /** Made on first use: most sockets never type, and the hub may hold many idle ones. */
   private typingAt: Map<string, number> | undefined;
@@ -78,19 +83,24 @@ export class Client {
   }
 
   /**
-   * Sends an encoded frame. Where the socket can be reached, its bytes go straight to it, inside
-   * its cork until the flush reaches it; order with ws's own writes (pings, close) is kept, as with compression off ws
-   * writes every frame synchronously, never queueing one. Otherwise ws.send frames the payload.
+   * Sends an encoded frame. Where the socket can be reached, its bytes are queued for it and go out
+   * with its other frames at the flush (write-coalescer.ts). Otherwise ws.send frames the payload.
    * Either way a consumer that cannot keep up is dropped (1013).
    */
   send(frame: EncodedFrame): void {
     if (this.ws.readyState !== this.ws.OPEN) return;
     if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
-      this.ws.close(1013, 'too slow: falling behind');
+      this.close(1013, 'too slow: falling behind');
       setTimeout(() => this.ws.terminate(), SLOW_CLOSE_GRACE_MS).unref();
       return;
     }
-    if (this.raw) corkUntilFlushed(this.raw)?.write(frame.bytes);
+    if (this.outlet) queueFrame(this.outlet, frame.bytes);
     else this.ws.send(frame.payload, { binary: false });
+  }
+
+  /** Closes the WebSocket after the frames already queued for it (ws writes its close frame itself). */
+  close(code: number, reason: string): void {
+    if (this.outlet) flushNow(this.outlet);
+    this.ws.close(code, reason);
   }
 }

@@ -38,8 +38,8 @@ export interface HubOptions {
   /** Where warnings go, one line each. */
   warn: (line: string) => void;
   /**
-   * Finds the stream under a WebSocket, to cork and write ready-made frames to (default: ws's
-   * private `_socket`, see raw-socket.ts). If what it finds cannot be corked and written, the hub
+   * Finds the stream under a WebSocket, to write ready-made frames to (default: ws's
+   * private `_socket`, see raw-socket.ts). If what it finds cannot be written to, the hub
    * warns once and sends through ws.send. Tests pass `() => undefined` to run that fallback.
    */
   socketOf?: (ws: WebSocket) => unknown;
@@ -157,11 +157,11 @@ export function attachHub(server: Server, opts: HubOptions): Hub {
   async function handleFrame(client: Client, data: RawData, isBinary: boolean, arrived: number): Promise<void> {
     if (client.ws.readyState !== client.ws.OPEN) return;
     if (!(await limits.frame(client.id))) {
-      client.ws.close(1008, 'too many frames');
+      client.close(1008, 'too many frames');
       return;
     }
     if (isBinary) {
-      client.ws.close(1003, 'binary frames are not accepted');
+      client.close(1003, 'binary frames are not accepted');
       return;
     }
     // A Buffer: the server keeps ws's default binaryType, 'nodebuffer'.
@@ -199,7 +199,7 @@ export function attachHub(server: Server, opts: HubOptions): Hub {
         (c) =>
           new Promise<void>((resolve) => {
             c.ws.once('close', () => resolve());
-            c.ws.close(1001, 'server shutting down');
+            c.close(1001, 'server shutting down');
             setTimeout(() => {
               c.ws.terminate();
               resolve();

@@ -1,14 +1,12 @@
-// The one place that reaches into ws's internals. ws has no public way to cork a socket or to
-// write ready-made frame bytes to it, and both are what make fan-out fast (see write-coalescer.ts),
-// so we use the stream ws keeps in its private field `_socket`. Should a ws release rename or hide
+// The one place that reaches into ws's internals. ws has no public way to write ready-made frame
+// bytes to a socket, which is what makes fan-out fast (see write-coalescer.ts), so we use the
+// stream ws keeps in its private field `_socket`. Should a ws release rename or hide
 // it, the hub notices at the first connection and sends through ws.send instead of dropping frames.
 import type { WebSocket } from 'ws';
 
 /** What the write coalescer needs of the stream under a WebSocket. */
 export interface RawSocket {
   readonly destroyed: boolean;
-  cork(): void;
-  uncork(): void;
   write(chunk: Buffer): boolean;
 }
 
@@ -20,16 +18,11 @@ export function privateSocketOf(ws: WebSocket): unknown {
 function isRawSocket(value: unknown): value is RawSocket {
   if (typeof value !== 'object' || value === null) return false;
   const s = value as Partial<Record<keyof RawSocket, unknown>>;
-  return (
-    typeof s.destroyed === 'boolean' &&
-    typeof s.cork === 'function' &&
-    typeof s.uncork === 'function' &&
-    typeof s.write === 'function'
-  );
+  return typeof s.destroyed === 'boolean' && typeof s.write === 'function';
 }
 
 /**
- * Returns, for each WebSocket, the stream to cork and write frames to, or undefined when its
+ * Returns, for each WebSocket, the stream to write frames to, or undefined when its
  * frames must go through ws.send. The first connection decides: if its stream cannot be reached,
  * `warn` is told once and every socket uses ws.send from then on.
  */
