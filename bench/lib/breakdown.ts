@@ -56,7 +56,7 @@ export const STAGE_NAMES: Array<[string, string]> = [
   ['fanout', 'one message framed once and handed to every socket in the room'],
   [
     'flush',
-    'how long a socket’s frames waited corked (one write per socket, in ~4 ms slices), the longest of each slice',
+    'how long a socket’s frames waited for their write (one write per socket, in ~4 ms slices), the longest of each slice',
   ],
   ['loopDelay', 'event-loop delay of the main thread'],
 ];
