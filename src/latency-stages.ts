@@ -1,9 +1,9 @@
 // Where a chat message's time goes in this process, as histograms any layer can add to: how long
 // its frame waited and was checked, how long it queued for a write batch, how long the batch took
 // to get its places and to be stored, how big batches are, and how long fan-out and the flush of
-// the sockets' queued frames took; beside them the event loop's delay and garbage collection. Recording is
-// a histogram insert (well under a microsecond); nothing reads them unless asked (`npm run
-// bench:latency` does, through the bench server).
+// the sockets' queued frames took; beside them the event loop's delay and garbage collection.
+// Recording is a histogram insert (well under a microsecond); nothing reads them unless asked
+// (`npm run bench:latency` does, through the bench server).
 import { createHistogram, monitorEventLoopDelay, PerformanceObserver, type RecordableHistogram } from 'node:perf_hooks';
 
 /** Durations are recorded in microseconds; `batch` counts messages per insert. */

@@ -69,9 +69,10 @@ function join(frames: Buffer[]): Buffer {
   return bytes;
 }
 
-function write(outlet: Outlet, frames: Buffer[]): void {
+/** `bytes` makes what is written, only for a socket that may still be written to. */
+function write(outlet: Outlet, bytes: () => Buffer): void {
   if (outlet.raw.destroyed || !outlet.open()) return;
-  outlet.raw.write(join(frames));
+  outlet.raw.write(bytes());
 }
 
 function flushSlice(): void {
@@ -82,7 +83,7 @@ function flushSlice(): void {
   for (const [outlet, q] of queued) {
     oldest ??= q.since;
     queued.delete(outlet);
-    write(outlet, q.frames);
+    write(outlet, () => join(q.frames));
     if (++written % CHECK_EVERY === 0 && performance.now() >= until) break;
   }
   // How long the longest-waiting socket of this slice held its frames.
@@ -117,5 +118,6 @@ export function flushNow(outlet: Outlet): void {
   const q = queued.get(outlet);
   if (!q) return;
   queued.delete(outlet);
-  write(outlet, q.frames);
+  // Not through the slice's joined runs: they are cleared only when a slice ends.
+  write(outlet, () => Buffer.concat(q.frames));
 }
