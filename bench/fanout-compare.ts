@@ -3,6 +3,7 @@
 // same offered loads, the median round's figures with every round's beside them, and the ratios
 // the targets are stated in. Writes nothing.
 import { scaleFrom } from './lib/scale.js';
+import { ratio } from './report.js';
 import { fanoutRounds, KINDS, type FanoutOverRounds } from './scenarios/fanout-rounds.js';
 
 const scale = scaleFrom();
@@ -26,10 +27,10 @@ r.us.equalLoads.forEach((at, i) => {
     const l = r[k].equalLoads[i];
     if (l) console.log(`  ${k.padEnd(9)} ${l.p50Ms} / ${l.p99Ms} [p99 ${r[k].rounds.equalP99Ms[i]?.join(', ')}]`);
   }
-  const [us, sio, ws] = [r.us, r.socketio, r.ws].map((f) => f.equalLoads[i]?.p99Ms ?? NaN);
-  console.log(`  p99: us / Socket.IO ${(us! / sio!).toFixed(2)}×, us / ws ${(us! / ws!).toFixed(2)}×`);
+  const p99 = (f: FanoutOverRounds) => f.equalLoads[i]?.p99Ms ?? NaN;
+  console.log(`  p99: us / Socket.IO ${ratio(p99(r.us), p99(r.socketio))}, us / ws ${ratio(p99(r.us), p99(r.ws))}`);
 });
 console.log(
-  `fan-out: us / ws ${(r.us.deliveredPerS / r.ws.deliveredPerS).toFixed(2)}×, ` +
-    `us / Socket.IO ${(r.us.deliveredPerS / r.socketio.deliveredPerS).toFixed(2)}×`,
+  `fan-out: us / ws ${ratio(r.us.deliveredPerS, r.ws.deliveredPerS)}, ` +
+    `us / Socket.IO ${ratio(r.us.deliveredPerS, r.socketio.deliveredPerS)}`,
 );

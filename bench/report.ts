@@ -127,18 +127,19 @@ function equalLoad(r: Results, i: number): Record<string, number | number[]> | n
   };
 }
 
-/** `value`, and the range over the rounds when there were several. */
-function spread(value: string, runs: number[], show: (x: number) => string): string {
-  if (runs.length < 2) return value;
-  return `${value} (${show(Math.min(...runs))}–${show(Math.max(...runs))})`;
+/** The range over the rounds, ` (label min–max)`, when there were several; '' otherwise. */
+function range(runs: number[], show: (x: number) => string = String, label = ''): string {
+  if (runs.length < 2) return '';
+  return ` (${label}${show(Math.min(...runs))}–${show(Math.max(...runs))})`;
 }
 
-const ratio = (a: number, b: number) => (b > 0 ? `${(a / b).toFixed(2)}×` : 'n/a');
+export const ratio = (a: number, b: number) => (b > 0 ? `${(a / b).toFixed(2)}×` : 'n/a');
 /** One markdown table row; an empty cell is written `| |`. */
 const row = (...cells: Array<string | number>) => `|${cells.map((c) => (c === '' ? ' ' : ` ${c} `)).join('|')}|`;
 
 export function markdown(r: Results, m: ReturnType<typeof machine>): string {
   const f = r.fanout;
+  const rounds = f.us.rounds.deliveredPerS.length;
   const i = r.idle;
   const lines = [
     row(
@@ -153,10 +154,10 @@ export function markdown(r: Results, m: ReturnType<typeof machine>): string {
     '|---|---|---|---|---|---|---|',
     row(
       `Fan-out, ${f.us.members} sockets in one room: delivered msgs/s at saturation` +
-        (f.us.rounds.deliveredPerS.length > 1 ? ` (median of ${f.us.rounds.deliveredPerS.length} rounds; range)` : ''),
-      spread(n(f.us.deliveredPerS), f.us.rounds.deliveredPerS, n),
-      spread(n(f.socketio.deliveredPerS), f.socketio.rounds.deliveredPerS, n),
-      spread(n(f.ws.deliveredPerS), f.ws.rounds.deliveredPerS, n),
+        (rounds > 1 ? ` (median of ${rounds} rounds; range)` : ''),
+      n(f.us.deliveredPerS) + range(f.us.rounds.deliveredPerS, n),
+      n(f.socketio.deliveredPerS) + range(f.socketio.rounds.deliveredPerS, n),
+      n(f.ws.deliveredPerS) + range(f.ws.rounds.deliveredPerS, n),
       ratio(f.us.deliveredPerS, f.socketio.deliveredPerS),
       ratio(f.us.deliveredPerS, f.ws.deliveredPerS),
       '≥ 5× Socket.IO, ≥ 0.8× ws',
@@ -182,13 +183,12 @@ export function markdown(r: Results, m: ReturnType<typeof machine>): string {
     ...f.us.equalLoads.map((at, i) => {
       const cell = (x: FanoutOverRounds) => {
         const l = x.equalLoads[i];
-        const p99s = x.rounds.equalP99Ms[i] ?? [];
-        const range = p99s.length > 1 ? ` (p99 ${Math.min(...p99s)}–${Math.max(...p99s)})` : '';
-        return l ? `${l.p50Ms} / ${l.p99Ms} / ${l.p999Ms} / ${l.maxMs}${range}` : 'n/a';
+        const p99s = range(x.rounds.equalP99Ms[i] ?? [], String, 'p99 ');
+        return l ? `${l.p50Ms} / ${l.p99Ms} / ${l.p999Ms} / ${l.maxMs}${p99s}` : 'n/a';
       };
       return row(
         `Latency at ${n(at.deliveriesPerS)} deliveries/s for all three, p50 / p99 / p99.9 / max (ms)` +
-          (f.us.rounds.deliveredPerS.length > 1 ? ', the round with the median p99 (p99 range)' : ''),
+          (rounds > 1 ? ', the round with the median p99 (p99 range)' : ''),
         cell(f.us),
         cell(f.socketio),
         cell(f.ws),
