@@ -6,6 +6,7 @@ import { runCommand } from './command-router.js';
 import type { ServerState } from './commands/types.js';
 import { stats } from './stats.js';
 import { MessageReader } from './message-reader.js';
+import { recordRead } from './op-times.js';
 import { isAwaitableHello } from './commands/server-commands.js';
 import { encodeReply, parseMessage, readHeader, type Request } from './wire-protocol.js';
 
@@ -113,6 +114,7 @@ export class Connection {
 
   private async handle(message: Buffer): Promise<void> {
     if (this.closed) return;
+    const started = performance.now();
     const req = parseMessage(message);
     const reply = await this.run(req);
     // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- may close during the await
@@ -122,6 +124,7 @@ export class Connection {
       return;
     }
     if (!req.noReply) this.socket.write(encodeReply(req, reply));
+    recordRead(Object.keys(req.command)[0] ?? '', started);
     // Guessing passwords costs a new connection (and its handshake) every few tries.
     if (this.auth.exhausted) {
       this.log(`closing connection ${this.id} from ${this.remote}: ${this.auth.failures} failed authentications`);

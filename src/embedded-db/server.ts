@@ -12,6 +12,7 @@ import { expireIdleCursors, killAllCursors } from './cursor-registry.js';
 import { createRefusalLog } from './refusal-log.js';
 import { openStorage } from './storage.js';
 import { startTtlSweeper } from './ttl-sweeper.js';
+import { watchGcPauses } from './gc-pauses.js';
 
 export interface ServerOptions {
   dataDir: string;
@@ -50,6 +51,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     opts.log(`ttl sweep failed: ${String(e)}`),
   );
   const cursorTimer = setInterval(expireIdleCursors, 60_000);
+  const stopGcWatch = watchGcPauses();
   const connections = new Set<Connection>();
   let nextId = 1;
   const server = net.createServer((socket) => {
@@ -60,6 +62,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   server.on('error', (e) => opts.log(`server error: ${String(e)}`));
   const shutdown = async () => {
     clearInterval(cursorTimer);
+    stopGcWatch();
     await stopTtl();
     killAllCursors();
     await storage.close();

@@ -4,7 +4,7 @@
 //   index:   u32 indexId + encoded key fields + encoded _id -> encoded _id
 //   users:   "<db>.<user>" -> BSON user (salted SCRAM keys, roles; auth/user-store.ts)
 import { open, type Database, type RootDatabase } from 'lmdb';
-import { recordCommit } from './commit-times.js';
+import { recordCommit } from './op-times.js';
 import { outOfDiskSpace } from './errors.js';
 import { afterPrefix } from './index-keys.js';
 

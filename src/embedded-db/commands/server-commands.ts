@@ -1,7 +1,9 @@
 // Handshake, diagnostics and session commands: just enough for drivers, mongosh and Compass.
 import { Long, type Document } from 'bson';
 import { num } from '../bson-values.js';
-import { takeCommitTimes } from '../commit-times.js';
+import { takeGcPauses } from '../gc-pauses.js';
+import { takeCommitTimes, takeReadTimes } from '../op-times.js';
+import { threadCpu } from '../thread-cpu.js';
 import { openCursorCount } from '../cursor-registry.js';
 import { CommandError } from '../errors.js';
 import { stats } from '../stats.js';
@@ -75,6 +77,9 @@ export const serverStatus: Handler = (_cmd, _exact, ctx) => ({
     keysExamined: stats.keysExamined,
     commands: stats.commands,
     commits: takeCommitTimes(),
+    reads: takeReadTimes(),
+    gc: takeGcPauses(),
+    thread: threadCpu(),
   },
   ok: 1,
 });
