@@ -10,6 +10,7 @@ import { scaleoutJson, scaleoutMarkdown } from './report-scaleout.js';
 import type { DiskSync } from './lib/disk-sync.js';
 import type { FanoutOverRounds } from './scenarios/fanout-rounds.js';
 import type { HistoryResult } from './scenarios/history-worker.js';
+import { historyBreakdownLines, historyJson } from './report-history.js';
 import type { IdleResult } from './scenarios/idle.js';
 import type { PersistResult } from './scenarios/persist.js';
 import type { ScaleoutResult } from './scenarios/scaleout.js';
@@ -76,19 +77,7 @@ export function latestJson(r: Results, m: ReturnType<typeof machine>) {
       sockets: r.idle.us.sockets,
     },
     persist: { msgs_per_s: r.persist.msgsPerS, delivered_per_s: r.persist.deliveredPerS, sockets: r.persist.sockets },
-    history: {
-      p50_ms: r.history.latest.p50,
-      p99_ms: r.history.latest.p99,
-      messages: r.history.messages,
-      live_p50_ms: r.history.latestLive.p50,
-      live_p99_ms: r.history.latestLive.p99,
-      read_p50_ms: r.history.latestRead.p50,
-      read_p99_ms: r.history.latestRead.p99,
-      before_mid_p50_ms: r.history.beforeMid.p50,
-      before_mid_p99_ms: r.history.beforeMid.p99,
-      scroll_back_p50_ms: r.history.scrollBack.p50,
-      scroll_back_p99_ms: r.history.scrollBack.p99,
-    },
+    history: historyJson(r.history),
     upload: {
       peak_rss_mb_delta: r.upload.peakRssMbDelta,
       ms_to_everyone: r.upload.msToEveryone,
@@ -273,6 +262,8 @@ export function writeResults(dir: string, r: Results, m: ReturnType<typeof machi
       `${n(r.persist.deliveredPerS)} deliveries/s to the room`,
     `- history: filled at ${n(r.history.insertsPerS)} inserts/s; ${r.history.latest.runs} pages each; ` +
       'a mid-room page before a new message each time (its place looked up), and scrolling back page by page',
+    '',
+    ...historyBreakdownLines(r.history),
     '',
   ].join('\n');
   writeFileSync(file, body);

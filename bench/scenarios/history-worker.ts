@@ -17,6 +17,7 @@ import { LocalRoomSequence } from '../../src/chat/room-sequence.js';
 import { startEmbeddedDb } from '../../src/embedded-db/index.js';
 import { pageBefore } from '../../src/store/message-reads.js';
 import { MessageModel } from '../../src/store/models.js';
+import { withReadBreakdown, type ReadBreakdown } from '../lib/read-breakdown.js';
 import { serve } from '../lib/rpc.js';
 import { insertInBatches, timeRuns, type Timing } from '../lib/timing.js';
 
@@ -30,6 +31,8 @@ export interface HistoryResult {
   latestRead: Timing;
   beforeMid: Timing;
   scrollBack: Timing;
+  /** Where the database reads' time went besides the app's thread (see bench/lib/read-breakdown.ts). */
+  breakdown: { latestRead: ReadBreakdown; beforeMid: ReadBreakdown; scrollBack: ReadBreakdown };
 }
 
 async function run(args: { messages: number; runs: number }): Promise<HistoryResult> {
@@ -77,7 +80,10 @@ async function run(args: { messages: number; runs: number }): Promise<HistoryRes
       () => service.before(roomId, 'v1', undefined),
       () => service.postChat({ id: roomId }, poster, `live ${said++}`),
     );
-    const latestRead = await timeRuns(args.runs, () => pageBefore(roomId, 'v1', undefined, 51));
+    const conn = mongoose.connection.db!; // connected above
+    const { result: latestRead, breakdown: latestReadWhere } = await withReadBreakdown(conn, args.runs, () =>
+      timeRuns(args.runs, () => pageBefore(roomId, 'v1', undefined, 51)),
+    );
     // A page in the middle, cold: a different anchor each time, none of them where an earlier page
     // ended (the place of each is looked up first).
     const midSeq = Math.floor(args.messages / 2);
@@ -87,17 +93,30 @@ async function run(args: { messages: number; runs: number }): Promise<HistoryRes
       .map((d) => ({ id: d._id.toHexString(), seq: d.seq }));
     // With the anchor's place, as the room page's transcript asks (one read); and without (two).
     let next = 0;
-    const beforeMid = await timeRuns(anchors.length, () => {
-      const anchor = anchors[next++]!;
-      return service.before(roomId, 'v1', anchor.id, 50, anchor.seq);
-    });
+    const { result: beforeMid, breakdown: beforeMidWhere } = await withReadBreakdown(conn, anchors.length, () =>
+      timeRuns(anchors.length, () => {
+        const anchor = anchors[next++]!;
+        return service.before(roomId, 'v1', anchor.id, 50, anchor.seq);
+      }),
+    );
     // Scrolling back from the middle: each page before the oldest message of the page before it.
     let oldest: string | undefined = anchors.at(-1)?.id;
-    const scrollBack = await timeRuns(args.runs, async () => {
-      const page = await service.before(roomId, 'v1', oldest);
-      oldest = page.messages[0]?.id;
-    });
-    return { messages: args.messages, insertsPerS, latest, latestLive, latestRead, beforeMid, scrollBack };
+    const { result: scrollBack, breakdown: scrollBackWhere } = await withReadBreakdown(conn, args.runs, () =>
+      timeRuns(args.runs, async () => {
+        const page = await service.before(roomId, 'v1', oldest);
+        oldest = page.messages[0]?.id;
+      }),
+    );
+    return {
+      messages: args.messages,
+      insertsPerS,
+      latest,
+      latestLive,
+      latestRead,
+      beforeMid,
+      scrollBack,
+      breakdown: { latestRead: latestReadWhere, beforeMid: beforeMidWhere, scrollBack: scrollBackWhere },
+    };
   } finally {
     await mongoose.disconnect();
     await db.close();

@@ -22,6 +22,7 @@ export async function history(scale: Scale): Promise<HistoryResult> {
       latestRead: t(r.latestRead),
       beforeMid: t(r.beforeMid),
       scrollBack: t(r.scrollBack),
+      breakdown: r.breakdown,
     };
   } finally {
     await remote.stop();

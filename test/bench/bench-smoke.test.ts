@@ -73,6 +73,19 @@ it('runs the bench at tiny scale and writes latest-tiny.json in the shape of lat
     }
     assert.match(stdout, /\| flush: /);
     assert.ok((json.persist!.msgs_per_s as number) > 0, 'messages were persisted');
+    // History: each timed path of database reads says where its time went; the database counted
+    // as many read commands as pages were read (each page is one read when its place is known).
+    const where = json.history!.breakdown as Record<string, Record<string, number | null>>;
+    for (const path of ['read', 'before_mid', 'scroll_back']) {
+      const b = where[path]!;
+      assert.ok(
+        (b.db_mean_ms ?? 0) > 0 && (b.db_p99_ms ?? 0) >= (b.db_mean_ms ?? 0) * 0.5,
+        `${path}: ${JSON.stringify(b)}`,
+      );
+      for (const key of ['app_gc_ms_per_read', 'db_gc_ms_per_read'])
+        assert.equal(typeof b[key], 'number', `${path}.${key}`);
+      if (process.platform === 'linux') assert.equal(typeof b.db_cpu_wait_ms_per_read, 'number', `${path}: cpu wait`);
+    }
     // Scale-out: every configuration ran and counted what arrived against what was expected; two
     // instances of Socket.IO and of gif-chat each deliver every chat, half of them across instances.
     const scaleout = json.scaleout as Record<string, Record<string, number>>;
@@ -94,10 +107,9 @@ it('runs the bench at tiny scale and writes latest-tiny.json in the shape of lat
     }
     assert.ok(scaleout.us_2_redis!.cross_instance_delivered! > 0, "gif-chat's deliveries cross instances");
     assert.match(stdout, /\| Socket\.IO, 2 instances, redis-adapter \|/);
-    assert.ok(
-      (await readdir(out)).some((f) => f.endsWith('.md')),
-      'a markdown results file',
-    );
+    const md = (await readdir(out)).find((f) => f.endsWith('.md'));
+    assert.ok(md, 'a markdown results file');
+    assert.match(await readFile(path.join(out, md), 'utf8'), /- mid-room page, its place given: [\d.]+ \/ [\d.]+ · /);
   } finally {
     await rm(out, { recursive: true, force: true });
   }
