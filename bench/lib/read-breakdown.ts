@@ -3,8 +3,8 @@
 // the app's thread and of the database's (embeddedDb.gc), and waiting for a CPU — the time each
 // of the two threads was ready to run but was not scheduled (Linux schedstat), which on a small
 // machine is what turns a hop between two threads into milliseconds.
-import { PerformanceObserver } from 'node:perf_hooks';
 import type { Db } from 'mongodb';
+import { takeGcPauses, watchGcPauses, type GcPauses } from '../../src/embedded-db/gc-pauses.js';
 import { threadCpu, type ThreadCpu } from '../../src/embedded-db/thread-cpu.js';
 import { round } from './stats.js';
 
@@ -25,7 +25,7 @@ export interface ReadBreakdown {
 
 interface DbStatus {
   reads: { count: number; meanUs: number; p99Us: number };
-  gc: { minorMs: number; majorMs: number; maxMs: number };
+  gc: GcPauses;
   thread: ThreadCpu | null;
 }
 
@@ -38,22 +38,18 @@ export async function withReadBreakdown<T>(
   reads: number,
   timed: () => Promise<T>,
 ): Promise<{ result: T; breakdown: ReadBreakdown }> {
-  let appGcMs = 0;
-  let appGcMaxMs = 0;
-  const observer = new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) {
-      appGcMs += e.duration;
-      appGcMaxMs = Math.max(appGcMaxMs, e.duration);
-    }
-  });
+  // This thread's pauses, tallied as the database tallies its own (a separate module instance
+  // per thread).
+  const stopWatching = watchGcPauses();
+  takeGcPauses(); // counts afresh from here
   const dbBefore = await dbStatus(db); // counts afresh from here
   const appBefore = threadCpu();
-  observer.observe({ entryTypes: ['gc'] });
   const result = await timed();
   const appAfter = threadCpu();
   const status = await dbStatus(db);
   await new Promise((resolve) => setImmediate(resolve)); // the observer's last entries
-  observer.disconnect();
+  stopWatching();
+  const appGc = takeGcPauses();
   const perRead = (ms: number) => round(ms / Math.max(1, reads), 3);
   return {
     result,
@@ -61,8 +57,8 @@ export async function withReadBreakdown<T>(
       reads: status.reads.count,
       dbMeanMs: round(status.reads.meanUs / 1000, 3),
       dbP99Ms: round(status.reads.p99Us / 1000, 3),
-      appGcMsPerRead: perRead(appGcMs),
-      appGcMaxMs: round(appGcMaxMs, 2),
+      appGcMsPerRead: perRead(appGc.minorMs + appGc.majorMs),
+      appGcMaxMs: round(appGc.maxMs, 2),
       dbGcMsPerRead: perRead(status.gc.minorMs + status.gc.majorMs),
       dbGcMaxMs: round(status.gc.maxMs, 2),
       appCpuWaitMsPerRead: appBefore && appAfter ? perRead(appAfter.waitMs - appBefore.waitMs) : null,
