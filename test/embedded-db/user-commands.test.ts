@@ -110,6 +110,31 @@ describe('embedded-db user commands', () => {
     assert.equal(await code(login('old', 'old-pass', 'admin', '&authMechanism=SCRAM-SHA-256')), 18);
   });
 
+  it('listDatabases shows a user only the databases it has a role on, as mongod does', async () => {
+    await root.db('shop').collection('items').insertOne({ name: 'kept' });
+    await root.db('secret').collection('plans').insertOne({ name: 'hidden' });
+    await root.db('shop').command({ createUser: 'lister', pwd: 'l-pass', roles: [{ role: 'read', db: 'shop' }] });
+    const names = async (c: MongoClient, opts: Document = {}) =>
+      ((await c.db('admin').command({ listDatabases: 1, nameOnly: true, ...opts })).databases as Document[])
+        .map((d) => d.name as string)
+        .sort();
+    const all = await names(root);
+    assert.ok(all.includes('shop') && all.includes('secret'), `root sees every database: ${all.join(', ')}`);
+    assert.deepEqual(await names(root, { authorizedDatabases: true }), all, "root's role grants every database");
+    const lister = await login('lister', 'l-pass', 'shop');
+    try {
+      assert.deepEqual(await names(lister), ['shop'], 'not the other databases, nor their names');
+      assert.deepEqual(await names(lister, { authorizedDatabases: true }), ['shop']);
+      assert.equal(await code(names(lister, { authorizedDatabases: false })), 13, 'asked for all: refused');
+      const sized = await lister.db('admin').command({ listDatabases: 1 });
+      const listed = (sized.databases as Array<{ name: string; sizeOnDisk: number }>).map((d) => d.name);
+      assert.deepEqual(listed, ['shop'], 'sizes only of what it may see');
+      assert.equal(sized.totalSize, (sized.databases as Array<{ sizeOnDisk: number }>)[0]?.sizeOnDisk);
+    } finally {
+      await lister.close();
+    }
+  });
+
   it('dropUser removes the login', async () => {
     await root.db('shop').command({ dropUser: 'writer' });
     assert.equal(await code(login('writer', 'w-pass', 'shop')), 18);

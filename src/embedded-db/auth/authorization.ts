@@ -40,6 +40,7 @@ const SERVER_LEVEL = new Set([
   'abortTransaction',
   'commitTransaction',
   'embeddedDbStats',
+  // Any logged-in user may ask; what it answers depends on the user (databasesVisibleTo).
   'listDatabases',
 ]);
 
@@ -107,6 +108,30 @@ function namesSelf(spec: unknown, db: string, self: AuthenticatedUser): boolean 
 }
 
 export const unauthorized = (msg: string) => new CommandError(13, 'Unauthorized', msg);
+
+/** Roles on admin that hold mongod's cluster-wide listDatabases action. */
+const LIST_ALL_DATABASES = ['root', 'readAnyDatabase', 'readWriteAnyDatabase', 'userAdminAnyDatabase'];
+
+/**
+ * The databases listDatabases shows `user` (undefined: nobody logged in, the server has no users),
+ * as mongod decides: every database to a holder of the cluster-wide listDatabases action, and
+ * otherwise (or with `authorizedDatabases: true`) those its roles grant anything on; with
+ * `authorizedDatabases: false`, a user without the action is refused.
+ */
+export function databasesVisibleTo(
+  names: string[],
+  user: AuthenticatedUser | undefined,
+  authorizedDatabases: unknown,
+): string[] {
+  if (!user) return names;
+  const listsAll = user.roles.some((r) => r.db === 'admin' && LIST_ALL_DATABASES.includes(r.role));
+  if (authorizedDatabases === false && !listsAll) {
+    throw unauthorized('not authorized on admin to execute command { listDatabases: 1 }');
+  }
+  if (listsAll && authorizedDatabases !== true) return names;
+  const actions: Action[] = ['read', 'write', 'userAdmin'];
+  return names.filter((db) => user.roles.some((r) => actions.some((a) => grants(r, a, db))));
+}
 
 /** Throws Unauthorized (13) unless `user` (undefined: not logged in) may run the command. */
 export function authorize(name: string, db: string, cmd: Document, user: AuthenticatedUser | undefined): void {

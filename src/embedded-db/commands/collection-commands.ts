@@ -3,6 +3,7 @@ import { UUID, type Document } from 'bson';
 import { Query } from 'mingo';
 import { encodeDocument, isPlainObject, bool } from '../bson-values.js';
 import type { CollectionMeta } from '../catalog.js';
+import { databasesVisibleTo } from '../auth/authorization.js';
 import { firstBatch } from '../cursor-registry.js';
 import { CommandError, namespaceNotFound } from '../errors.js';
 import { u32 } from '../index-keys.js';
@@ -64,7 +65,9 @@ export const listCollections: Handler = (cmd, _exact, ctx) => {
 };
 
 export const listDatabases: Handler = (cmd, _exact, ctx) => {
-  const databases = ctx.catalog.databases().map((name) => {
+  // Without users nobody is logged in, and everyone sees every database (as mongod without auth).
+  const names = databasesVisibleTo(ctx.catalog.databases(), ctx.auth.user, cmd.authorizedDatabases);
+  const databases = names.map((name) => {
     let size = 0;
     for (const meta of ctx.catalog.list(name)) size += ctx.storage.docs.getCount(prefixRange(u32(meta.id)));
     return bool(cmd.nameOnly) ? { name } : { name, sizeOnDisk: size * 256, empty: size === 0 };
