@@ -90,20 +90,19 @@ async function run(args: { messages: number; runs: number }): Promise<HistoryRes
     // this 2-core machine the compiler's threads then take as much CPU as the reads themselves
     // (p99 about twice the steady one). So each kind of read first runs untimed, elsewhere in
     // the room: the latest page, pages before a message with its place, scrolling back.
-    const warmRuns = Math.min(1000, 2 * args.runs);
+    const warmEach = Math.ceil(Math.min(1000, 2 * args.runs) / 3);
     const warmAnchors = await anchorsAt(
-      Array.from({ length: warmRuns }, (_, i) => Math.floor(args.messages / 4) - i * 10).filter((q) => q > 0),
+      Array.from({ length: warmEach }, (_, i) => Math.floor(args.messages / 4) - i * 10).filter((q) => q > 0),
     );
-    for (let i = 0; i < warmRuns / 3; i++) await pageBefore(roomId, 'v1', undefined, 51);
-    for (const a of warmAnchors.slice(0, warmRuns / 3)) await service.before(roomId, 'v1', a.id, 50, a.seq);
+    for (let i = 0; i < warmEach; i++) await pageBefore(roomId, 'v1', undefined, 51);
+    for (const a of warmAnchors) await service.before(roomId, 'v1', a.id, 50, a.seq);
     let warmOldest = warmAnchors.at(-1)?.id;
-    for (let i = 0; i < warmRuns / 3; i++)
-      warmOldest = (await service.before(roomId, 'v1', warmOldest)).messages[0]?.id;
+    for (let i = 0; i < warmEach; i++) warmOldest = (await service.before(roomId, 'v1', warmOldest)).messages[0]?.id;
     const { result: latestRead, breakdown: latestReadWhere } = await withReadBreakdown(conn, args.runs, () =>
       timeRuns(args.runs, () => pageBefore(roomId, 'v1', undefined, 51)),
     );
-    // A page in the middle, cold: a different anchor each time, none of them where an earlier page
-    // ended (the place of each is looked up first).
+    // A page in the middle: a different anchor each time, none of them where an earlier page ended
+    // (nothing remembered about it).
     const midSeq = Math.floor(args.messages / 2);
     const anchors = await anchorsAt(Array.from({ length: args.runs }, (_, i) => midSeq - i * 100));
     // With the anchor's place, as the room page's transcript asks (one read); and without (two).
