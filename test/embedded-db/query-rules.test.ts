@@ -3,7 +3,7 @@
 // with TEST_MONGO_URL.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { Binary, Double, Int32, Long, MongoClient, MongoServerError, UUID, type Db } from 'mongodb';
+import { Binary, Double, Int32, Long, MongoClient, MongoServerError, ObjectId, UUID, type Db } from 'mongodb';
 import { closeDriver, openDriver, type TestTarget } from './helpers.js';
 
 describe('embedded-db query rules', () => {
@@ -79,6 +79,37 @@ describe('embedded-db query rules', () => {
     assert.equal(await c.countDocuments({ title: { $all: [/^Aristo/] } }), 1);
     assert.equal(await c.countDocuments({ n: { $all: [4] } }), 1);
     assert.equal(await c.countDocuments({ n: { $all: [4, 5] } }), 0);
+  });
+
+  it('matches ObjectIds by value, in arrays and arrays of documents, with $eq, $ne, $in and $nin', async () => {
+    const c = db.collection('oids');
+    const [a, b, other] = [new ObjectId(), new ObjectId(), new ObjectId()];
+    await c.insertMany([
+      { _id: 'one' as never, ref: a },
+      { _id: 'list' as never, ref: [other, a] },
+      { _id: 'nested' as never, refs: [{ ref: b }, { ref: other }] },
+      { _id: 'hex' as never, ref: a.toHexString() },
+      { _id: 'copy' as never, ref: new ObjectId(a.toHexString()) },
+      { _id: 'none' as never, n: 1 },
+      { _id: 'null' as never, ref: null },
+    ]);
+    const ids = async (filter: object) =>
+      (await c.find(filter).toArray()).map((d) => d._id as unknown as string).sort();
+    assert.deepEqual(await ids({ ref: a }), ['copy', 'list', 'one']);
+    assert.deepEqual(await ids({ ref: { $eq: a } }), ['copy', 'list', 'one']);
+    assert.deepEqual(await ids({ 'refs.ref': b }), ['nested']);
+    assert.deepEqual(await ids({ ref: { $ne: a } }), ['hex', 'nested', 'none', 'null']);
+    assert.deepEqual(await ids({ ref: { $in: [b, a.toHexString()] } }), ['hex']);
+    assert.deepEqual(await ids({ ref: { $in: [a, null] } }), ['copy', 'list', 'nested', 'none', 'null', 'one']);
+    assert.deepEqual(await ids({ 'refs.ref': { $in: [other] } }), ['nested']);
+    assert.deepEqual(await ids({ ref: { $nin: [a, other] } }), ['hex', 'nested', 'none', 'null']);
+    assert.deepEqual(await ids({ $or: [{ _id: 'none' }, { ref: a }], ref: { $exists: true } }), [
+      'copy',
+      'list',
+      'one',
+    ]);
+    assert.deepEqual(await ids({ refs: { $elemMatch: { ref: other } } }), ['nested']);
+    assert.deepEqual(await ids({ ref: { $not: { $eq: a } } }), ['hex', 'nested', 'none', 'null']);
   });
 
   it('compares BinData by length, then subtype, then bytes; $bits* test BinData', async () => {
