@@ -1,16 +1,23 @@
-// Builds `{cursor: {firstBatch|nextBatch: [...], id: Int64, ns}, ok: 1}` directly from stored
+// Builds `{cursor: {firstBatch|nextBatch: [...], id: Int64, ns}, ok: 1.0}` directly from stored
 // document bytes, so found documents reach the client byte-for-byte as stored (exact BSON types)
-// without a decode/encode round trip.
+// without a decode/encode round trip. The reply is measured first and written into one buffer:
+// each document's bytes are copied once (nesting buffers made a page's bytes be copied at every
+// level, a dozen buffers per document).
 
-function cstr(s: string): Buffer {
-  return Buffer.concat([Buffer.from(s, 'utf8'), Buffer.from([0])]);
-}
+const BSON_DOCUMENT = 0x03;
+const BSON_ARRAY = 0x04;
+const BSON_STRING = 0x02;
+const BSON_INT64 = 0x12;
+const BSON_DOUBLE = 0x01;
 
-function docWith(elements: Buffer[]): Buffer {
-  const body = Buffer.concat([...elements, Buffer.from([0])]);
-  const len = Buffer.alloc(4);
-  len.writeInt32LE(body.length + 4);
-  return Buffer.concat([len, body]);
+/** Bytes of an element's header: type byte, name, NUL (names here are ASCII). */
+const head = (name: string) => 1 + name.length + 1;
+
+function writeHead(out: Buffer, at: number, type: number, name: string): number {
+  out[at] = type;
+  const end = at + 1 + out.write(name, at + 1, 'latin1');
+  out[end] = 0;
+  return end + 1;
 }
 
 export function encodeCursorReply(
@@ -19,21 +26,32 @@ export function encodeCursorReply(
   batchName: 'firstBatch' | 'nextBatch',
   docs: Buffer[],
 ): Buffer {
-  const arrayEls = docs.map((d, i) => Buffer.concat([Buffer.from([0x03]), cstr(String(i)), d]));
-  const idBytes = Buffer.alloc(8);
-  idBytes.writeBigInt64LE(id);
-  const nsBytes = Buffer.from(ns, 'utf8');
-  const nsLen = Buffer.alloc(4);
-  nsLen.writeInt32LE(nsBytes.length + 1);
-  const cursor = docWith([
-    Buffer.concat([Buffer.from([0x04]), cstr(batchName), docWith(arrayEls)]),
-    Buffer.concat([Buffer.from([0x12]), cstr('id'), idBytes]),
-    Buffer.concat([Buffer.from([0x02]), cstr('ns'), nsLen, nsBytes, Buffer.from([0])]),
-  ]);
-  const ok = Buffer.alloc(8);
-  ok.writeDoubleLE(1);
-  return docWith([
-    Buffer.concat([Buffer.from([0x03]), cstr('cursor'), cursor]),
-    Buffer.concat([Buffer.from([0x01]), cstr('ok'), ok]),
-  ]);
+  const nsBytes = Buffer.byteLength(ns, 'utf8');
+  let arrayLen = 4 + 1;
+  for (const [i, doc] of docs.entries()) arrayLen += head(String(i)) + doc.length;
+  const cursorLen = 4 + head(batchName) + arrayLen + head('id') + 8 + head('ns') + 4 + nsBytes + 1 + 1;
+  const total = 4 + head('cursor') + cursorLen + head('ok') + 8 + 1;
+
+  const out = Buffer.allocUnsafe(total);
+  let at = out.writeInt32LE(total, 0);
+  at = writeHead(out, at, BSON_DOCUMENT, 'cursor');
+  at = out.writeInt32LE(cursorLen, at);
+  at = writeHead(out, at, BSON_ARRAY, batchName);
+  at = out.writeInt32LE(arrayLen, at);
+  for (const [i, doc] of docs.entries()) {
+    at = writeHead(out, at, BSON_DOCUMENT, String(i));
+    at += doc.copy(out, at);
+  }
+  out[at++] = 0;
+  at = writeHead(out, at, BSON_INT64, 'id');
+  at = out.writeBigInt64LE(id, at);
+  at = writeHead(out, at, BSON_STRING, 'ns');
+  at = out.writeInt32LE(nsBytes + 1, at);
+  at += out.write(ns, at, 'utf8');
+  out[at++] = 0;
+  out[at++] = 0;
+  at = writeHead(out, at, BSON_DOUBLE, 'ok');
+  at = out.writeDoubleLE(1, at);
+  out[at] = 0;
+  return out;
 }

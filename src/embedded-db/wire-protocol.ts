@@ -138,13 +138,15 @@ export function parseMessage(buf: Buffer): Request {
 
 let nextRequestId = 1;
 
-function frame(opCode: number, responseTo: number, body: Buffer): Buffer {
+/** A message of `body`'s parts after the header, copied once into one buffer. */
+function frame(opCode: number, responseTo: number, body: Buffer[]): Buffer {
   const head = Buffer.alloc(HEADER);
-  head.writeInt32LE(HEADER + body.length, 0);
+  const length = body.reduce((n, part) => n + part.length, HEADER);
+  head.writeInt32LE(length, 0);
   head.writeInt32LE(nextRequestId++ & 0x7fffffff, 4);
   head.writeInt32LE(responseTo, 8);
   head.writeInt32LE(opCode, 12);
-  return Buffer.concat([head, body]);
+  return Buffer.concat([head, ...body], length);
 }
 
 /**
@@ -160,10 +162,10 @@ export function encodeReply(req: Request, reply: Document | Buffer, stream?: { r
     pre.writeBigInt64LE(0n, 4); // cursorID
     pre.writeInt32LE(0, 12); // startingFrom
     pre.writeInt32LE(1, 16); // numberReturned
-    return frame(OP_REPLY, req.header.requestId, Buffer.concat([pre, bson]));
+    return frame(OP_REPLY, req.header.requestId, [pre, bson]);
   }
   const pre = Buffer.alloc(5);
   pre.writeUInt32LE(stream ? FLAG_MORE_TO_COME : 0, 0);
   pre[4] = 0;
-  return frame(OP_MSG, stream?.responseTo ?? req.header.requestId, Buffer.concat([pre, bson]));
+  return frame(OP_MSG, stream?.responseTo ?? req.header.requestId, [pre, bson]);
 }
