@@ -261,7 +261,7 @@ export function writeResults(dir: string, r: Results, m: ReturnType<typeof machi
     `- persistence: ${r.persist.sockets} sockets in ${r.persist.rooms} rooms × ${r.persist.window} chats in flight; ` +
       `${n(r.persist.deliveredPerS)} deliveries/s to the room`,
     `- history: filled at ${n(r.history.insertsPerS)} inserts/s; ${r.history.latest.runs} pages each; ` +
-      'a mid-room page before a new message each time (its place looked up), and scrolling back page by page',
+      'a mid-room page before a new message each time (its place given, as the transcript asks), and scrolling back page by page',
     '',
     ...historyBreakdownLines(r.history),
     '',

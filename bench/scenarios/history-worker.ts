@@ -105,7 +105,7 @@ async function run(args: { messages: number; runs: number }): Promise<HistoryRes
     // (nothing remembered about it).
     const midSeq = Math.floor(args.messages / 2);
     const anchors = await anchorsAt(Array.from({ length: args.runs }, (_, i) => midSeq - i * 100));
-    // With the anchor's place, as the room page's transcript asks (one read); and without (two).
+    // With the anchor's place, as the room page's transcript asks: one read.
     let next = 0;
     const { result: beforeMid, breakdown: beforeMidWhere } = await withReadBreakdown(conn, anchors.length, () =>
       timeRuns(anchors.length, () => {
