@@ -54,8 +54,9 @@ export async function newestRecords(
 /**
  * With the place a caller says message `anchor` has (a transcript knows the place of every message
  * it shows), one read both checks that and takes the page beyond it (`dir` -1: older, newest
- * first; 1: newer, oldest first). Undefined when the message at that place is not `anchor` (then
- * the place is looked up, as without one).
+ * first; 1: newer, oldest first). Undefined when the message at that place is not `anchor`, or is
+ * a whisper the viewer may not see (then the place is looked up, as without one). The anchor may
+ * be taken away: the reader may hold it from before.
  */
 async function pageBeyondPlace(
   roomId: string,
@@ -68,7 +69,8 @@ async function pageBeyondPlace(
   const docs = await MessageModel.find({
     room: oid(roomId),
     seq: dir < 0 ? { $lte: anchorSeq } : { $gte: anchorSeq },
-    $or: [{ _id: oid(anchor) }, { ...shown, ...visibleTo(viewerId) }],
+    ...visibleTo(viewerId),
+    $and: [{ $or: [{ _id: oid(anchor) }, shown] }],
   })
     .sort({ seq: dir })
     .limit(limit + 1)
@@ -126,22 +128,15 @@ export async function pageNewer(
   limit: number,
   afterSeq?: number,
 ): Promise<MessageRecord[] | undefined> {
+  // The anchor is read with the page (pageBeyondPlace), so someone else's whisper names no
+  // message here, as an id that was never used: a place remembered or looked up is not enough.
   let docs: MessageDoc[] | undefined;
-  if (afterSeq !== undefined && knownPlaces.get(roomId, after) === undefined) {
-    docs = await pageBeyondPlace(roomId, viewerId, after, afterSeq, 1, limit);
-  }
+  if (afterSeq !== undefined) docs = await pageBeyondPlace(roomId, viewerId, after, afterSeq, 1, limit);
   if (!docs) {
     const place = await placeOf(roomId, after);
-    if (!place?.exact) return undefined;
-    docs = await MessageModel.find({
-      room: oid(roomId),
-      seq: { $gt: place.seq },
-      ...shown,
-      ...visibleTo(viewerId),
-    })
-      .sort({ seq: 1 })
-      .limit(limit)
-      .lean<MessageDoc[]>();
+    if (!place?.exact || place.seq === afterSeq) return undefined;
+    docs = await pageBeyondPlace(roomId, viewerId, after, place.seq, 1, limit);
+    if (!docs) return undefined;
   }
   // The next page down starts at the newest shown (the last read, or the one before it).
   for (const doc of docs.slice(-2)) knownPlaces.remember(roomId, doc._id.toHexString(), doc.seq);

@@ -2,7 +2,7 @@
 // knows the place of every message it shows, and with it the server reads the page in one go. The place is a hint,
 // never trusted: a wrong one gets the same page as none, a malformed one a 400, and naming a
 // message the reader may not see (someone else's whisper, a deleted one) shows them nothing more
-// than `before` alone does.
+// than `before` alone does; `after` naming someone else's whisper is refused as an unknown id is.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { MessageView } from '../../src/shared/protocol.js';
@@ -41,6 +41,12 @@ describe('pages with the place of `before` or `after`', () => {
     return { ann, bob, cat, roomId, all };
   }
 
+  /** Status and body of a page request (the body a page when 200, an error otherwise). */
+  async function outcome(v: Visitor, roomId: string, query: string) {
+    const res = await v.fetch(`/room/${roomId}/messages${query}`);
+    return { status: res.status, page: (await res.json()) as { messages: MessageView[]; hasMore: boolean } };
+  }
+
   it('gives the page `before` or `after` alone gives, for every place, right or wrong, and every reader', async () => {
     // A room for each reader: once a message's place is confirmed the server remembers it (and
     // asks no more), so every reader's wrong places come first, in a room of their own.
@@ -49,13 +55,17 @@ describe('pages with the place of `before` or `after`', () => {
       const reader = r[who];
       const newest = r.all.at(-1)!.seq;
       for (const m of r.all) {
+        // Someone else's whisper is no message to page forward from (as an unknown id).
+        const hidden = m.kind === 'whisper' && who === 'cat';
         for (const side of ['before', 'after'] as const) {
-          const plain = await reader.history(r.roomId, `?${side}=${m.id}&limit=6`);
+          const plain = await outcome(reader, r.roomId, `?${side}=${m.id}&limit=6`);
+          assert.equal(plain.status, side === 'after' && hidden ? 400 : 200, `${who}, ${side} ${m.text}`);
           for (const seq of [m.seq - 1, m.seq + 3, 1, newest + 50, m.seq]) {
-            const hinted = await reader.history(r.roomId, `?${side}=${m.id}&${side}Seq=${seq}&limit=6`);
+            const hinted = await outcome(reader, r.roomId, `?${side}=${m.id}&${side}Seq=${seq}&limit=6`);
             assert.deepEqual(hinted, plain, `${who}, ${side} ${m.text} (place ${m.seq}) said to be ${seq}`);
           }
-          assert.ok(!plain.messages.some((x) => x.id === m.id), 'never the message itself');
+          if (plain.status === 200)
+            assert.ok(!plain.page.messages.some((x) => x.id === m.id), 'never the message itself');
         }
       }
     }
@@ -69,6 +79,26 @@ describe('pages with the place of `before` or `after`', () => {
     assert.ok(!page.messages.some((m) => m.seq % 5 === 0 && m.kind === 'chat'), 'no deleted chats');
     const afterWhisper = await r.cat.history(r.roomId, `?before=${whisper.id}&beforeSeq=${whisper.seq}&limit=3`);
     assert.ok(afterWhisper.messages.every((m) => m.seq < whisper.seq && m.kind !== 'whisper'));
+  });
+
+  it("answers `after` naming someone else's whisper as one naming no message, even once its people paged past it", async () => {
+    const r = await busyRoom();
+    const whisper = r.all.find((m) => m.kind === 'whisper')!;
+    const unknown = await outcome(r.cat, r.roomId, `?after=${'f'.repeat(24)}`);
+    assert.equal(unknown.status, 400);
+    // Bob reads a page ending at the whisper, and one from it: the server now knows its place.
+    const upTo = await r.bob.history(r.roomId, `?before=${r.all[r.all.indexOf(whisper) + 1]!.id}&limit=2`);
+    assert.equal(upTo.messages.at(-1)?.id, whisper.id);
+    assert.ok((await r.bob.history(r.roomId, `?after=${whisper.id}&limit=2`)).messages.length > 0);
+    for (const q of [
+      `?after=${whisper.id}`,
+      `?after=${whisper.id}&afterSeq=${whisper.seq}`,
+      `?after=${whisper.id}&afterSeq=1`,
+    ]) {
+      const seen = await outcome(r.cat, r.roomId, q);
+      assert.deepEqual(seen, unknown, q);
+      assert.equal((await outcome(r.ann, r.roomId, q)).status, 200, `its author, ${q}`);
+    }
   });
 
   it('refuses a malformed place, one without its message, or an `after` not in the room: 400', async () => {
