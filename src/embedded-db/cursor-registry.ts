@@ -1,7 +1,10 @@
 // Open cursors: lazy iterators over result documents, handed out in batches by find/aggregate
-// and continued by getMore. Idle cursors expire like MongoDB's (10 minutes).
+// and continued by getMore. Idle cursors expire like MongoDB's (10 minutes). As in mongod, a
+// cursor goes on only for the user who opened it and on its own namespace: getMore is authorised
+// on the namespace it names, so a cursor id alone must not reach another collection's documents.
 import { randomBytes } from 'node:crypto';
 import { encodeCursorReply } from './cursor-reply.js';
+import { CommandError } from './errors.js';
 
 const MAX_BATCH_BYTES = 16 * 1024 * 1024 - 64 * 1024;
 const IDLE_MS = 10 * 60 * 1000;
@@ -11,7 +14,8 @@ interface OpenCursor {
   iterator: Iterator<Buffer>;
   pending?: Buffer;
   lastUsed: number;
-  connectionId: number;
+  /** "user@db" of whoever opened it (undefined while the server has no users). */
+  owner: string | undefined;
 }
 
 const cursors = new Map<bigint, OpenCursor>();
@@ -51,9 +55,9 @@ export function firstBatch(
   iterator: Iterator<Buffer>,
   batchSize: number,
   singleBatch: boolean,
-  connectionId: number,
+  owner: string | undefined,
 ): Buffer {
-  const c: OpenCursor = { ns, iterator, lastUsed: Date.now(), connectionId };
+  const c: OpenCursor = { ns, iterator, lastUsed: Date.now(), owner };
   const { docs, done } = takeBatch(c, batchSize > 0 ? batchSize : batchSize === 0 ? 0 : 101);
   let id = 0n;
   if (!done && !singleBatch) {
@@ -71,8 +75,24 @@ export function firstBatch(
   return encodeCursorReply(ns, id, 'firstBatch', docs);
 }
 
-export function getMore(id: bigint, batchSize: number): Buffer | undefined {
+/** The cursor `id` if `owner` opened it on `ns`; undefined when there is none; Unauthorized otherwise. */
+function cursorFor(id: bigint, ns: string, owner: string | undefined): OpenCursor | undefined {
   const c = cursors.get(id);
+  if (!c) return undefined;
+  if (c.ns !== ns) {
+    throw new CommandError(
+      13,
+      'Unauthorized',
+      `Requested getMore on namespace '${ns}', but cursor belongs to a different namespace ${c.ns}`,
+    );
+  }
+  if (c.owner !== owner)
+    throw new CommandError(13, 'Unauthorized', `cursor id ${id} was not created by the authenticated user`);
+  return c;
+}
+
+export function getMore(id: bigint, ns: string, owner: string | undefined, batchSize: number): Buffer | undefined {
+  const c = cursorFor(id, ns, owner);
   if (!c) return undefined;
   c.lastUsed = Date.now();
   const { docs, done } = takeBatch(c, batchSize > 0 ? batchSize : Infinity);
@@ -86,7 +106,13 @@ export function getMore(id: bigint, batchSize: number): Buffer | undefined {
   return encodeCursorReply(c.ns, exhausted ? 0n : id, 'nextBatch', docs);
 }
 
-export function killCursor(id: bigint): boolean {
+/** Kills cursor `id` if `owner` opened it on `ns`; false when there is no such cursor. */
+export function killOwnCursor(id: bigint, ns: string, owner: string | undefined): boolean {
+  const c = cursors.get(id);
+  return c !== undefined && c.ns === ns && c.owner === owner && killCursor(id);
+}
+
+function killCursor(id: bigint): boolean {
   const c = cursors.get(id);
   if (!c) return false;
   c.iterator.return?.();

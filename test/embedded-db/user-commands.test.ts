@@ -135,6 +135,41 @@ describe('embedded-db user commands', () => {
     }
   });
 
+  it('continues and kills a cursor only for the user who opened it, on its own namespace', async () => {
+    const secret = root.db('vault');
+    await secret.collection('gold').insertMany(Array.from({ length: 5 }, (_, i) => ({ bar: i })));
+    await root.db('vault').command({ createUser: 'keeper', pwd: 'k-pass', roles: [{ role: 'read', db: 'vault' }] });
+    await root
+      .db('lobby')
+      .command({ createUser: 'visitor', pwd: 'v-pass', roles: [{ role: 'readWrite', db: 'lobby' }] });
+    const keeper = await login('keeper', 'k-pass', 'vault');
+    const visitor = await login('visitor', 'v-pass', 'lobby');
+    try {
+      const opened = await keeper.db('vault').command({ find: 'gold', batchSize: 1 });
+      const id = (opened.cursor as { id: unknown }).id;
+      assert.ok(id, 'a cursor was left open');
+      // The visitor may read its own database: naming the cursor there reaches nothing.
+      const lobby = visitor.db('lobby');
+      assert.equal(await code(lobby.command({ getMore: id, collection: 'gold', batchSize: 10 })), 13);
+      assert.equal(
+        await code(visitor.db('vault').command({ getMore: id, collection: 'gold' })),
+        13,
+        'no read on vault',
+      );
+      const killed = await lobby.command({ killCursors: 'gold', cursors: [id] });
+      assert.equal((killed.cursorsKilled as unknown[]).length, 0);
+      // Its own user on another collection of its database: refused too.
+      assert.equal(await code(keeper.db('vault').command({ getMore: id, collection: 'silver' })), 13);
+      assert.equal(await code(keeper.db('vault').command({ getMore: id })), 73, 'getMore names its collection');
+      // Untouched by all that, it goes on for its owner.
+      const rest = await keeper.db('vault').command({ getMore: id, collection: 'gold', batchSize: 10 });
+      assert.equal((rest.cursor as { nextBatch: unknown[] }).nextBatch.length, 4);
+    } finally {
+      await keeper.close();
+      await visitor.close();
+    }
+  });
+
   it('dropUser removes the login', async () => {
     await root.db('shop').command({ dropUser: 'writer' });
     assert.equal(await code(login('writer', 'w-pass', 'shop')), 18);

@@ -13,7 +13,7 @@ import { findRows, type FindSpec } from '../query-exec.js';
 import { refuseServerJsInPipeline } from '../server-js-refusal.js';
 import { hasText } from '../text/text-search.js';
 import { checkTextStages, rewriteScoreMeta, stripScoreField, withScoreField } from '../text/text-pipeline.js';
-import type { CommandContext, Handler } from './types.js';
+import { cursorOwner, type CommandContext, type Handler } from './types.js';
 
 function leadingFind(pipeline: Document[]): { spec: FindSpec; rest: Document[] } {
   const spec: FindSpec = { filter: {} };
@@ -122,7 +122,7 @@ export const aggregate: Handler = async (cmd, _exact, ctx) => {
   const results = mongoErrors(() => agg.stream(source));
   if (out) {
     await writeOut(ctx, out, mongoErrors(() => results.collect<Document>()).map(stripScoreField));
-    return firstBatch(ns, [][Symbol.iterator](), batchSize, false, ctx.connectionId);
+    return firstBatch(ns, [][Symbol.iterator](), batchSize, false, cursorOwner(ctx));
   }
   const encoded = (function* () {
     for (;;) {
@@ -131,5 +131,5 @@ export const aggregate: Handler = async (cmd, _exact, ctx) => {
       yield encodeDocument(text ? stripScoreField(r.value as Document) : (r.value as Document));
     }
   })();
-  return firstBatch(ns, encoded, batchSize, false, ctx.connectionId);
+  return firstBatch(ns, encoded, batchSize, false, cursorOwner(ctx));
 };

@@ -8,7 +8,7 @@ import { firstBatch } from '../cursor-registry.js';
 import { CommandError, namespaceNotFound } from '../errors.js';
 import { u32 } from '../index-keys.js';
 import { prefixRange } from '../storage.js';
-import { collectionName, type Handler } from './types.js';
+import { collectionName, cursorOwner, type Handler } from './types.js';
 
 export const create: Handler = (cmd, _exact, ctx) => {
   const name = collectionName(cmd, 'create');
@@ -61,7 +61,7 @@ export const listCollections: Handler = (cmd, _exact, ctx) => {
     .filter((info) => q.test(info))
     .map((info) => encodeDocument(nameOnly ? { name: info.name, type: info.type } : info));
   const batchSize = isPlainObject(cmd.cursor) && typeof cmd.cursor.batchSize === 'number' ? cmd.cursor.batchSize : -1;
-  return firstBatch(`${ctx.db}.$cmd.listCollections`, infos[Symbol.iterator](), batchSize, false, ctx.connectionId);
+  return firstBatch(`${ctx.db}.$cmd.listCollections`, infos[Symbol.iterator](), batchSize, false, cursorOwner(ctx));
 };
 
 export const listDatabases: Handler = (cmd, _exact, ctx) => {

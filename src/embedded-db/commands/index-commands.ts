@@ -10,7 +10,7 @@ import { entriesFor } from '../index-manager.js';
 import { encodeValue, u32 } from '../index-keys.js';
 import { prefixRange } from '../storage.js';
 import { checkTextIndexConflict, textIndexParts } from '../text/text-index-spec.js';
-import { collectionName, type CommandContext, type Handler } from './types.js';
+import { collectionName, cursorOwner, type CommandContext, type Handler } from './types.js';
 
 const KNOWN = new Set([
   'key',
@@ -175,7 +175,7 @@ export const listIndexes: Handler = (cmd, _exact, ctx) => {
   const docs = [{ v: 2, key: { _id: 1 }, name: '_id_' }, ...meta.indexes.map(describeIndex)].map((d) =>
     encodeDocument(d),
   );
-  return firstBatch(ns, docs[Symbol.iterator](), -1, false, ctx.connectionId);
+  return firstBatch(ns, docs[Symbol.iterator](), -1, false, cursorOwner(ctx));
 };
 
 export const dropIndexes: Handler = (cmd, _exact, ctx) => {

@@ -1,13 +1,13 @@
 // find / getMore / killCursors / count / distinct.
 import { Long, type Document } from 'bson';
 import { bool, num } from '../bson-values.js';
-import { firstBatch, getMore as nextBatch, killCursor } from '../cursor-registry.js';
+import { firstBatch, getMore as nextBatch, killOwnCursor } from '../cursor-registry.js';
 import { CommandError } from '../errors.js';
 import { valuesAtPath } from '../index-manager.js';
 import { encodeValue, u32 } from '../index-keys.js';
 import { findOutput, findRows } from '../query-exec.js';
 import { prefixRange } from '../storage.js';
-import { collectionName, type Handler } from './types.js';
+import { collectionName, cursorOwner, type Handler } from './types.js';
 
 function docOrUndefined(v: unknown): Document | undefined {
   return v && typeof v === 'object' && !Array.isArray(v) ? v : undefined;
@@ -29,7 +29,7 @@ export const find: Handler = (cmd, _exact, ctx) => {
     projection: docOrUndefined(cmd.projection),
     collation: cmd.collation,
   });
-  return firstBatch(ns, output, batchSize, singleBatch, ctx.connectionId);
+  return firstBatch(ns, output, batchSize, singleBatch, cursorOwner(ctx));
 };
 
 function cursorId(v: unknown): bigint {
@@ -38,20 +38,23 @@ function cursorId(v: unknown): bigint {
   return BigInt(Math.trunc(num(v)));
 }
 
-export const getMore: Handler = (cmd, exact) => {
+export const getMore: Handler = (cmd, exact, ctx) => {
   const id = cursorId(exact.getMore);
-  const reply = nextBatch(id, cmd.batchSize === undefined ? 0 : num(cmd.batchSize));
+  const ns = `${ctx.db}.${collectionName(cmd, 'collection')}`;
+  const reply = nextBatch(id, ns, cursorOwner(ctx), cmd.batchSize === undefined ? 0 : num(cmd.batchSize));
   if (!reply) throw new CommandError(43, 'CursorNotFound', `cursor id ${id} not found`);
   return reply;
 };
 
-export const killCursors: Handler = (_cmd, exact) => {
+export const killCursors: Handler = (cmd, exact, ctx) => {
+  const ns = `${ctx.db}.${collectionName(cmd, 'killCursors')}`;
   const ids = Array.isArray(exact.cursors) ? exact.cursors : [];
   const killed: Long[] = [];
   const notFound: Long[] = [];
   for (const raw of ids) {
     const id = cursorId(raw);
-    (killCursor(id) ? killed : notFound).push(Long.fromBigInt(id));
+    // Another user's cursor, or one on another namespace, is not there for this caller.
+    (killOwnCursor(id, ns, cursorOwner(ctx)) ? killed : notFound).push(Long.fromBigInt(id));
   }
   return { cursorsKilled: killed, cursorsNotFound: notFound, cursorsAlive: [], cursorsUnknown: [], ok: 1 };
 };

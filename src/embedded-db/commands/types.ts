@@ -41,3 +41,9 @@ export function collectionName(cmd: Document, key: string): string {
   }
   return v;
 }
+
+/** Who a cursor belongs to (the logged-in user and its database); undefined while the server has no users. */
+export function cursorOwner(ctx: CommandContext): string | undefined {
+  const u = ctx.auth.user;
+  return u ? JSON.stringify([u.user, u.db]) : undefined;
+}
