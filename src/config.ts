@@ -38,6 +38,8 @@ const envSchema = z.object({
   ROOMS_PER_IP_PER_10MIN: int(30, 1, 1_000_000),
   UPLOADS_PER_PERSON_PER_MIN: int(20, 1, 1_000_000),
   UPLOADS_PER_IP_PER_MIN: int(60, 1, 1_000_000),
+  RENAMES_PER_PERSON_PER_10MIN: int(10, 1, 1_000_000),
+  RENAMES_PER_IP_PER_10MIN: int(100, 1, 10_000_000),
   SOCKETS_PER_PERSON: int(20, 1, 1_000_000),
   SOCKETS_PER_IP: int(200, 1, 10_000_000),
   VISITORS_PER_IP_PER_10MIN: int(100, 1, 10_000_000),
@@ -113,6 +115,8 @@ export interface Config {
 export interface Quotas {
   roomsPer10Min: { person: number; ip: number };
   uploadsPerMin: { person: number; ip: number };
+  /** Nickname changes (each posts a line in every room its person is in). */
+  renamesPer10Min: { person: number; ip: number };
   /** Sockets open at once. */
   sockets: { person: number; ip: number };
   /** New visitor identities (stored sessions) one address may create per 10 minutes. */
@@ -185,6 +189,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     quotas: {
       roomsPer10Min: { person: e.ROOMS_PER_PERSON_PER_10MIN, ip: e.ROOMS_PER_IP_PER_10MIN },
       uploadsPerMin: { person: e.UPLOADS_PER_PERSON_PER_MIN, ip: e.UPLOADS_PER_IP_PER_MIN },
+      renamesPer10Min: { person: e.RENAMES_PER_PERSON_PER_10MIN, ip: e.RENAMES_PER_IP_PER_10MIN },
       sockets: { person: e.SOCKETS_PER_PERSON, ip: e.SOCKETS_PER_IP },
       visitorsPerIpPer10Min: e.VISITORS_PER_IP_PER_10MIN,
     },

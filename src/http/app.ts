@@ -114,7 +114,7 @@ export function createApp(deps: AppDeps): Express {
   });
 
   app.use(lobbyRoutes(deps.chat.rooms));
-  app.use(meRoutes(deps.chat.membership));
+  app.use(meRoutes(deps.chat.membership, quotas));
   app.use(langRoutes());
   app.use(roomRoutes(deps.chat, deps.upload, quotas, new PasswordLimiter(deps.limiters)));
 

@@ -44,6 +44,7 @@ export async function startTestServer(
     // are raised to match. Tests of those budgets set them back.
     ROOMS_PER_IP_PER_10MIN: '100000',
     UPLOADS_PER_IP_PER_MIN: '100000',
+    RENAMES_PER_IP_PER_10MIN: '100000',
     SOCKETS_PER_IP: '100000',
     CHAT_PER_IP_PER_10S: '10000000',
     VISITORS_PER_IP_PER_10MIN: '100000',

@@ -1,5 +1,6 @@
 // Every costly thing a stranger can make the server do has a budget per person and per address:
-// creating rooms, uploading GIFs, holding sockets open, and minting new identities. Past it: 429
+// creating rooms or changing their passwords, uploading GIFs, changing names, holding sockets
+// open, and minting new identities. Past it: 429
 // with Retry-After and a sentence saying why; nothing is stored for a refused request. All test
 // clients share 127.0.0.1, so "per address" is seen by using several visitors.
 import assert from 'node:assert/strict';
@@ -86,6 +87,54 @@ describe('abuse quotas', () => {
       assert.match(await page.text(), /from your network/);
       const rooms = ((await (await fetch(`${srv.baseUrl}/rooms`)).json()) as { rooms: unknown[] }).rooms;
       assert.equal(rooms.length, 5);
+    });
+  });
+
+  it('nickname changes: per person, then per address; a refused or empty change stores nothing and costs nothing', async () => {
+    await withServer({ RENAMES_PER_PERSON_PER_10MIN: '3', RENAMES_PER_IP_PER_10MIN: '5' }, async (srv) => {
+      const a = await Visitor.create(srv.baseUrl);
+      const roomId = await a.createRoom('names');
+      await a.enter(roomId);
+      // Refused names and the same name change nothing, and cost nothing.
+      assert.equal((await a.postJson('/me/nickname', { nickname: '' })).status, 400);
+      assert.equal((await a.postJson('/me/nickname', { nickname: a.me.nickname })).status, 200);
+      const parallel = await Promise.all(
+        Array.from({ length: 8 }, (_, i) => a.postJson('/me/nickname', { nickname: `name-${i}` })),
+      );
+      assert.deepEqual(statusesOf(parallel), [200, 200, 200, ...Array<number>(5).fill(429)]);
+      await assertTooMany(
+        parallel.find((r) => r.status === 429)!,
+        /You have changed your name 3 times/,
+      );
+      const lines = async () =>
+        (await a.history(roomId, '?limit=100')).messages.filter((m) => m.system?.event === 'rename').length;
+      assert.equal(await lines(), 3, 'one line per rename that happened');
+      // The address has made 3 of its 5: two more, by anyone, then none.
+      const b = await Visitor.create(srv.baseUrl);
+      for (const n of ['b-1', 'b-2']) assert.equal((await b.postJson('/me/nickname', { nickname: n })).status, 200);
+      const refused = await b.postJson('/me/nickname', { nickname: 'b-3' });
+      await assertTooMany(refused, /from your network/);
+      assert.equal(((await (await b.fetch('/me')).json()) as { me: { nickname: string } }).me.nickname, 'b-2');
+      assert.equal(await lines(), 3);
+    });
+  });
+
+  it('room password changes count with room creations: each makes an argon2 hash', async () => {
+    await withServer({ ROOMS_PER_PERSON_PER_10MIN: '3' }, async (srv) => {
+      const owner = await Visitor.create(srv.baseUrl);
+      const roomId = await owner.createRoom('locked');
+      // A malformed change costs nothing; then two of the three points are left.
+      assert.equal((await owner.postJson(`/room/${roomId}/settings`, { password: 7 })).status, 400);
+      assert.equal((await owner.postJson(`/room/${roomId}/settings`, { password: 'x'.repeat(129) })).status, 400);
+      const parallel = await Promise.all(
+        Array.from({ length: 6 }, (_, i) => owner.postJson(`/room/${roomId}/settings`, { password: `pw-${i}` })),
+      );
+      assert.deepEqual(statusesOf(parallel), [200, 200, 429, 429, 429, 429]);
+      await assertTooMany(
+        parallel.find((r) => r.status === 429)!,
+        /changed their passwords 3 times/,
+      );
+      await assertTooMany(await owner.postJson('/room', { title: 'one more', max: 5 }), /in the last 10 minutes/);
     });
   });
 

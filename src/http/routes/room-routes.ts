@@ -158,7 +158,15 @@ export function roomRoutes(
     const room = await rooms.require(req.params.id);
     const body = settingsSchema.safeParse(req.body ?? {});
     if (!body.success) throw new HttpError(400, 'invalid', 'Send {"password": "..."}; an empty password removes it.');
-    const changed = await rooms.changePassword(room, visitorOf(req), body.data.password);
+    // A password makes an argon2 hash: counted before it is made, as a room's creation is.
+    const spent = await quotas.takePasswordChange(req);
+    let changed;
+    try {
+      changed = await rooms.changePassword(room, visitorOf(req), body.data.password);
+    } catch (err) {
+      if (err instanceof ChatError && err.code === 'invalid') await quotas.giveBackRoom(spent);
+      throw err;
+    }
     if (wantsHtml(req)) res.redirect(303, `/room/${room.id}`);
     else res.json({ room: rooms.summary(changed) });
   });

@@ -167,6 +167,7 @@ export const en = {
   'error.disk_full': 'The server is out of disk space; try again in a minute.',
   'error.too_many_rooms': 'Too many rooms were created; wait a while and try again.',
   'error.too_many_uploads': 'Too many GIFs were uploaded; wait a minute and try again.',
+  'error.too_many_renames': 'Too many name changes; wait a while and try again.',
   'error.too_many_visitors': 'Too many new visitors came from your network; try again later.',
 } as const;
 

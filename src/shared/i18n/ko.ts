@@ -167,6 +167,7 @@ export const ko: Catalog = {
   'error.disk_full': '서버의 디스크 공간이 부족합니다. 1분 뒤에 다시 시도하세요.',
   'error.too_many_rooms': '방을 너무 많이 만들었습니다. 잠시 뒤에 다시 시도하세요.',
   'error.too_many_uploads': 'GIF를 너무 많이 올렸습니다. 1분 뒤에 다시 시도하세요.',
+  'error.too_many_renames': '이름을 너무 자주 바꿨습니다. 잠시 뒤에 다시 시도하세요.',
   'error.too_many_visitors': '네트워크에서 새 방문자가 너무 많습니다. 나중에 다시 시도하세요.',
   'error.bad_frame': '처리할 수 없는 요청입니다.',
 };
