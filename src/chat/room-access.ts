@@ -65,7 +65,15 @@ export class RoomAccess {
   }
 
   isBanned(room: RoomRecord, personId: string): boolean {
-    return room.banned.includes(personId) || (this.bans.get(room.id)?.has(personId) ?? false);
+    return room.banned.includes(personId) || this.bannedHere(room.id, personId);
+  }
+
+  /**
+   * Whether a kick on this instance banned the person, stored or not yet: true from the moment the
+   * owner's kick is taken, before the evicted socket has been taken out of the room.
+   */
+  bannedHere(roomId: string, personId: string): boolean {
+    return this.bans.get(roomId)?.has(personId) ?? false;
   }
 
   /**

@@ -158,6 +158,10 @@ export class FrameHandler {
 
   private joinedRoomId(client: Client, roomId: string): { id: string } {
     if (!client.rooms.has(roomId)) throw new FrameError('not_joined', 'Join the room before sending to it.');
+    // Kicked here, while the kick still takes the socket out of the room: refused as HTTP refuses it.
+    if (this.chat.access.bannedHere(roomId, client.person.id)) {
+      throw new FrameError('forbidden', 'The owner removed you from this room.');
+    }
     return { id: roomId };
   }
 
