@@ -14,10 +14,23 @@ export interface TestRedis {
   stop(): Promise<void>;
 }
 
-/** A new, empty redis-server; on `port` if given (a restart of one that was stopped). */
+/**
+ * A new, empty redis-server; on `port` if given (a restart of one that was stopped), otherwise on
+ * a free port, tried again on another if something took that one before redis-server bound it.
+ */
 export async function startRedis(port?: number): Promise<TestRedis> {
+  if (port !== undefined) return startRedisOn(port);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startRedisOn(await freePort());
+    } catch (err) {
+      if (attempt === 3 || !/already in use/i.test(String(err))) throw err;
+    }
+  }
+}
+
+async function startRedisOn(port: number): Promise<TestRedis> {
   const dir = await mkdtemp(path.join(tmpdir(), 'gifchat-redis-'));
-  port ??= await freePort();
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir];
   const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   try {
