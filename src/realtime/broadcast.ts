@@ -24,7 +24,7 @@ export function broadcast(clients: Iterable<Client>, frame: ServerFrame): void {
   for (const client of clients) client.send((encoded ??= encode(frame)));
 }
 
-/** A room's message: like `broadcast`, but it waits behind a member's catch-up in progress. */
+/** A room's frame: like `broadcast`, but it waits behind a member's join or catch-up in progress. */
 export function broadcastRoomMessage(roomId: string, clients: Iterable<Client>, frame: ServerFrame): void {
   let encoded: EncodedFrame | undefined;
   for (const client of clients) client.sendRoomMessage(roomId, (encoded ??= encode(frame)));

@@ -49,12 +49,12 @@ export class Client {
 
   /** Made on first use: most sockets never type, and the hub may hold many idle ones. */
   private typingAt: Map<string, number> | undefined;
-  /** Room messages held back while this socket's catch-up for that room is being read. */
+  /** A room's frames held back while this socket's join is let in and its catch-up read. */
   private held: Map<string, EncodedFrame[]> | undefined;
   /** Per room, where this socket's catch-up ends (later pages of it must stop there too). */
   catchUpBoundaries: Map<string, number> | undefined;
 
-  /** From now on, room messages for `roomId` wait until `release`: the catch-up goes first. */
+  /** From now on, the room's frames for `roomId` wait until `release`: the join and catch-up go first. */
   hold(roomId: string): void {
     (this.held ??= new Map()).set(roomId, []);
   }
@@ -67,7 +67,7 @@ export class Client {
     for (const frame of frames ?? []) this.send(frame);
   }
 
-  /** A room message: sent now, or after the catch-up that is being read for that room. */
+  /** A room's frame (message, typing, members): sent now, or after the join or catch-up in progress. */
   sendRoomMessage(roomId: string, frame: EncodedFrame): void {
     const held = this.held?.get(roomId);
     if (held) held.push(frame);

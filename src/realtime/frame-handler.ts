@@ -190,7 +190,9 @@ export class FrameHandler {
       await this.chat.messages.live(roomId);
       // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- closed while awaiting
       if (client.closed) return;
-      if (after) client.hold(roomId);
+      // The room's frames wait until the join is let in (and its catch-up sent): a join the shared
+      // presence store refuses (a full room, a name taken) must not have seen any meanwhile.
+      client.hold(roomId);
       this.registry.add(roomId, client);
       boundary = this.chat.messages.catchUpBoundary(roomId);
     }

@@ -81,9 +81,11 @@ export function attachHub(server: Server, opts: HubOptions): Hub {
   });
   events.on('typing', (roomId, person) => {
     const others = [...registry.members(roomId)].filter((c) => c.person.id !== person.id);
-    broadcast(others, { type: 'typing', roomId, user: person });
+    broadcastRoomMessage(roomId, others, { type: 'typing', roomId, user: person });
   });
-  events.on('members', (roomId, members) => broadcast(registry.members(roomId), { type: 'members', roomId, members }));
+  events.on('members', (roomId, members) =>
+    broadcastRoomMessage(roomId, registry.members(roomId), { type: 'members', roomId, members }),
+  );
   events.on('kicked', (roomId, personId, message) => {
     const frame = { type: 'kicked', roomId, message } as const;
     for (const client of [...registry.members(roomId)]) {

@@ -67,6 +67,26 @@ describe('chat over the socket', () => {
     wb.close();
   });
 
+  it("answers a join before any of the room's frames reach it, its own join line and a busy room's chats included", async () => {
+    const a = await Visitor.create(srv.baseUrl);
+    const b = await Visitor.create(srv.baseUrl);
+    const roomId = await a.createRoom('busy');
+    const wa = await a.socket(srv.wsUrl);
+    await wa.join(roomId);
+    const wb = await b.socket(srv.wsUrl);
+    await wb.next('hello');
+    const chatter = (async () => {
+      for (let i = 0; i < 15; i++)
+        assert.equal((await a.postJson(`/room/${roomId}/chat`, { chat: `c${i}` })).status, 201);
+    })();
+    wb.send({ type: 'join', roomId });
+    await wb.until((fs) => fs.some((f) => f.type === 'message' && f.message.system?.name === b.me.nickname));
+    assert.equal(wb.frames[0]?.type, 'joined', wb.frames.map((f) => f.type).join(', '));
+    await chatter;
+    wa.close();
+    wb.close();
+  });
+
   it('a chat posted over HTTP reaches the sockets in the room', async () => {
     const a = await Visitor.create(srv.baseUrl);
     const roomId = await a.createRoom('http api');
