@@ -31,6 +31,8 @@ export class Client {
   closed = false;
   /** Frames of one socket are handled one after another, in the order they arrived. */
   queue: Promise<void> = Promise.resolve();
+  /** Frames arrived and not yet handled (see the hub's onFrame: past a few, the socket is not read). */
+  pendingFrames = 0;
 
   constructor(
     readonly ws: WebSocket,

@@ -57,6 +57,9 @@ function destroySocket(this: Duplex): void {
   this.destroy();
 }
 
+/** Frames of one socket that may wait for their turn before the socket stops being read. */
+const MAX_PENDING_FRAMES = 16;
+
 export function attachHub(server: Server, opts: HubOptions): Hub {
   const wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxPayload, perMessageDeflate: false });
   wss.on('headers', (headers) => headers.push(`X-Instance: ${opts.instance}`));
@@ -153,7 +156,16 @@ export function attachHub(server: Server, opts: HubOptions): Hub {
 
   function onFrame(client: Client, data: RawData, isBinary: boolean): void {
     const arrived = performance.now();
-    client.queue = client.queue.then(() => handleFrame(client, data, isBinary, arrived)).catch(opts.logError);
+    // Frames wait for the ones before them (a join reading the database). Past a few waiting, the
+    // socket is not read until they drain: a client sending faster than it is answered fills its
+    // own TCP buffers, not this process's memory.
+    if (++client.pendingFrames >= MAX_PENDING_FRAMES && !client.ws.isPaused) client.ws.pause();
+    client.queue = client.queue
+      .then(() => handleFrame(client, data, isBinary, arrived))
+      .catch(opts.logError)
+      .finally(() => {
+        if (--client.pendingFrames <= MAX_PENDING_FRAMES / 2 && client.ws.isPaused) client.ws.resume();
+      });
   }
 
   async function handleFrame(client: Client, data: RawData, isBinary: boolean, arrived: number): Promise<void> {

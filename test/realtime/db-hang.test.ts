@@ -8,12 +8,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import type { ServerFrame } from '../../src/shared/protocol.js';
-import { freePort, startProcess, stopProcess } from '../helpers/processes.js';
+import { startProcess, stopProcess } from '../helpers/processes.js';
 import { waitFor } from '../helpers/wait.js';
 import { startTestServer } from '../helpers/server.js';
 import { Visitor } from '../helpers/visitor.js';
 
-const DB_READY = /mongodb:\/\/\S+/;
+/** The port a database started on port 0 bound, from what it prints (a port found free beforehand may be taken first). */
+const DB_PORT = /listening on mongodb:\/\/127\.0\.0\.1:(\d+)/;
 /** Far above the deadline the server is given (DB_OP_TIMEOUT_MS below), far below "forever". */
 const PATIENCE_MS = 15_000;
 
@@ -34,10 +35,9 @@ async function processState(pid: number): Promise<string | undefined> {
 describe('a hung database', () => {
   it('answers unavailable within the deadline while the database is stopped, and recovers after SIGCONT', async () => {
     const dbDir = await mkdtemp(path.join(tmpdir(), 'gifchat-hang-'));
-    const port = await freePort();
-    const db = (
-      await startProcess('embedded-db/main.js', { EMBEDDED_DB_PORT: String(port), DATA_DIR: dbDir }, DB_READY)
-    ).child;
+    const started = await startProcess('embedded-db/main.js', { EMBEDDED_DB_PORT: '0', DATA_DIR: dbDir }, DB_PORT);
+    const db = started.child;
+    const port = started.match[1]!;
     const srv = await startTestServer({ MONGO_URL: `mongodb://127.0.0.1:${port}/gifchat`, DB_OP_TIMEOUT_MS: '1500' });
     try {
       const [a, b, c] = await Promise.all([0, 1, 2].map(() => Visitor.create(srv.baseUrl)));
@@ -98,6 +98,45 @@ describe('a hung database', () => {
       );
       sender.close();
       observer.close();
+    } finally {
+      await srv.close();
+      await stopProcess(db);
+      await rm(dbDir, { recursive: true, force: true });
+    }
+  });
+
+  it('stops reading a socket whose frames wait behind a hung read, instead of holding what it sends', async () => {
+    const dbDir = await mkdtemp(path.join(tmpdir(), 'gifchat-hang-'));
+    const started = await startProcess('embedded-db/main.js', { EMBEDDED_DB_PORT: '0', DATA_DIR: dbDir }, DB_PORT);
+    const db = started.child;
+    const srv = await startTestServer({
+      MONGO_URL: `mongodb://127.0.0.1:${started.match[1]}/gifchat`,
+      DB_OP_TIMEOUT_MS: '6000',
+      WS_FRAMES_PER_10S: '100000',
+    });
+    try {
+      const a = await Visitor.create(srv.baseUrl);
+      const roomId = await a.createRoom('flood');
+      const sender = await a.socket(srv.wsUrl);
+      await sender.next('hello');
+      db.kill('SIGSTOP');
+      try {
+        await waitFor(async () => ['T', undefined].includes(await processState(db.pid!)), 5000, 'the database to stop');
+        // A join reads the database: it waits, and so does every frame after it.
+        sender.send({ type: 'join', roomId });
+        const junk = 'x'.repeat(15_000);
+        for (let i = 0; i < 2000; i++) sender.send(junk);
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+        // 30 MB sent; the server took a few frames and its socket buffers, and the rest waits in
+        // the client (without this, all of it would sit in the server's queue).
+        assert.ok(sender.ws.bufferedAmount > 15_000_000, `client still holds ${sender.ws.bufferedAmount} bytes`);
+      } finally {
+        db.kill('SIGCONT');
+      }
+      // Once the join is answered the socket is read again: everything arrives, each frame answered.
+      await waitFor(() => sender.ws.bufferedAmount === 0, 30_000, 'the rest to be read');
+      await sender.until((fs) => fs.filter((f) => f.type === 'error' && f.code === 'bad_json').length === 2000, 30_000);
+      sender.close();
     } finally {
       await srv.close();
       await stopProcess(db);
