@@ -14,7 +14,7 @@ interface OpenCursor {
   iterator: Iterator<Buffer>;
   pending?: Buffer;
   lastUsed: number;
-  /** "user@db" of whoever opened it (undefined while the server has no users). */
+  /** Who opened it: its user and their database (see cursorOwner); undefined while the server has no users. */
   owner: string | undefined;
 }
 

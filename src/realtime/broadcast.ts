@@ -25,7 +25,7 @@ export function broadcast(clients: Iterable<Client>, frame: ServerFrame): void {
 }
 
 /** A room's frame: like `broadcast`, but it waits behind a member's join or catch-up in progress. */
-export function broadcastRoomMessage(roomId: string, clients: Iterable<Client>, frame: ServerFrame): void {
+export function broadcastRoomFrame(roomId: string, clients: Iterable<Client>, frame: ServerFrame): void {
   let encoded: EncodedFrame | undefined;
-  for (const client of clients) client.sendRoomMessage(roomId, (encoded ??= encode(frame)));
+  for (const client of clients) client.sendRoomFrame(roomId, (encoded ??= encode(frame)));
 }

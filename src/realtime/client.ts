@@ -70,7 +70,7 @@ export class Client {
   }
 
   /** A room's frame (message, typing, members): sent now, or after the join or catch-up in progress. */
-  sendRoomMessage(roomId: string, frame: EncodedFrame): void {
+  sendRoomFrame(roomId: string, frame: EncodedFrame): void {
     const held = this.held?.get(roomId);
     if (held) held.push(frame);
     else this.send(frame);

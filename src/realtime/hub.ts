@@ -8,7 +8,7 @@ import { addressKey, clientAddress } from '../client-address.js';
 import type { HostCheck } from '../host-policy.js';
 import { parseClientFrame } from '../shared/protocol.js';
 import { recordSince } from '../latency-stages.js';
-import { broadcast, broadcastRoomMessage } from './broadcast.js';
+import { broadcast, broadcastRoomFrame } from './broadcast.js';
 import { Client } from './client.js';
 import { FrameHandler } from './frame-handler.js';
 import { FrameLimits } from './frame-limits.js';
@@ -79,15 +79,15 @@ export function attachHub(server: Server, opts: HubOptions): Hub {
     const recipients = to
       ? [...inRoom].filter((c) => c.person.id === to.id || c.person.id === message.author?.id)
       : inRoom;
-    broadcastRoomMessage(message.roomId, recipients, { type: 'message', message });
+    broadcastRoomFrame(message.roomId, recipients, { type: 'message', message });
     recordSince('fanout', started);
   });
   events.on('typing', (roomId, person) => {
     const others = [...registry.members(roomId)].filter((c) => c.person.id !== person.id);
-    broadcastRoomMessage(roomId, others, { type: 'typing', roomId, user: person });
+    broadcastRoomFrame(roomId, others, { type: 'typing', roomId, user: person });
   });
   events.on('members', (roomId, members) =>
-    broadcastRoomMessage(roomId, registry.members(roomId), { type: 'members', roomId, members }),
+    broadcastRoomFrame(roomId, registry.members(roomId), { type: 'members', roomId, members }),
   );
   events.on('kicked', (roomId, personId, message) => {
     const frame = { type: 'kicked', roomId, message } as const;
