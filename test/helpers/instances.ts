@@ -4,7 +4,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startProcess, stopProcess } from './processes.js';
+import { startStandaloneDb, stopProcess } from './processes.js';
 import { startRedis, type TestRedis } from './redis.js';
 import { startTestServer, type TestServer } from './server.js';
 
@@ -26,15 +26,8 @@ export async function startDeployment(count: number, overrides: Record<string, s
   try {
     const dbDir = await mkdtemp(path.join(tmpdir(), 'gifchat-deploy-db-'));
     stops.push(() => rm(dbDir, { recursive: true, force: true }));
-    // Port 0, and the port it bound read from what it prints: a port found free beforehand can
-    // be taken by any other socket (a test's client connection) before the database listens.
-    const db = await startProcess(
-      'embedded-db/main.js',
-      { EMBEDDED_DB_PORT: '0', DATA_DIR: dbDir },
-      /listening on mongodb:\/\/127\.0\.0\.1:(\d+)/,
-    );
-    stops.push(() => stopProcess(db.child));
-    const port = Number(db.match[1]);
+    const { child: db, port } = await startStandaloneDb(dbDir);
+    stops.push(() => stopProcess(db));
     let redis = await startRedis();
     stops.push(() => redis.stop());
     const env = {

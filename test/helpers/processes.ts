@@ -38,6 +38,19 @@ export function startProcess(
 }
 
 /**
+ * The standalone embedded database in its own process, on data in `dataDir`, on a port it binds
+ * itself (0) and prints: a port found free beforehand can be taken by another socket first.
+ */
+export async function startStandaloneDb(dataDir: string): Promise<{ child: ChildProcess; port: number }> {
+  const { child, match } = await startProcess(
+    'embedded-db/main.js',
+    { EMBEDDED_DB_PORT: '0', DATA_DIR: dataDir },
+    /listening on mongodb:\/\/127\.0\.0\.1:(\d+)/,
+  );
+  return { child, port: Number(match[1]) };
+}
+
+/**
  * The app itself as a child process, on the embedded database in `dataDir`, resolving with its
  * URL once it listens (`ready` finds the URL in its output). Its chat budgets are raised (every
  * test client shares one address); `env` adds to or overrides that environment.

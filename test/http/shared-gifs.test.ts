@@ -8,10 +8,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import mongoose from 'mongoose';
-import { freePort, startApp, startProcess, stopProcess } from '../helpers/processes.js';
+import { startApp, startStandaloneDb, stopProcess } from '../helpers/processes.js';
 import { makeGif, Visitor } from '../helpers/visitor.js';
-
-const DB_READY = /mongodb:\/\/\S+/;
 
 /** A valid GIF of about `bytes`, padded with a comment of random bytes: several GridFS chunks. */
 function bigGif(bytes: number): Buffer {
@@ -43,10 +41,7 @@ describe('GIFs without a shared disk (GIF_STORE=gridfs)', () => {
       ['db', 'one', 'two'].map((n) => mkdtemp(path.join(tmpdir(), `gifchat-shared-${n}-`))),
     );
     const [dbDir, oneDir, twoDir] = dirs as [string, string, string];
-    const port = await freePort();
-    const db = (
-      await startProcess('embedded-db/main.js', { EMBEDDED_DB_PORT: String(port), DATA_DIR: dbDir }, DB_READY)
-    ).child;
+    const { child: db, port } = await startStandaloneDb(dbDir);
     const mongoUrl = `mongodb://127.0.0.1:${port}/gifchat`;
     const env = { MONGO_URL: mongoUrl, GIF_STORE: 'gridfs' };
     const apps = await Promise.all([startApp(oneDir, env), startApp(twoDir, env)]);

@@ -8,13 +8,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import type { ServerFrame } from '../../src/shared/protocol.js';
-import { startProcess, stopProcess } from '../helpers/processes.js';
+import { startStandaloneDb, stopProcess } from '../helpers/processes.js';
 import { waitFor } from '../helpers/wait.js';
 import { startTestServer } from '../helpers/server.js';
 import { Visitor } from '../helpers/visitor.js';
 
-/** The port a database started on port 0 bound, from what it prints (a port found free beforehand may be taken first). */
-const DB_PORT = /listening on mongodb:\/\/127\.0\.0\.1:(\d+)/;
 /** Far above the deadline the server is given (DB_OP_TIMEOUT_MS below), far below "forever". */
 const PATIENCE_MS = 15_000;
 
@@ -35,9 +33,7 @@ async function processState(pid: number): Promise<string | undefined> {
 describe('a hung database', () => {
   it('answers unavailable within the deadline while the database is stopped, and recovers after SIGCONT', async () => {
     const dbDir = await mkdtemp(path.join(tmpdir(), 'gifchat-hang-'));
-    const started = await startProcess('embedded-db/main.js', { EMBEDDED_DB_PORT: '0', DATA_DIR: dbDir }, DB_PORT);
-    const db = started.child;
-    const port = started.match[1]!;
+    const { child: db, port } = await startStandaloneDb(dbDir);
     const srv = await startTestServer({ MONGO_URL: `mongodb://127.0.0.1:${port}/gifchat`, DB_OP_TIMEOUT_MS: '1500' });
     try {
       const [a, b, c] = await Promise.all([0, 1, 2].map(() => Visitor.create(srv.baseUrl)));
@@ -107,10 +103,9 @@ describe('a hung database', () => {
 
   it('stops reading a socket whose frames wait behind a hung read, instead of holding what it sends', async () => {
     const dbDir = await mkdtemp(path.join(tmpdir(), 'gifchat-hang-'));
-    const started = await startProcess('embedded-db/main.js', { EMBEDDED_DB_PORT: '0', DATA_DIR: dbDir }, DB_PORT);
-    const db = started.child;
+    const { child: db, port } = await startStandaloneDb(dbDir);
     const srv = await startTestServer({
-      MONGO_URL: `mongodb://127.0.0.1:${started.match[1]}/gifchat`,
+      MONGO_URL: `mongodb://127.0.0.1:${port}/gifchat`,
       DB_OP_TIMEOUT_MS: '6000',
       WS_FRAMES_PER_10S: '100000',
     });
